@@ -1,0 +1,41 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+FLASK := $(BIN)/flask --app parentapp
+PG_TEST_URL ?= $(PARENTAPP_TEST_DATABASE_URL)
+
+.PHONY: install run test test-sqlite test-postgres lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: migrate, seed demo data, serve the API on 127.0.0.1:5000 with the
+## local WeChat sandbox on 127.0.0.1:5001. Offline. Ctrl-C stops everything.
+run: $(STAMP)
+	@bash scripts/run-dev.sh
+
+## make test: ruff, then the whole suite on SQLite and, when
+## PARENTAPP_TEST_DATABASE_URL names a PostgreSQL server, again on PostgreSQL.
+test: $(STAMP) lint test-sqlite test-postgres
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test-sqlite: $(STAMP)
+	env -u PARENTAPP_TEST_DATABASE_URL $(BIN)/pytest -p no:cacheprovider
+
+test-postgres: $(STAMP)
+	@if [ -n "$(PG_TEST_URL)" ]; then \
+		echo "== PostgreSQL: $(PG_TEST_URL)"; \
+		PARENTAPP_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -p no:cacheprovider; \
+	else echo "== PostgreSQL run skipped: PARENTAPP_TEST_DATABASE_URL is not set"; fi
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -1,0 +1,51 @@
+"""parentapp: the backend of Shizhu county's childcare mini-program."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from parentapp import cli, database, docs, request_guards
+from parentapp.api import register_blueprints
+from parentapp.config import load_config
+from parentapp.extensions import api, db, migrate
+
+MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(app.instance_path))
+    app.config.update(API_TITLE="parentapp", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
+                      OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json")
+    if config:
+        app.config.update(config)
+    url = database.normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
+                          database.engine_options(url, app.config["LOCK_TIMEOUT_MS"]))
+    if url.startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    _configure_logging()
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS)
+    database.init_app(app)
+    api.init_app(app)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "opaque"})
+    register_blueprints(api)
+    request_guards.init_app(app)
+    docs.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _configure_logging() -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -1,0 +1,55 @@
+"""Login for parents (WeChat) and staff (password), registration, logout."""
+
+from flask import current_app, g
+from flask_smorest import Blueprint
+
+from parentapp.models import utcnow
+from parentapp.schemas.accounts import (
+    LoginSchema,
+    RegisterOperatorSchema,
+    StaffTokenSchema,
+    WechatLoginResultSchema,
+    WechatLoginSchema,
+)
+from parentapp.schemas.base import EmptySchema
+from parentapp.security import auth_required
+from parentapp.services import accounts
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Authentication")
+
+
+def _ttl() -> int:
+    return current_app.config["TOKEN_TTL_SECONDS"]
+
+
+@blp.route("/wechat-login", methods=["POST"])
+@blp.arguments(WechatLoginSchema)
+@blp.response(200, WechatLoginResultSchema)
+def wechat_login(body):
+    token, user, is_new = accounts.wechat_login(body["code"], utcnow())
+    parent = {"id": user.id, "nickname": user.nickname, "is_new": is_new}
+    return {"token": token, "expires_in": _ttl(), "parent": parent}
+
+
+@blp.route("/register-operator", methods=["POST"])
+@blp.arguments(RegisterOperatorSchema)
+@blp.response(201, StaffTokenSchema)
+def register_operator(body):
+    token, user = accounts.register_operator(now=utcnow(), **body)
+    return {"token": token, "expires_in": _ttl(), "user": user}
+
+
+@blp.route("/login", methods=["POST"])
+@blp.arguments(LoginSchema)
+@blp.response(200, StaffTokenSchema)
+def login(body):
+    token, user = accounts.password_login(body["username"], body["password"], utcnow())
+    return {"token": token, "expires_in": _ttl(), "user": user}
+
+
+@blp.route("/logout", methods=["POST"])
+@auth_required()
+@blp.arguments(EmptySchema(), required=False)
+@blp.response(204)
+def logout(_body=None):
+    accounts.logout(g.token.id, utcnow())

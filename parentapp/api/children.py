@@ -1,0 +1,49 @@
+"""A parent's children."""
+
+from flask_smorest import Blueprint
+
+from parentapp.models import utcnow
+from parentapp.schemas.base import PageQuerySchema, page_of
+from parentapp.schemas.children import ChildSchema, ChildUpdateSchema
+from parentapp.security import auth_required, current_user
+from parentapp.services import children
+
+blp = Blueprint("children", __name__, url_prefix="/api/v1/children", description="Children")
+
+
+@blp.route("")
+@auth_required("parent")
+@blp.arguments(PageQuerySchema, location="query")
+@blp.response(200, page_of(ChildSchema))
+def list_children(query):
+    return children.list_children(current_user().id, query["page"], query["per_page"])
+
+
+@blp.route("", methods=["POST"])
+@auth_required("parent")
+@blp.arguments(ChildSchema)
+@blp.response(201, ChildSchema)
+def add_child(body):
+    return children.add_child(current_user().id, now=utcnow(), **body)
+
+
+@blp.route("/<int:child_id>")
+@auth_required("parent")
+@blp.response(200, ChildSchema)
+def get_child(child_id):
+    return children.get_child(current_user().id, child_id)
+
+
+@blp.route("/<int:child_id>", methods=["PATCH"])
+@auth_required("parent")
+@blp.arguments(ChildUpdateSchema)
+@blp.response(200, ChildSchema)
+def update_child(changes, child_id):
+    return children.update_child(current_user().id, child_id, changes)
+
+
+@blp.route("/<int:child_id>", methods=["DELETE"])
+@auth_required("parent")
+@blp.response(204)
+def delete_child(child_id):
+    children.delete_child(current_user().id, child_id, utcnow())

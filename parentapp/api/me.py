@@ -1,0 +1,40 @@
+"""The signed-in account: profile, phone number, deletion."""
+
+from flask_smorest import Blueprint
+
+from parentapp.models import utcnow
+from parentapp.schemas.accounts import MeSchema, MeUpdateSchema, PhoneCodeSchema, PhoneResultSchema
+from parentapp.security import auth_required, current_user
+from parentapp.services import accounts
+
+blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The signed-in account")
+
+
+@blp.route("")
+@auth_required()
+@blp.response(200, MeSchema)
+def get_me():
+    return current_user()
+
+
+@blp.route("", methods=["PATCH"])
+@auth_required("parent")
+@blp.arguments(MeUpdateSchema)
+@blp.response(200, MeSchema)
+def update_me(changes):
+    return accounts.update_profile(current_user(), changes)
+
+
+@blp.route("", methods=["DELETE"])
+@auth_required("parent")
+@blp.response(204)
+def delete_me():
+    accounts.delete_account(current_user(), utcnow())
+
+
+@blp.route("/phone", methods=["POST"])
+@auth_required("parent")
+@blp.arguments(PhoneCodeSchema)
+@blp.response(200, PhoneResultSchema)
+def bind_phone(body):
+    return {"phone": accounts.bind_phone(current_user(), body["code"])}

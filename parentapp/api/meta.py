@@ -1,0 +1,39 @@
+"""Service health and the reference data the mini-program reads first."""
+
+from flask import current_app
+from flask_smorest import Blueprint
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from parentapp.errors import ServiceUnavailable
+from parentapp.extensions import db
+from parentapp.schemas.meta import HealthSchema, MetaSchema
+from parentapp.services.townships import list_townships
+
+CARE_TYPES = ["full_day", "half_day", "hourly", "temporary"]
+
+blp = Blueprint("meta", __name__, url_prefix="/api/v1", description="Reference data")
+health_blp = Blueprint("health", __name__, url_prefix="/", description="Liveness")
+
+
+@blp.route("/meta")
+@blp.response(200, MetaSchema)
+def meta():
+    return {
+        "care_types": CARE_TYPES,
+        "subscription_templates": current_app.config["WECHAT_TEMPLATES"],
+        "schedule_version": current_app.config["SCHEDULE_VERSION"],
+        "townships": list_townships(),
+    }
+
+
+@health_blp.route("/healthz")
+@health_blp.response(200, HealthSchema)
+@health_blp.alt_response(503, schema=HealthSchema)
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        raise ServiceUnavailable("数据库暂时不可用。", details={"database": "unavailable"}) from exc
+    return {"status": "ok", "database": "ok"}

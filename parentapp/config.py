@@ -1,0 +1,100 @@
+"""The only module that reads the environment.
+
+Every setting has the contract's name with the ``PARENTAPP_`` prefix. A
+``Config`` object is built once per app; tests pass overrides as a dict.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SANDBOX_TEMPLATES = {
+    "vaccine": "sandbox-tpl-vaccine",
+    "checkup": "sandbox-tpl-checkup",
+    "booking": "sandbox-tpl-booking",
+    "class": "sandbox-tpl-class",
+}
+SANDBOX_APPID = "wx-sandbox-appid"
+SANDBOX_SECRET = "sandbox-secret"
+SANDBOX_API_BASE = "http://127.0.0.1:5001"
+_WEAK_SECRETS = {"", "dev", "change-me", "secret", "changeme"}
+
+
+class ConfigError(RuntimeError):
+    """The environment cannot run the app (e.g. production without a secret)."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"PARENTAPP_{name}", default)
+
+
+def _retry_seconds(raw: str) -> list[int]:
+    try:
+        values = [int(part) for part in raw.split(",") if part.strip()]
+    except ValueError as exc:
+        raise ConfigError(f"PARENTAPP_NOTIFY_RETRY_SECONDS is not integers: {raw}") from exc
+    if not values or any(v <= 0 for v in values):
+        raise ConfigError("PARENTAPP_NOTIFY_RETRY_SECONDS needs positive integers")
+    return values
+
+
+def _templates(raw: str | None) -> dict[str, str]:
+    if not raw:
+        return dict(SANDBOX_TEMPLATES)
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ConfigError("PARENTAPP_WECHAT_TEMPLATES is not a JSON object") from exc
+    missing = set(SANDBOX_TEMPLATES) - set(value if isinstance(value, dict) else {})
+    if not isinstance(value, dict) or missing:
+        raise ConfigError(f"PARENTAPP_WECHAT_TEMPLATES needs ids for {sorted(missing)}")
+    return {kind: str(value[kind]) for kind in SANDBOX_TEMPLATES}
+
+
+def _secret_key(env: str) -> str:
+    key = _env("SECRET_KEY")
+    if env == "production" and (key is None or key in _WEAK_SECRETS or len(key) < 32):
+        raise ConfigError(
+            "PARENTAPP_SECRET_KEY must be set to a random value of at least 32 characters "
+            "in production"
+        )
+    if key:
+        return key
+    log.warning("PARENTAPP_SECRET_KEY is not set: using a random key; tokens end at restart")
+    return secrets.token_urlsafe(48)
+
+
+def load_config(instance_path: str) -> dict:
+    """Read the environment into a Flask config mapping."""
+    env = _env("ENV", "development")
+    if env not in {"development", "production", "testing"}:
+        raise ConfigError("PARENTAPP_ENV must be development, production or testing")
+    default_db = "sqlite:///" + str(Path(instance_path) / "parentapp.sqlite3")
+    state = _env("WECHAT_MINIPROGRAM_STATE", "formal")
+    if state not in {"developer", "trial", "formal"}:
+        raise ConfigError("PARENTAPP_WECHAT_MINIPROGRAM_STATE must be developer, trial or formal")
+    return {
+        "PARENTAPP_ENV": env,
+        "SECRET_KEY": _secret_key(env),
+        "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", default_db),
+        "WECHAT_APPID": _env("WECHAT_APPID", SANDBOX_APPID),
+        "WECHAT_SECRET": _env("WECHAT_SECRET", SANDBOX_SECRET),
+        "WECHAT_API_BASE": _env(
+            "WECHAT_API_BASE",
+            "https://api.weixin.qq.com" if env == "production" else SANDBOX_API_BASE,
+        ),
+        "WECHAT_TEMPLATES": _templates(_env("WECHAT_TEMPLATES")),
+        "WECHAT_MINIPROGRAM_STATE": state,
+        "WAITLIST_OFFER_MINUTES": int(_env("WAITLIST_OFFER_MINUTES", "120")),
+        "NOTIFY_RETRY_SECONDS": _retry_seconds(_env("NOTIFY_RETRY_SECONDS", "60,300,1800,7200")),
+        "SCHEDULE_VERSION": _env("SCHEDULE_VERSION", "cn-nip-2025"),
+        "TOKEN_TTL_SECONDS": 7 * 24 * 3600,
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "LOCK_TIMEOUT_MS": int(_env("LOCK_TIMEOUT_MS", "3000")),
+    }

@@ -1,0 +1,170 @@
+"""One error tree and one renderer for the contract's error body.
+
+Services raise ``AppError`` subclasses named after the situation; views never
+build error responses themselves. Werkzeug's HTTP errors (404 routing, 405,
+413, webargs' 422) and unexpected exceptions go through the same renderer.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    status = 500
+    code = "internal_error"
+    message = "服务器出了点问题，请稍后再试。"
+
+    def __init__(self, message: str | None = None, details: dict | None = None,
+                 headers: dict | None = None):
+        super().__init__(message or self.message)
+        if message:
+            self.message = message
+        self.details = details or {}
+        self.headers = headers or {}
+
+
+class BadRequest(AppError):
+    status, code, message = 400, "bad_request", "请求格式不正确，需要 JSON 对象。"
+
+
+class IdempotencyKeyRequired(AppError):
+    status, code, message = 400, "idempotency_key_required", "缺少 Idempotency-Key 请求头。"
+
+
+class Unauthorized(AppError):
+    status, code, message = 401, "unauthorized", "请先登录。"
+
+
+class InvalidWechatCode(AppError):
+    status, code, message = 401, "invalid_wechat_code", "微信登录凭证无效或已使用，请重新登录。"
+
+
+class InvalidCredentials(AppError):
+    status, code, message = 401, "invalid_credentials", "用户名或密码错误。"
+
+
+class Forbidden(AppError):
+    status, code, message = 403, "forbidden", "当前账号无权进行此操作。"
+
+
+class NotFound(AppError):
+    status, code, message = 404, "not_found", "没有找到该资源。"
+
+
+class MethodNotAllowed(AppError):
+    status, code, message = 405, "method_not_allowed", "不支持该请求方法。"
+
+
+class Conflict(AppError):
+    status, code, message = 409, "conflict", "操作与当前状态冲突。"
+
+
+class InvalidState(Conflict):
+    code, message = "invalid_state", "当前状态下不能进行此操作。"
+
+
+class UsernameTaken(Conflict):
+    code, message = "username_taken", "该用户名已被使用。"
+
+
+class PayloadTooLarge(AppError):
+    status, code, message = 413, "payload_too_large", "请求内容过大（上限 64 KB）。"
+
+
+class ValidationFailed(AppError):
+    status, code, message = 422, "validation_error", "提交的信息有误，请检查后重试。"
+
+    @classmethod
+    def on(cls, field: str, problem: str) -> ValidationFailed:
+        return cls(details={field: [problem]})
+
+
+class InvalidPhoneCode(AppError):
+    status, code, message = 422, "invalid_phone_code", "手机号授权无效，请重新授权。"
+
+
+class RateLimited(AppError):
+    status, code, message = 429, "rate_limited", "请求过于频繁，请稍后再试。"
+
+
+class ServiceUnavailable(AppError):
+    status, code, message = 503, "service_unavailable", "服务暂时不可用，请稍后再试。"
+
+
+class WechatUnavailable(ServiceUnavailable):
+    code, message = "wechat_unavailable", "微信服务暂时不可用，请稍后再试。"
+
+
+class Busy(ServiceUnavailable):
+    """A lock could not be had in time; the client may retry."""
+
+    code, message = "busy", "系统繁忙，请稍后重试。"
+
+
+_HTTP_ERRORS: dict[int, type[AppError]] = {
+    400: BadRequest,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    405: MethodNotAllowed,
+    413: PayloadTooLarge,
+    429: RateLimited,
+}
+
+
+def error_body(code: str, message: str, details: dict | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def render(error: AppError):
+    response = jsonify(error_body(error.code, error.message, error.details))
+    response.status_code = error.status
+    response.headers.update(error.headers)
+    return response
+
+
+def _webargs_details(messages: dict) -> dict:
+    """Flatten webargs' ``{"json": {...}, "query": {...}}`` into field -> problems."""
+    details: dict = {}
+    for location_errors in messages.values():
+        if isinstance(location_errors, dict):
+            details.update(location_errors)
+        else:
+            details.setdefault("_schema", []).extend(location_errors)
+    return details
+
+
+def from_http_exception(error: HTTPException) -> AppError:
+    data = getattr(error, "data", None) or {}
+    if error.code == 422 and "messages" in data:
+        return ValidationFailed(details=_webargs_details(data["messages"]))
+    if error.code == 400 and "messages" in data:
+        return BadRequest()
+    if isinstance(error, InternalServerError) or error.code not in _HTTP_ERRORS:
+        original = getattr(error, "original_exception", None)
+        if original is not None:
+            log.error("unhandled error", exc_info=original)
+        return AppError()
+    return _HTTP_ERRORS[error.code](headers=data.get("headers"))
+
+
+def handle_http_exception(error: HTTPException):
+    return render(from_http_exception(error))
+
+
+def handle_unexpected(error: Exception):
+    log.exception("unhandled error")
+    return render(AppError())
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(AppError, render)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

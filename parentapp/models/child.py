@@ -1,0 +1,36 @@
+"""A parent's child: only what the features need (name, birth date, sex)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from parentapp.extensions import db
+from parentapp.models.base import UTCDateTime, utcnow
+
+
+class Child(db.Model):
+    __tablename__ = "children"
+    __table_args__ = (
+        CheckConstraint("gender IN ('male', 'female')", name="gender"),
+        CheckConstraint("je_choice IN ('live', 'inactivated')", name="je_choice"),
+        CheckConstraint("hepa_choice IN ('live', 'inactivated')", name="hepa_choice"),
+        Index("ix_children_parent_id", "parent_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(20))
+    birth_date: Mapped[date]
+    gender: Mapped[str] = mapped_column(String(8))
+    je_choice: Mapped[str] = mapped_column(String(12), default="live")
+    hepa_choice: Mapped[str] = mapped_column(String(12), default="live")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    parent: Mapped[User] = relationship(back_populates="children")  # noqa: F821
+
+    @property
+    def vaccine_choices(self) -> dict[str, str]:
+        return {"je": self.je_choice, "hepa": self.hepa_choice}

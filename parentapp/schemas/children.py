@@ -1,0 +1,46 @@
+from marshmallow import ValidationError, fields
+
+from parentapp.models import utcnow
+from parentapp.schemas.base import BaseSchema, length, one_of
+from parentapp.services.health_schedule import age_months
+from parentapp.timeutil import local_today, years_before
+
+CHOICE = one_of(["live", "inactivated"])
+GENDER = one_of(["male", "female"])
+
+
+def validate_child_name(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("姓名不能只有空白。")
+
+
+def validate_birth_date(value) -> None:
+    today = local_today(utcnow())
+    if value > today:
+        raise ValidationError("出生日期不能晚于今天。")
+    if value < years_before(today, 6):
+        raise ValidationError("出生日期不能早于 6 年前。")
+
+
+class VaccineChoicesSchema(BaseSchema):
+    je = fields.String(validate=CHOICE)
+    hepa = fields.String(validate=CHOICE)
+
+
+class ChildSchema(BaseSchema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=[length(1, 20), validate_child_name])
+    birth_date = fields.Date(required=True, validate=validate_birth_date)
+    gender = fields.String(required=True, validate=GENDER)
+    age_months = fields.Method("_age_months", dump_only=True)
+    vaccine_choices = fields.Nested(VaccineChoicesSchema)
+
+    def _age_months(self, child) -> int:
+        return age_months(child.birth_date, local_today(utcnow()))
+
+
+class ChildUpdateSchema(BaseSchema):
+    name = fields.String(validate=[length(1, 20), validate_child_name])
+    birth_date = fields.Date(validate=validate_birth_date)
+    gender = fields.String(validate=GENDER)
+    vaccine_choices = fields.Nested(VaccineChoicesSchema)

@@ -1,0 +1,56 @@
+"""Demo data for local runs: townships, and accounts with documented passwords.
+
+Idempotent: every step looks for what it would create first. The passwords
+are for local use only and are printed by ``make run``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from parentapp.extensions import db
+from parentapp.models import Child, User, utcnow
+from parentapp.services import accounts, townships
+
+DEMO_OPERATOR = ("demo-operator", "operator-pass-2026")
+DEMO_REGULATOR = ("demo-regulator", "regulator-pass-2026")
+DEMO_PARENT_OPENID = "fake-openid-demo-parent"
+
+
+def seed_demo(echo: Callable[[str], None] = print) -> None:
+    steps = [("townships", _townships), ("staff accounts", _staff), ("demo parent", _parent)]
+    for number, (label, step) in enumerate(steps, start=1):
+        echo(f"[{number}/{len(steps)}] {label}: {step()}")
+
+
+def _townships() -> str:
+    return f"{townships.ensure_townships()} added"
+
+
+def _staff() -> str:
+    created = 0
+    for role, (username, password) in (("operator", DEMO_OPERATOR),
+                                       ("regulator", DEMO_REGULATOR)):
+        if db.session.scalar(db.select(User.id).where(User.username == username)) is None:
+            user = accounts.create_staff_user(role, username, password, utcnow())
+            user.name = "演示机构负责人" if role == "operator" else "县卫生健康委演示账号"
+            user.phone = "13800000000" if role == "operator" else None
+            db.session.commit()
+            created += 1
+    return f"{created} created"
+
+
+def _parent() -> str:
+    parent = db.session.scalar(db.select(User).where(User.wechat_openid == DEMO_PARENT_OPENID))
+    if parent is not None:
+        return "exists"
+    parent = User(role="parent", wechat_openid=DEMO_PARENT_OPENID, nickname="演示家长",
+                  township="500240001", created_at=utcnow())
+    parent.children = [
+        Child(name="小雨", birth_date=date(2025, 3, 14), gender="female", created_at=utcnow()),
+        Child(name="小石", birth_date=date(2024, 1, 20), gender="male", created_at=utcnow()),
+    ]
+    db.session.add(parent)
+    db.session.commit()
+    return "created with 2 children"

@@ -1,0 +1,60 @@
+"""Opaque bearer tokens: issued, checked and revoked through the database."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import update
+
+from parentapp.errors import Unauthorized
+from parentapp.extensions import db
+from parentapp.models import AuthToken, User
+
+
+def _digest(raw: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, raw.encode(), hashlib.sha256).hexdigest()
+
+
+def issue_token(user: User, now: datetime) -> str:
+    """Add a token for ``user`` to the session; the caller commits."""
+    raw = secrets.token_urlsafe(32)
+    ttl = timedelta(seconds=current_app.config["TOKEN_TTL_SECONDS"])
+    db.session.add(AuthToken(user=user, token_hash=_digest(raw), created_at=now,
+                             expires_at=now + ttl))
+    return raw
+
+
+def user_for_token(raw: str, now: datetime) -> tuple[User, AuthToken]:
+    """The live user behind ``raw``; raises Unauthorized for anything else."""
+    if not raw or len(raw) > 200:
+        raise Unauthorized()
+    row = db.session.execute(
+        db.select(AuthToken, User)
+        .join(User, User.id == AuthToken.user_id)
+        .where(AuthToken.token_hash == _digest(raw))
+    ).first()
+    if row is None:
+        raise Unauthorized()
+    token, user = row
+    if token.revoked_at is not None or token.expires_at <= now or user.deleted_at is not None:
+        raise Unauthorized("登录已失效，请重新登录。")
+    return user, token
+
+
+def revoke_token(token_id: int, now: datetime) -> None:
+    db.session.execute(
+        update(AuthToken).where(AuthToken.id == token_id, AuthToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def revoke_all_tokens(user_id: int, now: datetime) -> None:
+    db.session.execute(
+        update(AuthToken).where(AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )

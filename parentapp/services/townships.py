@@ -1,0 +1,42 @@
+"""Townships: the reference list and the populations the regulator sets."""
+
+from __future__ import annotations
+
+from parentapp import data
+from parentapp.errors import NotFound
+from parentapp.extensions import db
+from parentapp.models import Township
+
+
+def ensure_townships() -> int:
+    """Insert any reference township missing from the table; returns how many. Idempotent."""
+    existing = set(db.session.scalars(db.select(Township.code)))
+    added = 0
+    for order, row in enumerate(data.townships()):
+        if row["code"] in existing:
+            continue
+        db.session.add(Township(
+            code=row["code"], name=row["name"], kind=row["kind"], sort_order=order,
+            population=row["estimated_population"], population_estimated=True,
+        ))
+        added += 1
+    db.session.commit()
+    return added
+
+
+def list_townships() -> list[Township]:
+    return list(db.session.scalars(db.select(Township).order_by(Township.sort_order)))
+
+
+def township_codes() -> set[str]:
+    return {row["code"] for row in data.townships()}
+
+
+def set_population(code: str, population: int) -> Township:
+    township = db.session.get(Township, code)
+    if township is None:
+        raise NotFound("没有这个乡镇（街道）。")
+    township.population = population
+    township.population_estimated = False
+    db.session.commit()
+    return township

@@ -1,0 +1,97 @@
+"""The app's one MiniProgramClient, and WeChat errors as the contract's errors.
+
+The access token lives in the database so every web worker and the scheduler
+share it (WeChat's stable token must be cached in one place).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import delete, insert, select
+
+import mini_program_api as mp
+from parentapp.errors import (
+    Forbidden,
+    InvalidPhoneCode,
+    InvalidWechatCode,
+    RateLimited,
+    WechatUnavailable,
+)
+from parentapp.extensions import db
+from parentapp.models import WechatAccessToken
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseTokenCache:
+    """mini_program_api's TokenCache on our database, in its own short transaction."""
+
+    def get(self, appid: str) -> mp.CachedToken | None:
+        with db.engine.connect() as conn:
+            row = conn.execute(select(WechatAccessToken.token, WechatAccessToken.expires_at)
+                               .where(WechatAccessToken.appid == appid)).first()
+        return None if row is None else mp.CachedToken(token=row[0], expires_at=row[1])
+
+    def set(self, appid: str, token: str, expires_at: datetime) -> None:
+        with db.engine.begin() as conn:
+            conn.execute(delete(WechatAccessToken).where(WechatAccessToken.appid == appid))
+            conn.execute(insert(WechatAccessToken).values(appid=appid, token=token,
+                                                          expires_at=expires_at))
+
+
+def _end_transaction() -> None:
+    """No WeChat call may run while this request holds a database transaction.
+
+    The caller has nothing pending (it only read, e.g. to authenticate); ending
+    the read transaction frees SQLite's write lock for the token cache and
+    keeps PostgreSQL from idling in a transaction across the network.
+    """
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("unsaved changes before a WeChat call")
+    session.commit()
+
+
+def client() -> mp.MiniProgramClient:
+    app = current_app._get_current_object()
+    found = app.extensions.get("wechat_client")
+    if found is None:
+        found = mp.MiniProgramClient(
+            appid=app.config["WECHAT_APPID"],
+            secret=app.config["WECHAT_SECRET"],
+            api_base=app.config["WECHAT_API_BASE"],
+            token_cache=DatabaseTokenCache(),
+        )
+        app.extensions["wechat_client"] = found
+    return found
+
+
+def code_to_session(code: str) -> mp.Session:
+    _end_transaction()
+    try:
+        return client().code2session(code)
+    except mp.InvalidCode as exc:
+        raise InvalidWechatCode() from exc
+    except mp.RiskyUser as exc:
+        raise Forbidden("微信判定该账号存在风险，暂时无法登录。") from exc
+    except mp.RateLimited as exc:
+        raise RateLimited(headers={"Retry-After": "60"}) from exc
+    except mp.MiniProgramError as exc:
+        log.warning("code2session failed: %s", exc.errcode)
+        raise WechatUnavailable() from exc
+
+
+def phone_number(code: str) -> mp.PhoneInfo:
+    _end_transaction()
+    try:
+        return client().get_phone_number(code)
+    except mp.InvalidPhoneCode as exc:
+        raise InvalidPhoneCode() from exc
+    except (mp.Busy, mp.TransportError, mp.ResponseTimeout, mp.InvalidToken) as exc:
+        raise WechatUnavailable() from exc
+    except mp.MiniProgramError as exc:
+        log.warning("getuserphonenumber failed: %s", exc.errcode)
+        raise InvalidPhoneCode() from exc

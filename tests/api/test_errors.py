@@ -1,0 +1,78 @@
+import pytest
+
+
+def _error(response):
+    body = response.get_json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "details"}
+    return body["error"]
+
+
+def test_unknown_route_answers_not_found_in_the_contract_body(client):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert _error(response)["code"] == "not_found"
+
+
+def test_wrong_method_answers_405_in_the_contract_body(client):
+    response = client.put("/api/v1/meta")
+    assert response.status_code == 405
+    assert _error(response)["code"] == "method_not_allowed"
+
+
+def test_body_over_64_kib_answers_413(client, auth):
+    _, headers = auth.parent()
+    body = '{"name": "' + "x" * (65 * 1024) + '"}'
+    response = client.post("/api/v1/children", data=body, headers=headers,
+                           content_type="application/json")
+    assert response.status_code == 413
+    assert _error(response)["code"] == "payload_too_large"
+
+
+@pytest.mark.parametrize("raw", ["{not json", "[1, 2]", '"text"', "42", "\xff\xfe"])
+def test_body_that_is_not_a_json_object_answers_400(client, auth, raw):
+    _, headers = auth.parent()
+    response = client.post("/api/v1/children", data=raw, headers=headers,
+                           content_type="application/json")
+    assert response.status_code == 400
+    assert _error(response)["code"] == "bad_request"
+
+
+def test_body_with_another_content_type_answers_400(client, auth):
+    _, headers = auth.parent()
+    response = client.post("/api/v1/children", data="name=x", headers=headers,
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert _error(response)["code"] == "bad_request"
+
+
+def test_unknown_fields_are_rejected_not_ignored(client, auth):
+    _, headers = auth.parent()
+    response = client.post("/api/v1/children", headers=headers, json={
+        "name": "小明", "birth_date": "2025-01-01", "gender": "male", "parent_id": 99})
+    assert response.status_code == 422
+    error = _error(response)
+    assert error["code"] == "validation_error"
+    assert error["details"] == {"parent_id": ["不支持的字段。"]}
+
+
+def test_validation_messages_are_chinese(client, auth):
+    _, headers = auth.parent()
+    response = client.post("/api/v1/children", headers=headers, json={})
+    details = _error(response)["details"]
+    assert details["name"] == ["必填。"]
+    assert set(details) == {"name", "birth_date", "gender"}
+
+
+def test_an_unexpected_exception_still_answers_the_contract_body(app):
+    from parentapp import create_app
+
+    other = create_app(dict(app.config))
+
+    @other.route("/api/v1/__boom__")
+    def boom():
+        raise RuntimeError("boom")
+
+    response = other.test_client().get("/api/v1/__boom__")
+    assert response.status_code == 500
+    assert _error(response)["code"] == "internal_error"
