@@ -2,6 +2,8 @@
 
 from parentapp.models.base import UTCDateTime, utcnow
 from parentapp.models.child import Child
+from parentapp.models.notification import Notification
+from parentapp.models.nursery import FilingEvent, Nursery
 from parentapp.models.township import Township
 from parentapp.models.user import ROLES, AuthToken, User
 from parentapp.models.wechat_token import WechatAccessToken
@@ -10,6 +12,9 @@ __all__ = [
     "ROLES",
     "AuthToken",
     "Child",
+    "FilingEvent",
+    "Notification",
+    "Nursery",
     "Township",
     "User",
     "UTCDateTime",

@@ -1,0 +1,28 @@
+"""The in-app inbox, for every role."""
+
+from flask_smorest import Blueprint
+
+from parentapp.models import utcnow
+from parentapp.schemas.base import page_of
+from parentapp.schemas.notifications import NotificationQuerySchema, NotificationSchema
+from parentapp.security import auth_required, current_user
+from parentapp.services import notifications
+
+blp = Blueprint("notifications", __name__, url_prefix="/api/v1/me/notifications",
+                description="In-app notifications")
+
+
+@blp.route("")
+@auth_required()
+@blp.arguments(NotificationQuerySchema, location="query")
+@blp.response(200, page_of(NotificationSchema))
+def list_notifications(query):
+    return notifications.inbox(current_user().id, utcnow(), query["unread"], query["page"],
+                               query["per_page"])
+
+
+@blp.route("/<int:notification_id>/read", methods=["POST"])
+@auth_required()
+@blp.response(204)
+def mark_read(notification_id):
+    notifications.mark_read(current_user().id, notification_id, utcnow())

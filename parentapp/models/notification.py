@@ -1,0 +1,52 @@
+"""Every message to an account is a row: the in-app inbox and the WeChat outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from parentapp.extensions import db
+from parentapp.models.base import UTCDateTime, utcnow
+
+DELIVERY_STATES = ("pending", "sending", "sent", "no_grant", "failed", "dead", "inbox_only",
+                   "withdrawn")
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+    __table_args__ = (
+        CheckConstraint("delivery_state IN ('pending', 'sending', 'sent', 'no_grant', 'failed', "
+                        "'dead', 'inbox_only', 'withdrawn')", name="delivery_state"),
+        # The inbox: an account's visible rows, newest first.
+        Index("ix_notifications_inbox", "user_id", "planned_at"),
+        # The dispatcher: due rows by state and time.
+        Index("ix_notifications_dispatch", "delivery_state", "send_after"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # What happened, for programs: vaccine, checkup, booking_reminder, booking_cancelled,
+    # waitlist_offer, class_promoted, filing_approved ...
+    kind: Mapped[str] = mapped_column(String(32))
+    # Which WeChat template may carry it (vaccine/checkup/booking/class), None: inbox only.
+    template_kind: Mapped[str | None] = mapped_column(String(16))
+    # Idempotency: one row per (family, subject, kind, planned day).
+    dedupe_key: Mapped[str | None] = mapped_column(String(160), unique=True)
+    subject_type: Mapped[str | None] = mapped_column(String(24))
+    subject_id: Mapped[int | None]
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(60))
+    body: Mapped[str] = mapped_column(String(500))
+    link: Mapped[str | None] = mapped_column(String(200))
+    wechat_data: Mapped[dict | None] = mapped_column(JSON)
+    planned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    send_after: Mapped[datetime] = mapped_column(UTCDateTime())
+    delivery_state: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(40))
+    msgid: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
