@@ -50,7 +50,12 @@ def encode_json(body: dict[str, Any]) -> bytes:
 
 
 class MiniProgramClient:
-    """One mini-program's server API. Thread-safe; close it (or use `with`) when done."""
+    """One mini-program's server API. Thread-safe; close it (or use `with`) when done.
+
+    `timeout` is (connect, read) for each HTTP request; `call_budget` bounds a
+    whole method call, token fetch and retry included, and clips the timeouts
+    to what is left of it.
+    """
 
     def __init__(
         self,

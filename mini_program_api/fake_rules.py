@@ -16,7 +16,6 @@ from typing import Any
 
 from .values import validate_value
 
-ENDPOINTS = ("jscode2session", "stable_token", "subscribe_send", "getuserphonenumber")
 TOKEN_SECONDS = 7200
 RENEW_SECONDS = 300  # WeChat issues the next token when the current one has 5 minutes left
 CODE_SECONDS = 300  # login and phone codes live 5 minutes
@@ -225,6 +224,7 @@ RULES = {
     "subscribe_send": subscribe_send,
     "getuserphonenumber": getuserphonenumber,
 }
+ENDPOINTS = tuple(RULES)
 
 
 def _check_app(app: FakeApp, appid: object, secret: object) -> None:

@@ -11,6 +11,7 @@ from parentapp import cli, database, docs, request_guards
 from parentapp.api import register_blueprints
 from parentapp.config import load_config
 from parentapp.extensions import api, db, migrate
+from parentapp.services.health_schedule import load_schedule
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -22,6 +23,8 @@ def create_app(config: dict | None = None) -> Flask:
                       OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json")
     if config:
         app.config.update(config)
+    # Broken reference data must stop the app at start, not at a parent's request.
+    load_schedule(app.config["SCHEDULE_VERSION"])
     url = database.normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
@@ -49,3 +52,5 @@ def _configure_logging() -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # urllib3 logs full URLs at DEBUG, and WeChat puts the secret and token in them.
+    logging.getLogger("urllib3").setLevel(logging.WARNING)

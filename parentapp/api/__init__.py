@@ -1,6 +1,6 @@
 """Every blueprint, registered on the one flask-smorest Api."""
 
-from parentapp.api import auth, children, me, meta, notifications
+from parentapp.api import auth, children, health, me, meta, notifications
 
 BLUEPRINTS = [
     meta.health_blp,
@@ -9,6 +9,7 @@ BLUEPRINTS = [
     me.blp,
     notifications.blp,
     children.blp,
+    health.blp,
 ]
 
 

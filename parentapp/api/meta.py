@@ -7,6 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from parentapp.errors import ServiceUnavailable
 from parentapp.extensions import db
+from parentapp.schemas.base import ErrorSchema
 from parentapp.schemas.meta import HealthSchema, MetaSchema
 from parentapp.services.townships import list_townships
 
@@ -29,7 +30,7 @@ def meta():
 
 @health_blp.route("/healthz")
 @health_blp.response(200, HealthSchema)
-@health_blp.alt_response(503, schema=HealthSchema)
+@health_blp.alt_response(503, schema=ErrorSchema, description="database unreachable")
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))

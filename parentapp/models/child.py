@@ -30,6 +30,9 @@ class Child(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     parent: Mapped[User] = relationship(back_populates="children")  # noqa: F821
+    # The database deletes records with the child (ON DELETE CASCADE).
+    health_records: Mapped[list[HealthRecord]] = relationship(  # noqa: F821
+        cascade="all, delete-orphan", passive_deletes=True)
 
     @property
     def vaccine_choices(self) -> dict[str, str]:

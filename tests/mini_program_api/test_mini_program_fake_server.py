@@ -82,7 +82,7 @@ def test_control_api_answers_400_to_bad_requests(base_url, http):
     assert http.get(f"{base_url}/nowhere").status_code == 404
 
 
-def test_invalidate_token_over_http_forces_a_new_token(fake, base_url, client, http):
+def test_invalidate_token_over_http_makes_the_fake_reject_it(fake, base_url, client, http):
     old = client.access_token()
 
     http.post(f"{base_url}/__fake__/invalidate-token")

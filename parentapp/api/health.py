@@ -1,0 +1,37 @@
+"""A child's vaccination and checkup plan, and what the parent recorded."""
+
+from flask_smorest import Blueprint
+
+from parentapp.models import utcnow
+from parentapp.schemas.health import HealthPlanSchema, HealthRecordSchema
+from parentapp.security import auth_required, current_user
+from parentapp.services import health_records
+
+blp = Blueprint("health_plan", __name__, url_prefix="/api/v1/children",
+                description="Vaccination and checkup plan")
+
+
+@blp.route("/<int:child_id>/health-plan")
+@auth_required("parent")
+@blp.response(200, HealthPlanSchema)
+def health_plan(child_id):
+    schedule, items = health_records.health_plan(current_user().id, child_id, utcnow())
+    return {"schedule_version": schedule.version, "items": items}
+
+
+@blp.route("/<int:child_id>/health-records", methods=["POST"])
+@auth_required("parent")
+@blp.arguments(HealthRecordSchema)
+@blp.response(201, HealthRecordSchema)
+@blp.alt_response(200, schema=HealthRecordSchema, description="recorded again: date replaced")
+def record_item(body, child_id):
+    record, created = health_records.record_item(current_user().id, child_id, body["code"],
+                                                 body["done_on"], utcnow())
+    return record, 201 if created else 200
+
+
+@blp.route("/<int:child_id>/health-records/<code>", methods=["DELETE"])
+@auth_required("parent")
+@blp.response(204)
+def delete_record(child_id, code):
+    health_records.delete_record(current_user().id, child_id, code)
