@@ -5,7 +5,6 @@ from parentapp.models.child import Child
 from parentapp.models.health_record import HealthRecord
 from parentapp.models.notification import Notification
 from parentapp.models.nursery import FilingEvent, Nursery
-from parentapp.models.parenting_class import ClassEnrollment, ParentingClass
 from parentapp.models.township import Township
 from parentapp.models.user import ROLES, AuthToken, User
 from parentapp.models.wechat_token import WechatAccessToken
@@ -14,12 +13,10 @@ __all__ = [
     "ROLES",
     "AuthToken",
     "Child",
-    "ClassEnrollment",
     "FilingEvent",
     "HealthRecord",
     "Notification",
     "Nursery",
-    "ParentingClass",
     "Township",
     "User",
     "UTCDateTime",
