@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from parentapp import seed
+from parentapp import jobs, seed
 from parentapp.errors import AppError
 from parentapp.models import utcnow
 from parentapp.services import accounts
@@ -28,6 +28,25 @@ def create_user(role: str, username: str, password: str) -> None:
     click.echo(f"created {role} {username} (id {user.id})")
 
 
+jobs_cli = AppGroup("jobs", help="Scheduled jobs, run once by hand.")
+
+
+@jobs_cli.command("list")
+def list_jobs() -> None:
+    """Name every job the scheduler runs."""
+    for name in sorted(jobs.JOBS):
+        click.echo(name)
+
+
+@jobs_cli.command("run")
+@click.argument("name")
+def run_job(name: str) -> None:
+    """Run one job now, e.g. dispatch-notifications."""
+    if name not in jobs.JOBS:
+        raise click.ClickException(f"unknown job {name!r}; see `jobs list`")
+    click.echo(f"{name}: {jobs.run_job(name, utcnow())}")
+
+
 @click.command("seed-demo")
 def seed_demo() -> None:
     """Demo data for Shizhu county (idempotent)."""
@@ -36,4 +55,5 @@ def seed_demo() -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(seed_demo)
