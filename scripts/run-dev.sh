@@ -17,7 +17,7 @@ trap 'kill 0' EXIT INT TERM
 "$BIN/python" -m mini_program_api.fake_server --port 5001 --sandbox \
     --appid wx-sandbox-appid --secret sandbox-secret \
     --templates '{"vaccine": "sandbox-tpl-vaccine", "checkup": "sandbox-tpl-checkup", "booking": "sandbox-tpl-booking", "class": "sandbox-tpl-class"}' &
-if "$BIN/flask" --app parentapp jobs list >/dev/null 2>&1; then
+if "$BIN/flask" --app parentapp scheduler --help >/dev/null 2>&1; then
     "$BIN/flask" --app parentapp scheduler &
 fi
 cat <<'TXT'
