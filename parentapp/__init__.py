@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from parentapp import cli, database, docs, request_guards
+from parentapp import cli, console, database, docs, request_guards
 from parentapp.api import register_blueprints
 from parentapp.config import load_config
 from parentapp.extensions import api, db, migrate
@@ -44,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(api)
     request_guards.init_app(app)
     docs.init_app(app)
+    console.init_app(app)
     cli.init_app(app)
     return app
 

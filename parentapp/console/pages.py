@@ -1,0 +1,75 @@
+"""Sign-in, sign-out and the landing page; feature pages live in their own modules."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, g, redirect, render_template, request, session, url_for
+from werkzeug.exceptions import HTTPException
+
+from parentapp.console.blueprint import bp
+from parentapp.console.session_auth import signed_in
+from parentapp.errors import AppError
+from parentapp.models import utcnow
+from parentapp.services import accounts
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: never redirect to another host after sign-in.
+    parts = urlsplit(target or "")
+    if parts.scheme or parts.netloc or not (target or "").startswith("/console"):
+        return url_for("console.home")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "GET":
+        return render_template("console/login.html", next=request.args.get("next", ""))
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    try:
+        if not username or not password:
+            raise AppError("请输入用户名和密码。")
+        token, _ = accounts.password_login(username, password, utcnow())
+    except AppError as exc:
+        return render_template("console/login.html", error=exc.message, username=username,
+                               next=request.form.get("next", "")), 401
+    session.clear()
+    session["token"] = token
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.route("/logout", methods=["POST"])
+@signed_in()
+def logout():
+    accounts.logout(g.console_token.id, utcnow())
+    session.clear()
+    flash("已退出登录。")
+    return redirect(url_for("console.login"))
+
+
+@bp.route("/")
+@signed_in()
+def home():
+    return render_template("console/home.html", user=g.console_user)
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    messages = {403: "当前账号无权访问此页面。", 404: "没有找到该页面。"}
+    message = messages.get(error.code, error.description or "请求有误。")
+    return render_template("console/error.html", message=message), error.code
+
+
+# role -> [(endpoint, label)]: feature page modules add their entries.
+NAV: dict[str, list[tuple[str, str]]] = {"operator": [], "regulator": []}
+
+
+def nav_items(role: str) -> list[tuple[str, str]]:
+    return NAV.get(role, [])
+
+
+def register() -> None:
+    """Import the feature page modules so their routes and menu entries join."""
+    bp.app_context_processor(lambda: {"nav_items": nav_items})

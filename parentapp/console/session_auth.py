@@ -1,0 +1,64 @@
+"""Console sign-in state and CSRF protection for every form."""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import secrets
+
+from flask import Blueprint, abort, g, redirect, request, session, url_for
+
+from parentapp.errors import AppError
+from parentapp.models import utcnow
+from parentapp.services.tokens import user_for_token
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def _check_csrf() -> None:
+    if request.method in SAFE_METHODS:
+        return
+    sent = request.form.get("csrf_token", "")
+    if not hmac.compare_digest(sent, session.get("csrf", "")) or not sent:
+        abort(400, description="表单已过期，请刷新页面后重试。")
+
+
+def _load_user() -> None:
+    g.console_user = g.console_token = None
+    raw = session.get("token")
+    if not raw:
+        return
+    try:
+        g.console_user, g.console_token = user_for_token(raw, utcnow())
+    except AppError:
+        session.pop("token", None)
+
+
+def signed_in(*roles: str):
+    """Require a signed-in operator or regulator; with ``roles``, one of those."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            user = g.console_user
+            if user is None:
+                return redirect(url_for("console.login", next=request.full_path))
+            if user.role not in (roles or ("operator", "regulator")):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def init_blueprint(bp: Blueprint) -> None:
+    bp.before_request(_check_csrf)
+    bp.before_request(_load_user)
+    bp.app_context_processor(lambda: {"csrf_token": csrf_token})
