@@ -7,7 +7,8 @@ logout, password changes and account deletion end console sessions too.
 
 from flask import Flask
 
-from parentapp.console import pages, session_auth
+# Importing the page modules attaches their routes and hooks to the blueprint.
+from parentapp.console import pages, session_auth  # noqa: F401
 from parentapp.console.blueprint import bp
 
 
@@ -15,6 +16,4 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SECURE", app.config["PARENTAPP_ENV"] == "production")
-    session_auth.init_blueprint(bp)
-    pages.register()
     app.register_blueprint(bp)

@@ -70,6 +70,6 @@ def nav_items(role: str) -> list[tuple[str, str]]:
     return NAV.get(role, [])
 
 
-def register() -> None:
-    """Import the feature page modules so their routes and menu entries join."""
-    bp.app_context_processor(lambda: {"nav_items": nav_items})
+@bp.app_context_processor
+def _template_helpers() -> dict:
+    return {"nav_items": nav_items}

@@ -6,8 +6,9 @@ import functools
 import hmac
 import secrets
 
-from flask import Blueprint, abort, g, redirect, request, session, url_for
+from flask import abort, g, redirect, request, session, url_for
 
+from parentapp.console.blueprint import bp
 from parentapp.errors import AppError
 from parentapp.models import utcnow
 from parentapp.services.tokens import user_for_token
@@ -21,6 +22,7 @@ def csrf_token() -> str:
     return session["csrf"]
 
 
+@bp.before_request
 def _check_csrf() -> None:
     if request.method in SAFE_METHODS:
         return
@@ -29,6 +31,7 @@ def _check_csrf() -> None:
         abort(400, description="表单已过期，请刷新页面后重试。")
 
 
+@bp.before_request
 def _load_user() -> None:
     g.console_user = g.console_token = None
     raw = session.get("token")
@@ -58,7 +61,6 @@ def signed_in(*roles: str):
     return decorator
 
 
-def init_blueprint(bp: Blueprint) -> None:
-    bp.before_request(_check_csrf)
-    bp.before_request(_load_user)
-    bp.app_context_processor(lambda: {"csrf_token": csrf_token})
+@bp.app_context_processor
+def _template_helpers() -> dict:
+    return {"csrf_token": csrf_token}
