@@ -10,6 +10,7 @@ from flask import Flask
 from parentapp import cli, console, database, docs, request_guards
 from parentapp.api import register_blueprints
 from parentapp.config import load_config
+from parentapp.database import BoundedIntConverter
 from parentapp.extensions import api, db, migrate
 from parentapp.services.health_schedule import load_schedule
 
@@ -35,6 +36,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     _configure_logging()
 
+    # URL ids beyond a 64-bit column are simply not found (a 404), never an overflow.
+    app.url_map.converters["int"] = BoundedIntConverter
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     database.init_app(app)

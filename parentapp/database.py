@@ -13,9 +13,10 @@ import logging
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
+from werkzeug.routing import IntegerConverter
 
-from parentapp.errors import AppError, Busy, render
+from parentapp.errors import AppError, Busy, ValidationFailed, render
 from parentapp.extensions import db
 
 log = logging.getLogger(__name__)
@@ -74,9 +75,29 @@ def _handle_operational_error(error: OperationalError):
     return render(AppError())
 
 
+class BoundedIntConverter(IntegerConverter):
+    """``<int:id>`` that matches only values a 64-bit id column can hold."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 (werkzeug's signature)
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def _handle_out_of_range(error: Exception):
+    """Last line of defence: a number the database cannot hold is bad input, not a 500.
+
+    SQLite's driver raises OverflowError; PostgreSQL answers DataError (22003).
+    """
+    db.session.rollback()
+    log.warning("out-of-range value refused: %s", type(getattr(error, "orig", error)).__name__)
+    return render(ValidationFailed("提交的数值超出允许范围。"))
+
+
 def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
             _sqlite_setup(engine, app.config["LOCK_TIMEOUT_MS"])
     app.register_error_handler(OperationalError, _handle_operational_error)
+    app.register_error_handler(DataError, _handle_out_of_range)
+    app.register_error_handler(OverflowError, _handle_out_of_range)

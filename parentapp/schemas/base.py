@@ -33,7 +33,23 @@ def _use_chinese_messages() -> None:
     Schema._default_error_messages = {"type": "应为 JSON 对象。", "unknown": "不支持的字段。"}
 
 
+# Every integer we store or look up fits a 64-bit column; a larger one is bad input
+# (a 422 on its field), never a driver overflow (a 500).
+DB_INT_MAX = 2**63 - 1
+_unbounded_integer = fields.Integer._validated
+
+
+def _bounded_integer(self, value):
+    number = _unbounded_integer(self, value)
+    if number is not None and not -DB_INT_MAX <= number <= DB_INT_MAX:
+        raise self.make_error("too_large")
+    return number
+
+
 _use_chinese_messages()
+fields.Integer.default_error_messages = {**fields.Integer.default_error_messages,
+                                         "too_large": "数值过大。"}
+fields.Integer._validated = _bounded_integer
 
 
 def one_of(choices) -> validate.OneOf:

@@ -76,3 +76,27 @@ def test_an_unexpected_exception_still_answers_the_contract_body(app):
     response = other.test_client().get("/api/v1/__boom__")
     assert response.status_code == 500
     assert _error(response)["code"] == "internal_error"
+
+
+def test_an_id_too_large_for_the_database_is_not_found(client, auth):
+    _, headers = auth.parent()
+    response = client.get("/api/v1/children/99999999999999999999999", headers=headers)
+    assert response.status_code == 404
+    assert _error(response)["code"] == "not_found"
+
+
+def test_a_number_too_large_for_the_database_names_its_field(client, auth):
+    _, headers = auth.parent()
+    body = client.post("/api/v1/children", headers=headers, json={
+        "name": "小明", "birth_date": "2025-01-01", "gender": "male", "id": 10**30})
+    assert body.status_code == 422 and "id" in _error(body)["details"]
+    response = client.get("/api/v1/children?page=99999999999999999999", headers=headers)
+    assert response.status_code == 422
+    assert _error(response)["details"] == {"page": ["数值过大。"]}
+
+
+def test_a_page_whose_offset_overflows_is_refused_not_a_500(client, auth):
+    _, headers = auth.parent()
+    response = client.get(f"/api/v1/children?page={2**62}&per_page=100", headers=headers)
+    assert response.status_code == 422
+    assert _error(response)["code"] == "validation_error"
