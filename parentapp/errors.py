@@ -74,6 +74,51 @@ class UsernameTaken(Conflict):
     code, message = "username_taken", "该用户名已被使用。"
 
 
+class EnrollmentClosed(Conflict):
+    code, message = "enrollment_closed", "该课程已截止报名或已取消。"
+
+
+class AlreadyEnrolled(Conflict):
+    code, message = "already_enrolled", "您的家庭已报名或已在候补名单中。"
+
+
+class CapacityBelowEnrolled(Conflict):
+    code, message = "capacity_below_enrolled", "名额不能少于已报名的家庭数。"
+
+
+# Bookings, slots and the waitlist (issue 4).
+class SlotFull(Conflict):
+    code, message = "slot_full", "名额已满，请选择其他时段或加入候补。"
+
+
+class SlotClosed(Conflict):
+    code, message = "slot_closed", "该时段已被机构关闭。"
+
+
+class AlreadyBooked(Conflict):
+    code, message = "already_booked", "孩子在这个时间已有预约。"
+
+
+class CancelWindowClosed(Conflict):
+    code, message = "cancel_window_closed", "已过机构规定的取消时限，不能取消。"
+
+
+class CapacityBelowBooked(Conflict):
+    code, message = "capacity_below_booked", "名额不能少于已预约（含候补保留）的人数。"
+
+
+class CapacityExceedsLicensedPlaces(Conflict):
+    code, message = "capacity_exceeds_licensed_places", "同一时间开放的名额合计超过了备案的托位数。"
+
+
+class RequestInProgress(Conflict):
+    code, message = "request_in_progress", "相同的请求正在处理中，请稍后再试。"
+
+
+class SlotNotFull(Conflict):
+    code, message = "slot_not_full", "该时段还有名额，可以直接预约。"
+
+
 class PayloadTooLarge(AppError):
     status, code, message = 413, "payload_too_large", "请求内容过大（上限 64 KB）。"
 
@@ -88,6 +133,22 @@ class ValidationFailed(AppError):
 
 class InvalidPhoneCode(AppError):
     status, code, message = 422, "invalid_phone_code", "手机号授权无效，请重新授权。"
+
+
+class AgeIneligible(AppError):
+    status, code, message = 422, "age_ineligible", "孩子的年龄不符合要求。"
+
+
+class BookingWindowClosed(AppError):
+    status, code, message = 422, "booking_window_closed", "现在不在该时段的可预约时间内。"
+
+
+class SlotsNotBookableTogether(AppError):
+    status, code, message = 422, "slots_not_bookable_together", "所选时段不能在一次预约中一起预订。"
+
+
+class IdempotencyKeyReused(AppError):
+    status, code, message = 422, "idempotency_key_reused", "该 Idempotency-Key 已用于另一个请求。"
 
 
 class RateLimited(AppError):

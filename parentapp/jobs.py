@@ -13,9 +13,47 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from parentapp.extensions import db
+from parentapp.services import dispatch, idempotency, offers, planning_events, reminder_planning
+
 Job = Callable[[datetime], str]
 
-JOBS: dict[str, Job] = {}
+
+def plan_reminders(now: datetime) -> str:
+    """Vaccine, checkup, booking and class reminders that came into the horizon."""
+    health = reminder_planning.plan_health_reminders(now)
+    bookings = planning_events.plan_booking_reminders(now)
+    classes = planning_events.plan_class_reminders(now)
+    withdrawn = planning_events.withdraw_stale(now)
+    db.session.commit()
+    return (f"{health['children']} children planned, {health['created']} health reminders "
+            f"created, {health['updated']} updated, {health['withdrawn'] + withdrawn} "
+            f"withdrawn; {bookings} booking and {classes} class reminders created")
+
+
+def dispatch_notifications(now: datetime) -> str:
+    """Send due WeChat messages (claims make concurrent dispatchers safe)."""
+    counts = dispatch.dispatch_notifications(now)
+    return ", ".join(f"{key} {value}" for key, value in sorted(counts.items())) or "nothing due"
+
+
+def expire_waitlist_offers(now: datetime) -> str:
+    """Waitlist offers past their deadline expire; their places go to the next family."""
+    expired, offered = offers.expire_due_offers(now)
+    return f"expired {expired} offers, made {offered} new offers"
+
+
+def purge_idempotency_keys(now: datetime) -> str:
+    """Forget booking answers older than the 24 hours they are replayed for."""
+    return f"{idempotency.purge_expired(now)} idempotency keys purged"
+
+
+JOBS: dict[str, Job] = {
+    "plan-reminders": plan_reminders,
+    "dispatch-notifications": dispatch_notifications,
+    "expire-waitlist-offers": expire_waitlist_offers,
+    "purge-idempotency-keys": purge_idempotency_keys,
+}
 
 
 def run_job(name: str, now: datetime) -> str:

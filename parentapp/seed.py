@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from parentapp.demo import bookings as demo_bookings
+from parentapp.demo import classes as demo_classes
+from parentapp.demo import nurseries as demo_nurseries
 from parentapp.extensions import db
 from parentapp.models import Child, User, utcnow
 from parentapp.services import accounts, townships
@@ -19,7 +22,9 @@ DEMO_PARENT_OPENID = "fake-openid-demo-parent"
 
 
 def seed_demo(echo: Callable[[str], None] = print) -> None:
-    steps = [("townships", _townships), ("staff accounts", _staff), ("demo parent", _parent)]
+    steps = [("townships", _townships), ("staff accounts", _staff), ("demo parent", _parent),
+             ("nurseries", demo_nurseries.seed), ("offerings and slots", demo_bookings.seed),
+             ("parenting classes", demo_classes.seed)]
     for number, (label, step) in enumerate(steps, start=1):
         echo(f"[{number}/{len(steps)}] {label}: {step()}")
 

@@ -10,7 +10,7 @@ import logging
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
 
 import mini_program_api as mp
 from parentapp.errors import (
@@ -22,6 +22,7 @@ from parentapp.errors import (
 )
 from parentapp.extensions import db
 from parentapp.models import WechatAccessToken
+from parentapp.services.dialect_insert import insert_for
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +37,14 @@ class DatabaseTokenCache:
         return None if row is None else mp.CachedToken(token=row[0], expires_at=row[1])
 
     def set(self, appid: str, token: str, expires_at: datetime) -> None:
+        # An upsert: two processes fetching a token at once must not collide on the key.
+        stmt = insert_for(WechatAccessToken.__table__).values(appid=appid, token=token,
+                                                              expires_at=expires_at)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["appid"],
+            set_={"token": stmt.excluded.token, "expires_at": stmt.excluded.expires_at})
         with db.engine.begin() as conn:
-            conn.execute(delete(WechatAccessToken).where(WechatAccessToken.appid == appid))
-            conn.execute(insert(WechatAccessToken).values(appid=appid, token=token,
-                                                          expires_at=expires_at))
+            conn.execute(stmt)
 
 
 def _end_transaction() -> None:
@@ -64,6 +69,8 @@ def client() -> mp.MiniProgramClient:
             secret=app.config["WECHAT_SECRET"],
             api_base=app.config["WECHAT_API_BASE"],
             token_cache=DatabaseTokenCache(),
+            # (connect, read) seconds; tests shorten the read timeout.
+            timeout=app.config.get("WECHAT_TIMEOUT", (3.05, 10)),
         )
         app.extensions["wechat_client"] = found
     return found

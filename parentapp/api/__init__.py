@@ -1,6 +1,28 @@
 """Every blueprint, registered on the one flask-smorest Api."""
 
-from parentapp.api import auth, children, health, me, meta, notifications
+from parentapp.api import (
+    admin_filings,
+    admin_notifications,
+    admin_stats,
+    admission,
+    auth,
+    bookings,
+    children,
+    classes,
+    health,
+    me,
+    meta,
+    notifications,
+    nurseries,
+    offerings,
+    operator_nurseries,
+    operator_slots,
+    organizer_classes,
+    roster,
+    slots,
+    subscriptions,
+    waitlist,
+)
 
 BLUEPRINTS = [
     meta.health_blp,
@@ -8,8 +30,23 @@ BLUEPRINTS = [
     auth.blp,
     me.blp,
     notifications.blp,
+    subscriptions.blp,
     children.blp,
+    nurseries.blp,
+    operator_nurseries.blp,
+    admin_filings.blp,
+    admin_notifications.blp,
+    admin_stats.blp,
+    admission.blp,
     health.blp,
+    classes.blp,
+    organizer_classes.blp,
+    offerings.blp,
+    slots.blp,
+    operator_slots.blp,
+    bookings.blp,
+    waitlist.blp,
+    roster.blp,
 ]
 
 

@@ -8,7 +8,13 @@ logout, password changes and account deletion end console sessions too.
 from flask import Flask
 
 # Importing the page modules attaches their routes and hooks to the blueprint.
-from parentapp.console import pages, session_auth  # noqa: F401
+from parentapp.console import (  # noqa: F401
+    filing_pages,
+    operator_pages,
+    pages,
+    regulator_pages,
+    session_auth,
+)
 from parentapp.console.blueprint import bp
 
 

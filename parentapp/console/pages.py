@@ -12,9 +12,10 @@ from parentapp.console.session_auth import signed_in
 from parentapp.errors import AppError
 from parentapp.models import utcnow
 from parentapp.services import accounts
+from parentapp.timeutil import LOCAL_TZ
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     # Only same-site paths: never redirect to another host after sign-in.
     parts = urlsplit(target or "")
     if parts.scheme or parts.netloc or not (target or "").startswith("/console"):
@@ -37,7 +38,7 @@ def login():
                                next=request.form.get("next", "")), 401
     session.clear()
     session["token"] = token
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -53,6 +54,11 @@ def logout():
 @signed_in()
 def home():
     return render_template("console/home.html", user=g.console_user)
+
+
+@bp.errorhandler(AppError)
+def app_error(error: AppError):
+    return render_template("console/error.html", message=error.message), error.status
 
 
 @bp.errorhandler(HTTPException)
@@ -73,3 +79,9 @@ def nav_items(role: str) -> list[tuple[str, str]]:
 @bp.app_context_processor
 def _template_helpers() -> dict:
     return {"nav_items": nav_items}
+
+
+@bp.app_template_filter("localtime")
+def localtime(instant) -> str:
+    """An aware instant as Asia/Shanghai wall time for people."""
+    return instant.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")

@@ -1,25 +1,45 @@
 """Every model module, imported so that metadata and Alembic see all tables."""
 
 from parentapp.models.base import UTCDateTime, utcnow
+from parentapp.models.booking import Booking, BookingSlot
 from parentapp.models.child import Child
 from parentapp.models.health_record import HealthRecord
+from parentapp.models.idempotency import IdempotencyKey
 from parentapp.models.notification import Notification
 from parentapp.models.nursery import FilingEvent, Nursery
+from parentapp.models.offering import Offering
+from parentapp.models.parenting_class import ClassEnrollment, ParentingClass
+from parentapp.models.reminder_plan import ReminderPlan
+from parentapp.models.scheduler_lock import SchedulerLock
+from parentapp.models.slot import Slot
+from parentapp.models.subscription import SubscriptionGrant
 from parentapp.models.township import Township
 from parentapp.models.user import ROLES, AuthToken, User
+from parentapp.models.waitlist import WaitlistEntry
 from parentapp.models.wechat_token import WechatAccessToken
 
 __all__ = [
     "ROLES",
     "AuthToken",
+    "Booking",
+    "BookingSlot",
     "Child",
+    "ClassEnrollment",
     "FilingEvent",
     "HealthRecord",
+    "IdempotencyKey",
     "Notification",
     "Nursery",
+    "Offering",
+    "ParentingClass",
+    "ReminderPlan",
+    "SchedulerLock",
+    "Slot",
+    "SubscriptionGrant",
     "Township",
     "User",
     "UTCDateTime",
+    "WaitlistEntry",
     "WechatAccessToken",
     "utcnow",
 ]

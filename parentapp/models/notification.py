@@ -23,6 +23,11 @@ class Notification(db.Model):
         Index("ix_notifications_inbox", "user_id", "planned_at"),
         # The dispatcher: due rows by state and time.
         Index("ix_notifications_dispatch", "delivery_state", "send_after"),
+        # Withdrawing a child's or a booking's pending reminders.
+        Index("ix_notifications_child", "child_id", "delivery_state"),
+        Index("ix_notifications_subject", "subject_type", "subject_id"),
+        # The regulators' operational view: recent rows by state.
+        Index("ix_notifications_created", "created_at", "delivery_state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,5 +53,14 @@ class Notification(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(40))
     msgid: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set (with the grant spent) just before the WeChat call: a row whose lease expires
+    # after this may have been delivered, so it is never sent again.
+    send_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # No WeChat send after this instant (e.g. the booking has started); the inbox keeps it.
+    send_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Health reminders: the plan items one (coalesced) message covers,
+    # [{"code": "DTaP-1", "name": "百白破疫苗 第1剂", "due": "2026-12-03",
+    #   "stage": "due" | "overdue"}]; recording an item removes it from pending rows.
+    covered_items: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

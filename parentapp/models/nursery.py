@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from parentapp.extensions import db
 from parentapp.models.base import UTCDateTime, utcnow
@@ -13,6 +13,11 @@ from parentapp.models.base import UTCDateTime, utcnow
 KINDS = ("nursery", "kindergarten_class", "employer")
 REGISTRATION_TYPES = ("nonprofit", "for_profit")
 FILING_STATUSES = ("draft", "pending", "approved", "rejected", "revoked")
+CARE_TYPES = ("full_day", "half_day", "hourly", "temporary")
+# Changing one of these on an approved nursery means re-filing (the policy: a change
+# of the registered facts must be filed again). The rest is descriptive.
+REGISTRATION_FACTS = ("name", "credit_code", "address", "licensed_places", "township", "lat",
+                      "lng", "kind", "registration_type", "inclusive")
 
 
 class Nursery(db.Model):
@@ -25,8 +30,23 @@ class Nursery(db.Model):
                         "'revoked')", name="filing_status"),
         CheckConstraint("licensed_places > 0", name="licensed_places_positive"),
         Index("ix_nurseries_operator_id", "operator_id"),
-        # Parent search: only approved rows, bounding box on latitude then longitude.
-        Index("ix_nurseries_search_box", "filing_status", "lat", "lng"),
+        # Parent search: only approved rows, bounding box on latitude then longitude. The
+        # trailing columns make it covering for the visibility rule and the inclusive and
+        # township filters, so a county-wide radius never touches the table.
+        Index("ix_nurseries_search_box", "filing_status", "lat", "lng", "kind", "open_to_public",
+              "inclusive", "township"),
+        # Parent search without a position pages through approved rows by name (the count
+        # of the whole listing is index-only), or through one township by name.
+        Index("ix_nurseries_search_name", "filing_status", "name", "kind", "open_to_public",
+              "inclusive"),
+        Index("ix_nurseries_search_township", "filing_status", "township", "name", "kind",
+              "open_to_public", "inclusive"),
+        # The regulator's queue, oldest submission first.
+        Index("ix_nurseries_filing_queue", "filing_status", "submitted_at"),
+        # The register import matches rows by credit code.
+        Index("ix_nurseries_credit_code", "credit_code"),
+        # One filing number names one nursery (a re-approved nursery may keep its own).
+        UniqueConstraint("filing_no"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +73,9 @@ class Nursery(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
+    events: Mapped[list[FilingEvent]] = relationship(
+        order_by="FilingEvent.id", viewonly=True)
+
     @property
     def is_visible_to_parents(self) -> bool:
         return self.filing_status == "approved" and (
@@ -72,4 +95,9 @@ class FilingEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(String(500))
     filing_no: Mapped[str | None] = mapped_column(String(40))
+    # Registration facts changed, {field: [old, new]}: by the operator (what the regulator
+    # must look at before re-approving) or by a register import.
+    changes: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    actor: Mapped[User | None] = relationship()  # noqa: F821

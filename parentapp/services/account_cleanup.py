@@ -10,13 +10,24 @@ from __future__ import annotations
 from datetime import datetime
 
 from parentapp.models import Child, User
+from parentapp.services import cancellation, class_enrollment, notification_erasure
 
 
 def before_child_deleted(child: Child, now: datetime) -> None:
     """Undo what hangs on ``child`` before its row is deleted."""
+    # Future booked slots return to sale (waitlists move up); live waitlist entries end.
+    cancellation.cancel_child_future(child, now)
+    # Class seats belong to the family: they stay, but stop naming the child.
+    class_enrollment.forget_child(child.id)
+    # Last, so messages the steps above wrote about the child go too.
+    notification_erasure.erase_child_messages(child.id)
 
 
 def before_account_deleted(user: User, now: datetime) -> None:
     """Undo what hangs on the account's children and on the family itself."""
     for child in user.children:
         before_child_deleted(child, now)
+    # Seats and waitlist places are given up (waitlists move up), then erased.
+    class_enrollment.release_family(user.id, now)
+    # Last: every message to the family (pending ones included) and its WeChat grants.
+    notification_erasure.erase_account_messages(user.id)

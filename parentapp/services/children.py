@@ -7,7 +7,7 @@ from datetime import date, datetime
 from parentapp.errors import NotFound
 from parentapp.extensions import db
 from parentapp.models import Child
-from parentapp.services import account_cleanup
+from parentapp.services import account_cleanup, reminder_planning
 from parentapp.services.pagination import paginate
 
 
@@ -40,6 +40,8 @@ def update_child(parent_id: int, child_id: int, changes: dict) -> Child:
         setattr(child, key, value)
     if choices:
         _apply_choices(child, choices)
+    if "birth_date" in changes or choices:
+        reminder_planning.mark_child_changed(child.id)
     db.session.commit()
     return child
 

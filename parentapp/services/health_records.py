@@ -9,7 +9,7 @@ from flask import current_app
 from parentapp.errors import NotFound, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import Child, HealthRecord
-from parentapp.services import children
+from parentapp.services import children, reminder_planning
 from parentapp.services.health_plan import PlanItem, plan_items, recordable_codes
 from parentapp.services.health_schedule import Schedule, load_schedule
 from parentapp.timeutil import local_today
@@ -49,6 +49,7 @@ def record_item(parent_id: int, child_id: int, code: str, done_on: date,
         record = HealthRecord(child_id=child.id, code=code)
         db.session.add(record)
     record.done_on, record.recorded_at = done_on, now
+    reminder_planning.item_recorded(child, code, now)
     db.session.commit()
     return record, created
 
@@ -60,6 +61,7 @@ def delete_record(parent_id: int, child_id: int, code: str) -> None:
     if not deleted:
         db.session.rollback()
         raise NotFound("该项目还没有记录。")
+    reminder_planning.mark_child_changed(child.id)
     db.session.commit()
 
 

@@ -1,21 +1,10 @@
-import re
-
 import pytest
 
 from parentapp.extensions import db
 from parentapp.models import AuthToken
+from tests.console.console_helpers import csrf as _csrf
+from tests.console.console_helpers import staff as _staff
 from tests.factories import make_user
-
-
-def _csrf(client, path="/console/login"):
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-
-def _staff(role="operator"):
-    from werkzeug.security import generate_password_hash
-
-    return make_user(role, password_hash=generate_password_hash("console-pass-1"))
 
 
 def sign_in(client, user, password="console-pass-1"):

@@ -1,0 +1,305 @@
+"""Reminder planning at 10,000 and 100,000 children, and dispatch throughput, on PostgreSQL.
+
+Planning: for each size, a throwaway database gets N children (two per family,
+birth dates spread over 0-6 years, half of them with every item due more than
+30 days ago recorded). A fresh process then runs, timing each step and its peak
+memory (ru_maxrss, minus what the process held before planning):
+
+- baseline: a keyset scan of every child in batches of 1,000 (read only, no work);
+- first run: every child planned (the whole county the day reminders go live);
+- second run at the same moment: nothing changed, nothing to do;
+- a run one day later: only children whose next reminder came into the horizon.
+
+Dispatch: 2,000 due rows over 200 families against the fake WeChat server (its
+own process), sent by 1 and by 4 dispatcher processes; beside it the bare
+baseline: the same processes sending the same number of messages straight
+through MiniProgramClient (no database, an in-memory token).
+
+    .venv/bin/python bench/notify_bench.py \
+        --postgres postgresql://postgres@127.0.0.1:5432/postgres [--sizes 10000,100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import requests  # noqa: E402
+from sqlalchemy import delete, insert, select  # noqa: E402
+
+from parentapp import create_app  # noqa: E402
+from parentapp.config import SANDBOX_TEMPLATES  # noqa: E402
+from parentapp.extensions import db  # noqa: E402
+from parentapp.models import (  # noqa: E402
+    Child,
+    HealthRecord,
+    Notification,
+    ReminderPlan,
+    SubscriptionGrant,
+    User,
+)
+from parentapp.services.health_plan import plan_items  # noqa: E402
+from parentapp.services.health_schedule import load_schedule  # noqa: E402
+from parentapp.timeutil import local_instant  # noqa: E402
+from tests.dbutil import temporary_database  # noqa: E402
+
+NOW = local_instant(date(2026, 12, 1), clock(10))
+APPID, SECRET = "wx-bench-appid", "bench-secret"
+FAKE_PORT = 5091
+CHUNK = 10_000
+
+
+def _app(url: str, **extra):
+    app = create_app({"PARENTAPP_ENV": "testing", "SECRET_KEY": "b" * 48,
+                      "SQLALCHEMY_DATABASE_URI": url, "WECHAT_APPID": APPID,
+                      "WECHAT_SECRET": SECRET,
+                      "WECHAT_API_BASE": f"http://127.0.0.1:{FAKE_PORT}", **extra})
+    logging.getLogger().setLevel(logging.WARNING)  # no line per WeChat call
+    return app
+
+
+def _rss_mb() -> float:
+    """Peak resident memory of this process since it started (VmHWM; ru_maxrss would
+    carry the parent's peak over the exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- planning ---------------------------------------------------------------------------
+
+def seed_children(n: int) -> None:
+    rnd, schedule = random.Random(7), load_schedule("cn-nip-2025")
+    today, created = NOW.date(), NOW - timedelta(days=30)
+    families = n // 2
+    for start in range(0, families, CHUNK):
+        db.session.execute(insert(User), [
+            {"role": "parent", "wechat_openid": f"bench-{i}", "created_at": created}
+            for i in range(start, min(start + CHUNK, families))])
+    db.session.commit()
+    parent_ids = list(db.session.scalars(select(User.id).order_by(User.id)))
+    for start in range(0, n, CHUNK):
+        children, births = [], []
+        for i in range(start, min(start + CHUNK, n)):
+            birth = today - timedelta(days=rnd.randint(0, 6 * 365))
+            births.append(birth)
+            children.append({"parent_id": parent_ids[i // 2], "name": "小明", "birth_date": birth,
+                             "gender": "male", "je_choice": "live", "hepa_choice": "live",
+                             "created_at": created})
+        ids = db.session.execute(insert(Child).returning(Child.id), children).scalars().all()
+        records = []
+        for child_id, birth in zip(ids, births, strict=True):
+            if rnd.random() < 0.5:
+                records += [{"child_id": child_id, "code": item.code, "done_on": item.due_date,
+                             "recorded_at": created}
+                            for item in plan_items(schedule, birth, {}, {}, today)
+                            if item.due_date < today - timedelta(days=30)]
+        if records:
+            db.session.execute(insert(HealthRecord), records)
+        db.session.commit()
+
+
+def planning_child(url: str) -> None:
+    """Runs in its own process so its peak memory is the planner's."""
+    from parentapp.services.reminder_planning import plan_health_reminders
+
+    app = _app(url)
+    with app.app_context():
+        results = {"rss_before_mb": _rss_mb()}
+        started, after, seen = time.perf_counter(), 0, 0
+        while True:
+            ids = db.session.scalars(select(Child.id).where(Child.id > after)
+                                     .order_by(Child.id).limit(1000)).all()
+            if not ids:
+                break
+            after, seen = ids[-1], seen + len(ids)
+        results["baseline_scan_s"] = time.perf_counter() - started
+        for label, now in (("first", NOW), ("second", NOW), ("next_day", NOW + timedelta(days=1))):
+            started = time.perf_counter()
+            totals = plan_health_reminders(now)
+            results[label] = {"seconds": time.perf_counter() - started, **totals,
+                              "rss_peak_mb": _rss_mb()}
+        results["rows"] = db.session.scalar(select(db.func.count()).select_from(Notification))
+        # The first run again from scratch, under tracemalloc (slower, so timed apart).
+        db.session.execute(delete(Notification))
+        db.session.execute(delete(ReminderPlan))
+        db.session.commit()
+        tracemalloc.start()
+        plan_health_reminders(NOW)
+        results["traced_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    print(json.dumps(results))
+
+
+def bench_planning(server: str, n: int) -> None:
+    with temporary_database(server, "/tmp") as url:
+        app = _app(url)
+        with app.app_context():
+            db.create_all()
+            started = time.perf_counter()
+            seed_children(n)
+            seeded = time.perf_counter() - started
+            records = db.session.scalar(select(db.func.count()).select_from(HealthRecord))
+            db.session.remove()
+            db.engine.dispose()
+        out = subprocess.run([sys.executable, __file__, "--planning-child", url], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+    print(f"\n== planning, {n:,} children ({records:,} health records; seeded in {seeded:.0f} s)")
+    print(f"  baseline keyset scan of all children   {r['baseline_scan_s']:7.2f} s")
+    for label in ("first", "second", "next_day"):
+        x = r[label]
+        print(f"  {label:<9} run: {x['seconds']:7.2f} s  children visited {x['children']:>7,}"
+              f"  rows created {x['created']:>6,}  process peak RSS {x['rss_peak_mb']:.0f} MB"
+              f" (idle app {r['rss_before_mb']:.0f} MB)")
+    print(f"  notification rows: {r['rows']:,}; Python memory peak of a first run "
+          f"(tracemalloc): {r['traced_peak_mb']:.1f} MB")
+
+
+# --- dispatch ---------------------------------------------------------------------------
+
+def dispatch_child(raw: str) -> None:
+    """One dispatcher (or bare sender) process: say ready, wait for go, send, report."""
+    settings = json.loads(raw)
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
+    if settings["bare"]:
+        import mini_program_api as mp
+
+        client = mp.MiniProgramClient(APPID, SECRET, f"http://127.0.0.1:{FAKE_PORT}")
+        client.access_token()
+        sys.stdin.readline()
+        started = time.perf_counter()
+        for n in range(settings["count"]):
+            client.send_subscribe_message("bench-bare", SANDBOX_TEMPLATES["vaccine"],
+                                          _data(n), page="pages/index")
+        print(json.dumps({"sent": settings["count"], "seconds": time.perf_counter() - started}))
+        return
+    from parentapp.services.dispatch import dispatch_notifications
+
+    app = _app(settings["url"])
+    with app.app_context():
+        db.session.execute(select(1))
+        db.session.commit()
+        sys.stdin.readline()
+        started = time.perf_counter()
+        counts = dispatch_notifications(NOW, max_seconds=600)
+        print(json.dumps({"sent": counts.get("sent", 0), "seconds": time.perf_counter() - started}))
+
+
+def _data(n: int) -> dict[str, str]:
+    return {"thing1": "百白破疫苗 第1剂", "date2": "2026年12月3日", "name3": "小明",
+            "thing4": f"请按时接种 {n}"}
+
+
+def _run_processes(settings: list[dict]) -> tuple[float, int]:
+    procs = [subprocess.Popen([sys.executable, __file__, "--dispatch-child", json.dumps(s)],
+                              cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+             for s in settings]
+    for proc in procs:
+        assert proc.stdout.readline().strip() == "ready"
+    started = time.perf_counter()
+    for proc in procs:
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    sent = sum(json.loads(proc.communicate()[0].strip().splitlines()[-1])["sent"]
+               for proc in procs)
+    return time.perf_counter() - started, sent
+
+
+def _fake(path: str, body: dict | None = None) -> dict:
+    base = f"http://127.0.0.1:{FAKE_PORT}/__fake__/"
+    response = requests.post(base + path, json=body or {}, timeout=5)
+    response.raise_for_status()
+    return response.json()
+
+
+def seed_outbox(messages: int, families: int) -> None:
+    db.session.execute(insert(User), [{"role": "parent", "wechat_openid": f"bench-{i}",
+                                       "created_at": NOW} for i in range(families)])
+    users = db.session.execute(select(User.id, User.wechat_openid)).all()
+    db.session.execute(insert(SubscriptionGrant), [
+        {"user_id": uid, "template_kind": "vaccine", "grants": messages, "updated_at": NOW}
+        for uid, _ in users])
+    db.session.execute(insert(Notification), [
+        {"user_id": users[n % families][0], "kind": "vaccine", "template_kind": "vaccine",
+         "dedupe_key": f"bench:{n}", "title": "疫苗接种提醒", "body": "内容",
+         "link": "/pages/index", "wechat_data": _data(n), "planned_at": NOW, "send_after": NOW,
+         "delivery_state": "pending", "attempts": 0, "created_at": NOW}
+        for n in range(messages)])
+    db.session.commit()
+    for _, openid in users:
+        _fake("grants", {"openid": openid, "template_id": SANDBOX_TEMPLATES["vaccine"],
+                         "count": messages})
+
+
+def bench_dispatch(server: str, messages: int, families: int) -> None:
+    fake = subprocess.Popen(
+        [sys.executable, "-m", "mini_program_api.fake_server", "--port", str(FAKE_PORT),
+         "--appid", APPID, "--secret", SECRET, "--templates", json.dumps(SANDBOX_TEMPLATES)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        fake.stdout.readline()
+        print(f"\n== dispatch, {messages:,} messages over {families} families, fake WeChat")
+        for processes in (1, 4):
+            _fake("reset")
+            _fake("grants", {"openid": "bench-bare", "template_id": SANDBOX_TEMPLATES["vaccine"],
+                             "count": messages})
+            share = [messages // processes] * processes
+            wall, sent = _run_processes([{"bare": True, "count": c} for c in share])
+            print(f"  bare client, {processes} process(es):  {sent / wall:7.0f} msg/s "
+                  f"({sent} in {wall:.1f} s)")
+            _fake("reset")
+            with temporary_database(server, "/tmp") as url:
+                app = _app(url)
+                with app.app_context():
+                    db.create_all()
+                    seed_outbox(messages, families)
+                    db.session.remove()
+                    db.engine.dispose()
+                wall, sent = _run_processes([{"bare": False, "url": url}] * processes)
+            print(f"  dispatch job, {processes} dispatcher(s): {sent / wall:7.0f} msg/s "
+                  f"({sent} in {wall:.1f} s)")
+    finally:
+        fake.terminate()
+        fake.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--families", type=int, default=200)
+    parser.add_argument("--skip-dispatch", action="store_true")
+    parser.add_argument("--planning-child", help=argparse.SUPPRESS)
+    parser.add_argument("--dispatch-child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.planning_child:
+        return planning_child(args.planning_child)
+    if args.dispatch_child:
+        return dispatch_child(args.dispatch_child)
+    print(f"notify_bench at {datetime.now():%Y-%m-%d %H:%M}, PostgreSQL, planning 'now' "
+          f"{NOW.isoformat()}")
+    for size in (int(s) for s in args.sizes.split(",")):
+        bench_planning(args.postgres, size)
+    if not args.skip_dispatch:
+        bench_dispatch(args.postgres, args.messages, args.families)
+
+
+if __name__ == "__main__":
+    main()

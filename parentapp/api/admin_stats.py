@@ -1,0 +1,50 @@
+"""Policy statistics and township populations, for the county health commission."""
+
+from flask import Response
+from flask_smorest import Blueprint
+
+from parentapp.models import utcnow
+from parentapp.schemas.statistics import (
+    PolicyStatsSchema,
+    StatsQuerySchema,
+    TownshipAdminSchema,
+    TownshipPopulationSchema,
+)
+from parentapp.security import auth_required
+from parentapp.services import statistics, stats_csv, townships
+from parentapp.timeutil import local_today
+
+blp = Blueprint("admin_stats", __name__, url_prefix="/api/v1/admin",
+                description="Policy statistics (regulators)")
+
+
+def _stats(query: dict) -> dict:
+    now = utcnow()
+    return statistics.policy_stats(query.get("year", local_today(now).year), now)
+
+
+@blp.route("/stats")
+@auth_required("regulator")
+@blp.arguments(StatsQuerySchema, location="query")
+@blp.response(200, PolicyStatsSchema)
+def get_stats(query):
+    return _stats(query)
+
+
+@blp.route("/stats.csv")
+@auth_required("regulator")
+@blp.arguments(StatsQuerySchema, location="query")
+@blp.response(200, description="the township table as CSV (UTF-8 with BOM)",
+              content_type="text/csv")
+def get_stats_csv(query):
+    stats = _stats(query)
+    return Response(stats_csv.stats_csv(stats), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=shizhu-childcare-{stats['year']}.csv"})
+
+
+@blp.route("/townships/<code>", methods=["PUT"])
+@auth_required("regulator")
+@blp.arguments(TownshipPopulationSchema)
+@blp.response(200, TownshipAdminSchema)
+def set_population(body, code):
+    return townships.set_population(code, body["population"])

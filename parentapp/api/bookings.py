@@ -1,0 +1,74 @@
+"""A family's bookings: book (with an Idempotency-Key), list, read, cancel."""
+
+from flask import current_app, request
+from flask_smorest import Blueprint
+
+from parentapp.errors import IdempotencyKeyRequired, ValidationFailed
+from parentapp.models import utcnow
+from parentapp.schemas.base import page_of
+from parentapp.schemas.bookings import (
+    BookingCancelSchema,
+    BookingCreateSchema,
+    BookingQuerySchema,
+    BookingSchema,
+)
+from parentapp.security import auth_required, current_user
+from parentapp.services import booking, cancellation, idempotency
+
+blp = Blueprint("bookings", __name__, url_prefix="/api/v1/bookings", description="Bookings")
+
+IDEMPOTENCY_HEADER = {"in": "header", "name": "Idempotency-Key", "required": True,
+                      "schema": {"type": "string", "maxLength": 100},
+                      "description": "a fresh UUID per booking; a repeat gets the first answer"}
+
+
+def idempotency_key() -> str:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        raise IdempotencyKeyRequired()
+    if len(key) > 100:
+        raise ValidationFailed.on("Idempotency-Key", "长度不能超过 100 个字符。")
+    return key
+
+
+@blp.route("", methods=["POST"])
+@auth_required("parent")
+@blp.arguments(BookingCreateSchema)
+@blp.response(201, BookingSchema)
+@blp.doc(parameters=[IDEMPOTENCY_HEADER])
+def create_booking(body):
+    """Book slots: all or none. Repeats of the same key and body replay the first answer."""
+    key = idempotency_key()
+    print_ = idempotency.fingerprint("POST", request.path, request.get_json(silent=True))
+    answer = booking.book_once(current_user().id, key, print_, body["child_id"],
+                               body["slot_ids"], body.get("note"), utcnow(),
+                               BookingSchema().dump)
+    response = current_app.json.response(answer.body)
+    response.status_code = answer.status
+    return response
+
+
+@blp.route("")
+@auth_required("parent")
+@blp.arguments(BookingQuerySchema, location="query")
+@blp.response(200, page_of(BookingSchema))
+def list_bookings(query):
+    return booking.list_bookings(current_user().id, query.get("status"), query.get("from_"),
+                                 query.get("to"), query["page"], query["per_page"])
+
+
+@blp.route("/<int:booking_id>")
+@auth_required("parent")
+@blp.response(200, BookingSchema)
+def get_booking(booking_id):
+    return booking.get_booking(current_user().id, booking_id)
+
+
+@blp.route("/<int:booking_id>/cancel", methods=["POST"])
+@auth_required("parent")
+@blp.arguments(BookingCancelSchema)
+@blp.response(200, BookingSchema)
+def cancel_booking(body, booking_id):
+    """Cancel the named slots (default: all still booked), each before its cut-off."""
+    return cancellation.cancel_booking(current_user().id, booking_id, body.get("slot_ids"),
+                                       utcnow())

@@ -1,0 +1,70 @@
+"""Parenting classes for families: browse without login, enrol, leave, my classes."""
+
+from flask_smorest import Blueprint
+
+from parentapp.models import utcnow
+from parentapp.schemas.base import page_of
+from parentapp.schemas.class_enrollments import (
+    ClassEnrollmentSchema,
+    ClassEnrollSchema,
+    MyEnrollmentQuerySchema,
+    MyEnrollmentSchema,
+)
+from parentapp.schemas.classes import ClassDetailSchema, ClassItemSchema, ClassListQuerySchema
+from parentapp.security import auth_required, current_user, optional_user
+from parentapp.services import class_enrollment, class_queries
+
+blp = Blueprint("classes", __name__, url_prefix="/api/v1", description=(
+    "Parenting classes for families. Class status: scheduled, cancelled, completed (from its "
+    "end on). Enrolment status: enrolled, waitlisted (position from 1, first come first "
+    "served), left (the family withdrew), cancelled (the class was cancelled). A family "
+    "holds at most one enrolled or waitlisted entry per class; ended entries stay listed."))
+
+
+@blp.route("/classes")
+@blp.arguments(ClassListQuerySchema, location="query")
+@blp.response(200, page_of(ClassItemSchema))
+def list_classes(query):
+    """Classes from today on (or ``from``/``to``), nearest first with ``lat``/``lng``, else
+    soonest first. No login needed."""
+    return class_queries.list_classes(now=utcnow(), **query)
+
+
+@blp.route("/classes/<int:class_id>")
+@blp.response(200, ClassDetailSchema)
+def get_class(class_id):
+    """One class; with a parent's token, ``my_enrollment`` is that family's latest entry."""
+    user = optional_user()
+    parent_id = user.id if user is not None and user.role == "parent" else None
+    return class_queries.get_class(class_id, utcnow(), parent_id)
+
+
+@blp.route("/classes/<int:class_id>/enrollments", methods=["POST"])
+@auth_required("parent")
+@blp.arguments(ClassEnrollSchema)
+@blp.response(201, ClassEnrollmentSchema)
+def enroll(body, class_id):
+    """Take a seat, or a waitlist place when the class is full (201 either way).
+
+    404 unknown class or not your child; 409 enrollment_closed (deadline passed or class
+    cancelled), already_enrolled; 422 age_ineligible (the child's age on the class date).
+    """
+    return class_enrollment.enroll(current_user().id, class_id, body.get("child_id"), utcnow())
+
+
+@blp.route("/classes/<int:class_id>/enrollments/mine", methods=["DELETE"])
+@auth_required("parent")
+@blp.response(204)
+def leave(class_id):
+    """Give up your seat or waitlist place; a freed seat goes at once to the first waitlisted
+    family, who is told. 404 without an entry; 409 invalid_state once the class started."""
+    class_enrollment.leave(current_user().id, class_id, utcnow())
+
+
+@blp.route("/me/enrollments")
+@auth_required("parent")
+@blp.arguments(MyEnrollmentQuerySchema, location="query")
+@blp.response(200, page_of(MyEnrollmentSchema))
+def my_enrollments(query):
+    """Your family's entries, newest first, with ``position`` while waitlisted."""
+    return class_enrollment.my_enrollments(current_user().id, now=utcnow(), **query)

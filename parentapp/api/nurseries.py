@@ -1,0 +1,33 @@
+"""Parents browse filed nurseries: search near a point, and one nursery's page. No login needed."""
+
+from flask_smorest import Blueprint
+
+from parentapp.models import utcnow
+from parentapp.schemas.base import page_of
+from parentapp.schemas.nursery_search import (
+    NurseryDetailQuerySchema,
+    NurseryDetailSchema,
+    NurseryListItemSchema,
+    NurserySearchQuerySchema,
+)
+from parentapp.security import optional_user
+from parentapp.services import nursery_search
+
+blp = Blueprint("nurseries", __name__, url_prefix="/api/v1/nurseries",
+                description="Filed nurseries, for parents")
+
+
+@blp.route("")
+@blp.arguments(NurserySearchQuerySchema, location="query")
+@blp.response(200, page_of(NurseryListItemSchema))
+def search_nurseries(query):
+    """Approved nurseries, nearest first (by name without lat/lng)."""
+    return nursery_search.search_nurseries(now=utcnow(), user=optional_user(), **query)
+
+
+@blp.route("/<int:nursery_id>")
+@blp.arguments(NurseryDetailQuerySchema, location="query")
+@blp.response(200, NurseryDetailSchema)
+def get_nursery(query, nursery_id):
+    """One approved nursery with its filing disclosure; any other is 404."""
+    return nursery_search.get_public_nursery(nursery_id, now=utcnow(), **query)

@@ -1,0 +1,51 @@
+"""A nursery's day: the roster and attendance."""
+
+from flask_smorest import Blueprint
+
+from parentapp.models import utcnow
+from parentapp.schemas.base import page_of
+from parentapp.schemas.bookings import AttendanceSchema, RosterEntrySchema, RosterQuerySchema
+from parentapp.security import auth_required, current_user
+from parentapp.services import roster
+from parentapp.timeutil import local_today
+
+blp = Blueprint("roster", __name__, url_prefix="/api/v1/operator", description="Roster")
+
+
+@blp.route("/nurseries/<int:nursery_id>/roster")
+@auth_required("operator")
+@blp.arguments(RosterQuerySchema, location="query")
+@blp.response(200, page_of(RosterEntrySchema))
+def day_roster(query, nursery_id):
+    """The day's bookings with the child's name, age and care type."""
+    return roster.roster(current_user().id, nursery_id, query.get("date") or local_today(utcnow()),
+                         query["include_cancelled"], query["page"], query["per_page"])
+
+
+def _attendance(action: str, body: dict, booking_id: int):
+    return roster.mark_attendance(current_user().id, booking_id, action, body.get("date"),
+                                  utcnow())
+
+
+@blp.route("/bookings/<int:booking_id>/check-in", methods=["POST"])
+@auth_required("operator")
+@blp.arguments(AttendanceSchema)
+@blp.response(200, RosterEntrySchema)
+def check_in(body, booking_id):
+    return _attendance("check_in", body, booking_id)
+
+
+@blp.route("/bookings/<int:booking_id>/check-out", methods=["POST"])
+@auth_required("operator")
+@blp.arguments(AttendanceSchema)
+@blp.response(200, RosterEntrySchema)
+def check_out(body, booking_id):
+    return _attendance("check_out", body, booking_id)
+
+
+@blp.route("/bookings/<int:booking_id>/no-show", methods=["POST"])
+@auth_required("operator")
+@blp.arguments(AttendanceSchema)
+@blp.response(200, RosterEntrySchema)
+def no_show(body, booking_id):
+    return _attendance("no_show", body, booking_id)

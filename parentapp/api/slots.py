@@ -1,0 +1,20 @@
+"""Slot listings for parents (and the owning operator)."""
+
+from flask_smorest import Blueprint
+
+from parentapp.models import utcnow
+from parentapp.schemas.slots import SlotListSchema, SlotQuerySchema
+from parentapp.security import optional_user
+from parentapp.services import slots
+
+blp = Blueprint("slots", __name__, url_prefix="/api/v1/nurseries", description="Slots")
+
+
+@blp.route("/<int:nursery_id>/slots")
+@blp.arguments(SlotQuerySchema, location="query")
+@blp.response(200, SlotListSchema)
+def list_slots(query, nursery_id):
+    """A nursery's slots with places left; no login needed (max 62 days)."""
+    items = slots.list_slots(nursery_id, query.get("from_"), query.get("to"),
+                             query.get("care_type"), utcnow(), optional_user())
+    return {"items": items}

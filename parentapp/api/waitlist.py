@@ -1,0 +1,46 @@
+"""Waitlists: join a full slot, leave, list, accept an offer."""
+
+from flask_smorest import Blueprint
+
+from parentapp.models import utcnow
+from parentapp.schemas.base import PageQuerySchema, page_of
+from parentapp.schemas.bookings import BookingSchema
+from parentapp.schemas.waitlist import WaitlistEntrySchema, WaitlistJoinedSchema, WaitlistJoinSchema
+from parentapp.security import auth_required, current_user
+from parentapp.services import waitlist
+
+blp = Blueprint("waitlist", __name__, url_prefix="/api/v1", description="Waitlists")
+
+
+@blp.route("/slots/<int:slot_id>/waitlist", methods=["POST"])
+@auth_required("parent")
+@blp.arguments(WaitlistJoinSchema)
+@blp.response(201, WaitlistJoinedSchema)
+def join_waitlist(body, slot_id):
+    """Only a full slot has a waitlist (slot_not_full otherwise)."""
+    return waitlist.join_waitlist(current_user().id, slot_id, body["child_id"], utcnow())
+
+
+@blp.route("/waitlist/<int:entry_id>", methods=["DELETE"])
+@auth_required("parent")
+@blp.response(204)
+def leave_waitlist(entry_id):
+    waitlist.leave_waitlist(current_user().id, entry_id, utcnow())
+
+
+@blp.route("/me/waitlist")
+@auth_required("parent")
+@blp.arguments(PageQuerySchema, location="query")
+@blp.response(200, page_of(WaitlistEntrySchema))
+def my_waitlist(query):
+    return waitlist.my_waitlist(current_user().id, utcnow(), query["page"], query["per_page"])
+
+
+@blp.route("/waitlist/<int:entry_id>/accept", methods=["POST"])
+@auth_required("parent")
+@blp.response(201, BookingSchema)
+@blp.alt_response(200, schema=BookingSchema, description="accepted before: the same booking")
+def accept_offer(entry_id):
+    """Book the offered place under the rules of POST /bookings."""
+    accepted, created = waitlist.accept_offer(current_user().id, entry_id, utcnow())
+    return accepted, 201 if created else 200

@@ -1,0 +1,105 @@
+"""Operator pages: own nurseries, a month of slots with inline changes, the day's roster."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+from flask import g, redirect, render_template, request
+
+from parentapp.console.blueprint import bp
+from parentapp.console.forms import attempt
+from parentapp.console.pages import NAV, safe_next
+from parentapp.console.session_auth import signed_in
+from parentapp.models import utcnow
+from parentapp.schemas.slots import SlotChangeSchema
+from parentapp.services import nurseries, roster, slot_changes, slots
+from parentapp.services.filings import STATUS_NAMES
+from parentapp.timeutil import local_today
+
+NAV["operator"] += [("console.my_nurseries", "我的机构")]
+
+CARE_TYPES = {"full_day": "全日托", "half_day": "半日托", "hourly": "计时托", "temporary": "临时托"}
+ROSTER_ACTIONS = {"check_in": "已签到。", "check_out": "已签退。", "no_show": "已标记未到。"}
+
+
+@bp.route("/nurseries")
+@signed_in("operator")
+def my_nurseries():
+    own = nurseries.list_own_nurseries(g.console_user.id, 1, 100)
+    return render_template("console/my_nurseries.html", nurseries=own["items"],
+                           names=STATUS_NAMES)
+
+
+@bp.route("/nurseries/<int:nursery_id>/calendar")
+@signed_in("operator")
+def slot_calendar(nursery_id):
+    nursery = nurseries.get_own_nursery(g.console_user.id, nursery_id)
+    now = utcnow()
+    first = _month_start(request.args.get("month"), local_today(now))
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    care_type = request.args.get("care_type", "full_day")
+    care_type = care_type if care_type in CARE_TYPES else "full_day"
+    views = slots.list_slots(nursery.id, first, last, care_type, now, viewer=g.console_user)
+    by_day: dict[date, list] = {}
+    for view in views:
+        by_day.setdefault(view.slot.date, []).append(view)
+    weeks = calendar.Calendar().monthdatescalendar(first.year, first.month)
+    return render_template(
+        "console/calendar.html", nursery=nursery, first=first, weeks=weeks, by_day=by_day,
+        care_type=care_type, care_types=CARE_TYPES,
+        previous=(first - timedelta(days=1)).strftime("%Y-%m"),
+        following=(last + timedelta(days=1)).strftime("%Y-%m"))
+
+
+@bp.route("/slots/<int:slot_id>", methods=["POST"])
+@signed_in("operator")
+def change_slot(slot_id):
+    form = {key: request.form[key].strip() for key in ("capacity", "status", "reason")
+            if request.form.get(key, "").strip()}
+    if "capacity" in form and form["capacity"].lstrip("-").isdigit():
+        form["capacity"] = int(form["capacity"])  # the API schema takes JSON numbers only
+    attempt(lambda **change: slot_changes.change_slot(g.console_user.id, slot_id, change,
+                                                      utcnow()),
+            "时段已更新。", SlotChangeSchema(), form)
+    return redirect(safe_next(request.form.get("back")))
+
+
+@bp.route("/nurseries/<int:nursery_id>/roster")
+@signed_in("operator")
+def day_roster(nursery_id):
+    nursery = nurseries.get_own_nursery(g.console_user.id, nursery_id)
+    day = _day(request.args.get("date"), local_today(utcnow()))
+    entries = roster.roster(g.console_user.id, nursery.id, day, False, 1, 100)["items"]
+    return render_template("console/roster.html", nursery=nursery, day=day, entries=entries,
+                           care_types=CARE_TYPES, names=_booking_status_names())
+
+
+@bp.route("/bookings/<int:booking_id>/<action>", methods=["POST"])
+@signed_in("operator")
+def roster_action(booking_id, action):
+    if action in ROSTER_ACTIONS:
+        day = _day(request.form.get("date"), local_today(utcnow()))
+        attempt(lambda: roster.mark_attendance(g.console_user.id, booking_id, action, day,
+                                               utcnow()), ROSTER_ACTIONS[action])
+    return redirect(safe_next(request.form.get("back")))
+
+
+def _month_start(raw: str | None, today: date) -> date:
+    try:
+        year, month = (int(part) for part in (raw or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+def _day(raw: str | None, today: date) -> date:
+    try:
+        return date.fromisoformat(raw) if raw else today
+    except ValueError:
+        return today
+
+
+def _booking_status_names() -> dict[str, str]:
+    return {"confirmed": "已确认", "checked_in": "已签到", "completed": "已签退",
+            "no_show": "未到", "cancelled": "家长已取消", "cancelled_by_nursery": "机构已取消"}

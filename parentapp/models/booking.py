@@ -1,0 +1,94 @@
+"""A family's booking of one or more slots, and each slot's own state in it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from parentapp.extensions import db
+from parentapp.models.base import UTCDateTime, utcnow
+from parentapp.models.slot import Slot
+
+BOOKING_STATUSES = ("confirmed", "cancelled", "cancelled_by_nursery", "checked_in",
+                    "completed", "no_show")
+# A slot in these states occupies a place (a no-show still kept it from others).
+ACTIVE_STATUSES = ("confirmed", "checked_in", "completed", "no_show")
+CANCELLED_STATUSES = ("cancelled", "cancelled_by_nursery")
+
+_STATUS_CHECK = "status IN ('" + "', '".join(BOOKING_STATUSES) + "')"
+_ACTIVE_SQL = "status IN ('" + "', '".join(ACTIVE_STATUSES) + "')"
+
+
+class Booking(db.Model):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        CheckConstraint(_STATUS_CHECK, name="status"),
+        CheckConstraint("price_fen >= 0", name="price_not_negative"),
+        Index("ix_bookings_parent_id", "parent_id", "id"),
+        Index("ix_bookings_nursery_id", "nursery_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Kept (as NULL) when the child is deleted, so a nursery's past roster stays whole.
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="SET NULL"))
+    nursery_id: Mapped[int] = mapped_column(ForeignKey("nurseries.id", ondelete="CASCADE"))
+    care_type: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(24), default="confirmed")
+    price_fen: Mapped[int]
+    note: Mapped[str | None] = mapped_column(String(200))
+    # The terms the family booked under: a later change of the offering does not move them.
+    cancel_cutoff_hours: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    slots: Mapped[list[BookingSlot]] = relationship(
+        back_populates="booking", order_by="BookingSlot.id", cascade="all, delete-orphan")
+
+    def settle(self, cancelled_as: str) -> None:
+        """Price and status from the slots: the price is what is not cancelled; a booking
+        with nothing left takes ``cancelled_as`` (who cancelled the last slot)."""
+        active = [s for s in self.slots if s.is_active]
+        self.price_fen = sum(s.price_fen for s in active)
+        self.status = status_of(s.status for s in active) or cancelled_as
+
+
+def status_of(statuses) -> str | None:
+    """The booking's status from its active slots' (None when there are none)."""
+    present = set(statuses)
+    if not present:
+        return None
+    for status in ("checked_in", "confirmed"):
+        if status in present:
+            return status
+    return "no_show" if present == {"no_show"} else "completed"
+
+
+class BookingSlot(db.Model):
+    __tablename__ = "booking_slots"
+    __table_args__ = (
+        CheckConstraint(_STATUS_CHECK, name="status"),
+        CheckConstraint("price_fen >= 0", name="price_not_negative"),
+        # One active booking per child per slot: two devices booking at once lose one.
+        Index("ux_booking_slots_child_slot_active", "child_id", "slot_id", unique=True,
+              sqlite_where=text(_ACTIVE_SQL), postgresql_where=text(_ACTIVE_SQL)),
+        Index("ix_booking_slots_slot_id", "slot_id"),
+        Index("ix_booking_slots_booking_id", "booking_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id", ondelete="CASCADE"))
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(24), default="confirmed")
+    price_fen: Mapped[int]
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    booking: Mapped[Booking] = relationship(back_populates="slots")
+    slot: Mapped[Slot] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES

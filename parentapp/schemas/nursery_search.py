@@ -1,0 +1,99 @@
+"""Parent search and the public nursery page (no login needed)."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
+
+from parentapp.models.nursery import CARE_TYPES, KINDS, REGISTRATION_TYPES
+from parentapp.schemas.base import BaseSchema, PageQuerySchema, length, one_of, value_range
+from parentapp.schemas.nurseries import TrimmedString, validate_township
+
+MAX_RADIUS_KM = 50
+
+
+class _PositionMixin:
+    """Empty query values count as absent (``?lat=&lng=`` is the contract's URL template)."""
+
+    @pre_load
+    def _drop_empty(self, data, **kwargs):
+        if hasattr(data, "items"):
+            return {key: value for key, value in data.items()
+                    if not (isinstance(value, str) and not value.strip())}
+        return data
+
+    @validates_schema
+    def _lat_lng_together(self, data, **kwargs):
+        if ("lat" in data) != ("lng" in data):
+            missing = "lng" if "lat" in data else "lat"
+            raise ValidationError("lat 和 lng 需要同时提供。", field_name=missing)
+
+
+class NurseryDetailQuerySchema(_PositionMixin, BaseSchema):
+    lat = fields.Float(validate=value_range(-90, 90), metadata={"description": "GCJ-02"})
+    lng = fields.Float(validate=value_range(-180, 180), metadata={"description": "GCJ-02"})
+    care_type = fields.String(validate=one_of(CARE_TYPES))
+    day = fields.Date(data_key="date", metadata={"description": "with care_type: has_vacancy"})
+
+
+class NurserySearchQuerySchema(_PositionMixin, PageQuerySchema):
+    lat = fields.Float(validate=value_range(-90, 90), metadata={"description": "GCJ-02"})
+    lng = fields.Float(validate=value_range(-180, 180), metadata={"description": "GCJ-02"})
+    radius_km = fields.Float(load_default=5, validate=validate.Range(
+        min=0, max=MAX_RADIUS_KM, min_inclusive=False,
+        error=f"应大于 0 且不超过 {MAX_RADIUS_KM}。"),
+        metadata={"description": "used with lat and lng"})
+    care_type = fields.String(validate=one_of(CARE_TYPES))
+    day = fields.Date(data_key="date", metadata={"description": "with care_type: has_vacancy"})
+    child_id = fields.Integer(validate=value_range(min=1),
+                              metadata={"description": "a child of the logged-in parent"})
+    inclusive = fields.Boolean()
+    township = fields.String(validate=validate_township)
+    q = TrimmedString(validate=length(1, 30), metadata={"description": "name contains"})
+
+
+class NurseryListItemSchema(BaseSchema):
+    id = fields.Integer(attribute="nursery.id", required=True)
+    name = fields.String(attribute="nursery.name", required=True)
+    address = fields.String(attribute="nursery.address", required=True)
+    township = fields.String(attribute="nursery.township", required=True)
+    lat = fields.Float(attribute="nursery.lat", required=True)
+    lng = fields.Float(attribute="nursery.lng", required=True)
+    distance_m = fields.Method("_distance", allow_none=True, metadata={
+        "type": "integer", "description": "metres from lat/lng; null without a position"})
+    kind = fields.String(attribute="nursery.kind", required=True,
+                         metadata={"enum": list(KINDS)})
+    inclusive = fields.Boolean(attribute="nursery.inclusive", required=True)
+    care_types = fields.List(fields.String(), attribute="offers.care_types", required=True)
+    min_price_fen = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                                attribute="offers.min_price_fen", required=True)
+    has_vacancy = fields.Boolean(attribute="offers.has_vacancy", allow_none=True)
+
+    def _distance(self, listing) -> int | None:
+        return None if listing.distance_m is None else round(listing.distance_m)
+
+
+class NurseryFilingDisclosureSchema(BaseSchema):
+    filing_no = fields.String(required=True)
+    filed_on = fields.Date(required=True)
+    registration_type = fields.String(required=True,
+                                      metadata={"enum": list(REGISTRATION_TYPES)})
+
+
+class NurseryPublicOfferingSchema(BaseSchema):
+    care_type = fields.String(required=True)
+    price_fen = fields.Integer(required=True)
+    age_min_months = fields.Integer(required=True)
+    age_max_months = fields.Integer(required=True)
+    book_ahead_days = fields.Integer(required=True)
+    min_notice_hours = fields.Integer(required=True)
+    cancel_cutoff_hours = fields.Integer(required=True)
+
+
+class NurseryDetailSchema(NurseryListItemSchema):
+    phone = fields.String(attribute="nursery.phone", required=True)
+    description = fields.String(attribute="nursery.description", required=True)
+    licensed_places = fields.Integer(attribute="nursery.licensed_places", required=True)
+    opening_hours = fields.Dict(attribute="nursery.opening_hours", required=True)
+    filing = fields.Nested(NurseryFilingDisclosureSchema, attribute="nursery", required=True)
+    offerings = fields.List(fields.Nested(NurseryPublicOfferingSchema), required=True)
+    open_to_public = fields.Boolean(attribute="nursery.open_to_public", required=True)

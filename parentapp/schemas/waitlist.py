@@ -1,0 +1,35 @@
+"""Waitlist entries."""
+
+from marshmallow import fields
+
+from parentapp.models.waitlist import WAITLIST_STATUSES
+from parentapp.schemas.base import BaseSchema
+from parentapp.schemas.fields import LocalDateTime
+from parentapp.schemas.slots import SlotBriefSchema
+
+
+class WaitlistJoinSchema(BaseSchema):
+    child_id = fields.Integer(required=True, strict=True)
+
+
+class WaitlistJoinedSchema(BaseSchema):
+    id = fields.Integer(attribute="entry.id", required=True)
+    position = fields.Integer(attribute="position", required=True)
+    status = fields.String(attribute="entry.status", required=True)
+    slot_id = fields.Integer(attribute="entry.slot_id")
+    child_id = fields.Integer(attribute="entry.child_id")
+
+
+class WaitlistEntrySchema(BaseSchema):
+    id = fields.Integer(attribute="entry.id", required=True)
+    slot_id = fields.Integer(attribute="entry.slot_id", required=True)
+    child_id = fields.Integer(attribute="entry.child_id", required=True)
+    status = fields.String(attribute="entry.status", required=True,
+                           metadata={"enum": list(WAITLIST_STATUSES)})
+    position = fields.Integer(attribute="position", allow_none=True, required=True,
+                              metadata={"description": "among waiting entries, from 1"})
+    offer_expires_at = LocalDateTime(attribute="entry.offer_expires_at", allow_none=True,
+                                     required=True)
+    booking_id = fields.Integer(attribute="entry.booking_id", allow_none=True)
+    created_at = LocalDateTime(attribute="entry.created_at")
+    slot = fields.Nested(SlotBriefSchema, attribute="entry.slot")

@@ -1,0 +1,56 @@
+"""The one answer to "how many places are left, and can this slot be booked now?".
+
+Slot listings show it and booking enforces it, so what a parent sees is what
+the server applies. Places held for a waitlist offer (``slot.held``) count as
+taken for everyone but the family the offer is for (``own_holds``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from parentapp.models import Offering, Slot
+from parentapp.timeutil import local_today
+
+CLOSED, TOO_EARLY, TOO_LATE, FULL = "closed", "too_early", "too_late", "full"
+
+
+@dataclass(frozen=True)
+class Availability:
+    remaining: int
+    # Why the slot cannot be booked now (None: it can): closed, too_early, too_late, full.
+    blocker: str | None
+
+    @property
+    def bookable(self) -> bool:
+        return self.blocker is None
+
+
+def last_booking_instant(slot: Slot, offering: Offering) -> datetime:
+    """Bookings close ``min_notice_hours`` before the slot starts."""
+    return slot.starts_at() - timedelta(hours=offering.min_notice_hours)
+
+
+def window_blocker(slot: Slot, offering: Offering, now: datetime) -> str | None:
+    """too_early beyond ``book_ahead_days`` (counted in local dates), too_late after the notice."""
+    if slot.date > local_today(now) + timedelta(days=offering.book_ahead_days):
+        return TOO_EARLY
+    if now > last_booking_instant(slot, offering):
+        return TOO_LATE
+    return None
+
+
+def remaining_places(slot: Slot, own_holds: int = 0) -> int:
+    return max(0, slot.capacity - slot.booked - slot.held + own_holds)
+
+
+def availability(slot: Slot, offering: Offering, now: datetime,
+                 own_holds: int = 0) -> Availability:
+    remaining = remaining_places(slot, own_holds)
+    if slot.status != "open":
+        return Availability(remaining, CLOSED)
+    blocker = window_blocker(slot, offering, now)
+    if blocker is None and remaining < 1:
+        blocker = FULL
+    return Availability(remaining, blocker)

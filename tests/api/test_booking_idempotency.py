@@ -1,0 +1,172 @@
+"""Idempotency-Key on POST /bookings: replay, reuse, in-progress duplicates, expiry."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import timedelta
+
+from parentapp.models import Booking, IdempotencyKey, Slot, utcnow
+from parentapp.services import booking as booking_service
+from parentapp.services import idempotency
+from tests.booking_factories import fill, fresh, in_days, make_slot, setup_nursery
+from tests.factories import make_child
+
+URL = "/api/v1/bookings"
+
+
+def count_bookings(db) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(Booking))
+
+
+def send(client, headers, key, body):
+    return client.post(URL, headers={**headers, "Idempotency-Key": key}, json=body)
+
+
+def test_a_repeat_with_the_same_key_and_body_replays_the_first_answer(client, auth, db):
+    nursery, _ = setup_nursery()
+    slot = make_slot(nursery, capacity=3)
+    parent, headers = auth.parent()
+    body = {"child_id": make_child(parent).id, "slot_ids": [slot.id]}
+    first = send(client, headers, "key-1", body)
+    again = send(client, headers, "key-1", body)
+    assert first.status_code == again.status_code == 201
+    assert again.get_json() == first.get_json()
+    assert count_bookings(db) == 1 and fresh(Slot, slot.id).booked == 1
+
+
+def test_the_same_json_written_differently_is_the_same_request(client, auth, db):
+    nursery, _ = setup_nursery()
+    slot = make_slot(nursery)
+    parent, headers = auth.parent()
+    child = make_child(parent)
+    compact = json.dumps({"child_id": child.id, "slot_ids": [slot.id]})
+    spaced = json.dumps({"slot_ids": [slot.id], "child_id": child.id}, indent=2)
+    replies = [client.post(URL, data=raw, content_type="application/json",
+                           headers={**headers, "Idempotency-Key": "k"})
+               for raw in (compact, spaced)]
+    assert [r.status_code for r in replies] == [201, 201]
+    assert replies[0].get_json() == replies[1].get_json() and count_bookings(db) == 1
+
+
+def test_an_error_answer_is_replayed_even_after_the_situation_changed(client, auth, db):
+    nursery, _ = setup_nursery()
+    slot = make_slot(nursery, capacity=1)
+    [taken] = fill(slot)
+    parent, headers = auth.parent()
+    body = {"child_id": make_child(parent).id, "slot_ids": [slot.id]}
+    first = send(client, headers, "retry-me", body)
+    assert first.status_code == 409 and first.get_json()["error"]["code"] == "slot_full"
+    from parentapp.services.cancellation import cancel_booking
+
+    cancel_booking(taken.parent_id, taken.id, None, utcnow())  # a place is free now
+    again = send(client, headers, "retry-me", body)
+    assert again.status_code == 409 and again.get_json() == first.get_json()
+    fresh_key = send(client, headers, "new-key", body)
+    assert fresh_key.status_code == 201
+
+
+def test_the_same_key_with_another_body_is_422(client, auth, db):
+    nursery, _ = setup_nursery()
+    a, b = make_slot(nursery, day=in_days(3)), make_slot(nursery, day=in_days(4))
+    parent, headers = auth.parent()
+    child = make_child(parent)
+    assert send(client, headers, "k", {"child_id": child.id, "slot_ids": [a.id]}
+                ).status_code == 201
+    reused = send(client, headers, "k", {"child_id": child.id, "slot_ids": [b.id]})
+    assert reused.status_code == 422
+    assert reused.get_json()["error"]["code"] == "idempotency_key_reused"
+    assert fresh(Slot, b.id).booked == 0 and count_bookings(db) == 1
+
+
+def test_keys_belong_to_one_account(client, auth, db):
+    nursery, _ = setup_nursery()
+    slot = make_slot(nursery)
+    for _ in range(2):
+        parent, headers = auth.parent()
+        body = {"child_id": make_child(parent).id, "slot_ids": [slot.id]}
+        assert send(client, headers, "shared-key", body).status_code == 201
+    assert count_bookings(db) == 2
+
+
+def test_a_key_still_being_processed_is_request_in_progress(client, auth, db):
+    nursery, _ = setup_nursery()
+    slot = make_slot(nursery)
+    parent, headers = auth.parent()
+    body = {"child_id": make_child(parent).id, "slot_ids": [slot.id]}
+    print_ = idempotency.fingerprint("POST", URL, body)
+    db.session.add(IdempotencyKey(user_id=parent.id, key="busy-key", fingerprint=print_,
+                                  state="in_progress", created_at=utcnow(),
+                                  expires_at=utcnow() + timedelta(hours=24)))
+    db.session.commit()
+    response = send(client, headers, "busy-key", body)
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "request_in_progress"
+    assert fresh(Slot, slot.id).booked == 0
+
+
+def test_a_concurrent_duplicate_gets_request_in_progress_then_the_answer(
+        app, client, auth, db, monkeypatch):
+    nursery, _ = setup_nursery()
+    slot = make_slot(nursery)
+    parent, headers = auth.parent()
+    body = {"child_id": make_child(parent).id, "slot_ids": [slot.id]}
+    claimed, release = threading.Event(), threading.Event()
+    real_book = booking_service.book_slots
+
+    def paused_book(*args, **kwargs):  # the first request, between its claim and its booking
+        claimed.set()
+        assert release.wait(10)
+        return real_book(*args, **kwargs)
+
+    monkeypatch.setattr(booking_service, "book_slots", paused_book)
+    db.session.commit()  # the worker needs the (SQLite) write lock this session may hold
+    first: dict = {}
+    worker = threading.Thread(target=lambda: first.setdefault(
+        "response", send(app.test_client(), headers, "dup", body)))
+    worker.start()
+    assert claimed.wait(10)
+    duplicate = send(client, headers, "dup", body)
+    release.set()
+    worker.join(10)
+    assert duplicate.status_code == 409
+    assert duplicate.get_json()["error"]["code"] == "request_in_progress"
+    assert first["response"].status_code == 201
+    replay = send(client, headers, "dup", body)
+    assert replay.status_code == 201 and replay.get_json() == first["response"].get_json()
+    assert count_bookings(db) == 1
+
+
+def test_an_abandoned_claim_is_taken_over_after_a_while(client, auth, db):
+    nursery, _ = setup_nursery()
+    slot = make_slot(nursery)
+    parent, headers = auth.parent()
+    body = {"child_id": make_child(parent).id, "slot_ids": [slot.id]}
+    long_ago = utcnow() - idempotency.STALE_CLAIM - timedelta(seconds=1)
+    db.session.add(IdempotencyKey(user_id=parent.id, key="crashed", fingerprint="x",
+                                  state="in_progress", created_at=long_ago,
+                                  expires_at=long_ago + timedelta(hours=24)))
+    db.session.commit()
+    assert send(client, headers, "crashed", body).status_code == 201
+
+
+def test_answers_are_replayed_for_24_hours_then_forgotten(auth, db):
+    nursery, _ = setup_nursery()
+    slots = [make_slot(nursery, day=in_days(5), capacity=3)]
+    parent, _ = auth.parent()
+    child = make_child(parent)
+    print_ = idempotency.fingerprint("POST", URL, {"x": 1})
+
+    def book_at(now):
+        return booking_service.book_once(parent.id, "day-key", print_, child.id,
+                                         [slots[0].id], None, now, lambda b: {"id": b.id})
+
+    now = utcnow()
+    first = book_at(now)
+    assert book_at(now + timedelta(hours=23, minutes=59)) == first
+    from parentapp.services.cancellation import cancel_booking
+
+    cancel_booking(parent.id, first.body["id"], None, now)
+    later = book_at(now + timedelta(hours=24))
+    assert later.status == 201 and later.body["id"] != first.body["id"]
+    assert idempotency.purge_expired(now + timedelta(hours=48)) == 1

@@ -1,0 +1,56 @@
+"""A revoked filing cancels the nursery's future bookings (cancelled_by_nursery, families
+told) through the filings service's ``on_revoked`` hook."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from parentapp.models import Booking, Notification, Slot, WaitlistEntry, utcnow
+from parentapp.services import cancellation, filings
+from tests.booking_factories import book, fill, fresh, in_days, make_slot, setup_nursery
+from tests.factories import make_child, make_user
+
+
+@pytest.fixture(autouse=True)
+def _hook_registered():
+    # Another module's test empties filings.on_revoked (list.clear()) after using it;
+    # registration is idempotent, so put the bookings hook back for these tests.
+    cancellation.register_revocation_hook()
+
+
+def test_revocation_cancels_future_bookings_and_tells_families(auth, db):
+    regulator, _ = auth.regulator()
+    nursery, _ = setup_nursery(min_notice_hours=0)
+    today_slot = make_slot(nursery, day=in_days(1))
+    later = make_slot(nursery, day=in_days(5), capacity=1)
+    family = make_user("parent")
+    booking = book(family, [today_slot, later])
+    waiting_parent = make_user("parent")
+    db.session.add(WaitlistEntry(slot_id=later.id, parent_id=waiting_parent.id,
+                                 child_id=make_child(waiting_parent).id, created_at=utcnow()))
+    db.session.commit()
+    during_first_day = today_slot.starts_at() + timedelta(hours=1)
+
+    filings.revoke_filing(nursery.id, "证照过期", regulator.id, during_first_day)
+
+    row = fresh(Booking, booking.id)
+    assert [s.status for s in row.slots] == ["confirmed", "cancelled_by_nursery"]
+    assert row.status == "confirmed" and row.price_fen == 15000
+    assert (fresh(Slot, later.id).status, fresh(Slot, later.id).booked) == ("closed", 0)
+    assert fresh(Slot, today_slot.id).status == "open"  # under way: left as it is
+    kinds = list(db.session.scalars(db.select(Notification.kind).where(
+        Notification.user_id == family.id)))
+    assert kinds == ["booking_cancelled_by_nursery"]
+    assert db.session.scalar(db.select(WaitlistEntry.status)) == "expired"
+
+
+def test_a_booking_wholly_in_the_future_becomes_cancelled_by_nursery(auth, db):
+    regulator, _ = auth.regulator()
+    nursery, _ = setup_nursery()
+    slot = make_slot(nursery, capacity=2)
+    bookings = fill(slot)
+    filings.revoke_filing(nursery.id, "停业", regulator.id, utcnow())
+    assert {fresh(Booking, b.id).status for b in bookings} == {"cancelled_by_nursery"}
+    assert {fresh(Booking, b.id).price_fen for b in bookings} == {0}

@@ -1,0 +1,138 @@
+from datetime import date, time, timedelta
+
+from parentapp.extensions import db
+from parentapp.models import Notification, ReminderPlan
+from parentapp.services import children, health_records
+from parentapp.services.reminder_planning import plan_health_reminders
+from parentapp.timeutil import local_instant
+from tests.factories import make_child, make_user
+from tests.sqlcount import count_statements
+
+BORN = date(2025, 6, 1)
+NOW = local_instant(date(2025, 7, 25), time(10))
+
+
+def old_child(parent=None, **overrides):
+    parent = parent or make_user("parent")
+    fields = {"birth_date": BORN, "created_at": NOW - timedelta(days=30), **overrides}
+    return make_child(parent, **fields)
+
+
+def rows(**where):
+    db.session.expire_all()
+    stmt = db.select(Notification).order_by(Notification.planned_at, Notification.kind)
+    for key, value in where.items():
+        stmt = stmt.where(getattr(Notification, key) == value)
+    return list(db.session.scalars(stmt))
+
+
+def codes(row):
+    return [item["code"] for item in row.covered_items]
+
+
+def test_planning_writes_one_coalesced_row_with_template_data():
+    child = old_child()
+    totals = plan_health_reminders(NOW)
+    assert totals["children"] == 1 and totals["created"] == 1
+    [row] = rows()
+    assert row.dedupe_key == f"health:{child.id}:vaccine:2025-07-29"
+    assert (row.kind, row.template_kind, row.delivery_state) == ("vaccine", "vaccine", "pending")
+    assert row.user_id == child.parent_id and row.child_id == child.id
+    assert row.planned_at == row.send_after == local_instant(date(2025, 7, 29), time(9))
+    assert codes(row) == ["DTaP-1", "IPV-1"]
+    assert row.wechat_data == {"thing1": "百白破疫苗 第1剂、脊灰灭活疫苗 第1剂",
+                               "date2": "2025年8月1日", "name3": "小明",
+                               "thing4": "请按时接种，完成后记录"}
+    assert "小明" in row.body and row.link == f"/pages/children/health-plan?child_id={child.id}"
+
+
+def test_planning_twice_creates_nothing_new_and_visits_no_child_again():
+    old_child()
+    old_child()
+    first = plan_health_reminders(NOW)
+    second = plan_health_reminders(NOW + timedelta(minutes=5))
+    assert first["created"] == 2
+    assert second == {"children": 0, "created": 0, "updated": 0, "withdrawn": 0}
+    assert len(rows()) == 2
+
+
+def test_a_marked_child_planned_again_gets_no_duplicate():
+    child = old_child()
+    plan_health_reminders(NOW)
+    db.session.execute(db.update(ReminderPlan).values(version=ReminderPlan.version + 1))
+    db.session.commit()
+    again = plan_health_reminders(NOW)
+    assert again["children"] == 1 and again["created"] == 0 and len(rows()) == 1
+    assert rows()[0].child_id == child.id
+
+
+def test_children_are_planned_in_batches_with_a_fixed_number_of_statements():
+    for _ in range(7):
+        old_child()
+    with count_statements() as statements:
+        totals = plan_health_reminders(NOW, batch_size=3)
+    assert totals["children"] == 7 and totals["created"] == 7
+    # Per batch: candidates, records, insert, plan upsert; then one empty candidates query.
+    assert len([s for s in statements if s.lstrip().upper().startswith(
+        ("SELECT", "INSERT"))]) <= 3 * 4 + 1
+
+
+def test_recording_an_item_rewrites_its_coalesced_row_and_then_withdraws_it():
+    child = old_child()
+    plan_health_reminders(NOW)
+    health_records.record_item(child.parent_id, child.id, "IPV-1", date(2025, 7, 25), NOW)
+    [row] = rows()
+    assert row.delivery_state == "pending" and codes(row) == ["DTaP-1"]
+    assert row.wechat_data["thing1"] == "百白破疫苗 第1剂" and "脊灰" not in row.body
+    health_records.record_item(child.parent_id, child.id, "DTaP-1", date(2025, 7, 25), NOW)
+    assert rows()[0].delivery_state == "withdrawn"
+    plan_health_reminders(NOW + timedelta(minutes=5))
+    assert [r.delivery_state for r in rows()] == ["withdrawn"]
+
+
+def test_deleting_a_record_brings_the_reminder_back():
+    child = old_child()
+    plan_health_reminders(NOW)
+    for code in ("IPV-1", "DTaP-1"):
+        health_records.record_item(child.parent_id, child.id, code, date(2025, 7, 25), NOW)
+    health_records.delete_record(child.parent_id, child.id, "IPV-1")
+    totals = plan_health_reminders(NOW + timedelta(minutes=5))
+    assert totals["updated"] == 1
+    [row] = rows()
+    assert row.delivery_state == "pending" and codes(row) == ["IPV-1"]
+
+
+def test_a_new_birth_date_moves_pending_reminders():
+    child = old_child()
+    plan_health_reminders(NOW)
+    children.update_child(child.parent_id, child.id, {"birth_date": date(2025, 6, 3)})
+    totals = plan_health_reminders(NOW + timedelta(minutes=5))
+    assert totals["withdrawn"] == 1 and totals["created"] == 1
+    states = {r.dedupe_key.rsplit(":", 1)[1]: r.delivery_state for r in rows()}
+    assert states == {"2025-07-29": "withdrawn", "2025-07-31": "pending"}
+
+
+def test_a_new_child_gets_one_catch_up_message_per_kind_once():
+    child = make_child(make_user("parent"), birth_date=BORN, created_at=NOW - timedelta(hours=1))
+    plan_health_reminders(NOW)
+    today = [r for r in rows() if r.planned_at == NOW]
+    assert sorted(r.kind for r in today) == ["checkup", "vaccine"]
+    assert all(r.child_id == child.id for r in today)
+    assert plan_health_reminders(NOW + timedelta(hours=1))["created"] == 0
+    assert len(rows()) == 3  # the two catch-ups and the 29 July reminder
+
+
+def test_a_child_is_skipped_until_its_next_reminder_enters_the_horizon():
+    old_child()
+    plan_health_reminders(NOW)
+    assert plan_health_reminders(NOW + timedelta(days=3))["children"] == 0
+    totals = plan_health_reminders(local_instant(date(2025, 8, 8), time(0, 5)))
+    assert totals["children"] == 1 and totals["created"] == 1
+    assert rows()[-1].dedupe_key.endswith(":vaccine:2025-08-15")
+
+
+def test_deleting_a_child_erases_its_reminders():
+    child = old_child()
+    plan_health_reminders(NOW)
+    children.delete_child(child.parent_id, child.id, NOW)
+    assert rows() == []

@@ -1,0 +1,47 @@
+from datetime import UTC, date, datetime
+
+import pytest
+
+from mini_program_api.values import validate_value
+from parentapp.services.reminder_messages import (
+    HealthItem,
+    booking_reminder,
+    class_reminder,
+    health_message,
+)
+
+ITEMS = [HealthItem("DTaP-1", "百白破疫苗 第1剂", date(2026, 12, 3), "due"),
+         HealthItem("IPV-1", "脊灰灭活疫苗 第1剂", date(2026, 12, 3), "due"),
+         HealthItem("HepB-2", "乙肝疫苗 第2剂", date(2026, 11, 1), "overdue")]
+START = datetime(2026, 12, 3, 0, 30, tzinfo=UTC)
+
+
+def assert_valid(data):
+    assert all(validate_value(key, value) is None for key, value in data.items()), data
+
+
+@pytest.mark.parametrize("kind", ["vaccine", "checkup"])
+def test_health_messages_use_the_contract_keys_with_valid_values(kind):
+    message = health_message(kind, 7, "欧阳小明明明明明明明明明明明", ITEMS)
+    assert list(message.wechat_data) == ["thing1", "date2", "name3", "thing4"]
+    assert_valid(message.wechat_data)
+    assert message.wechat_data["thing1"] == "乙肝疫苗 第2剂等3项"
+    assert message.wechat_data["date2"] == "2026年11月1日"
+    assert message.link == "/pages/children/health-plan?child_id=7"
+
+
+def test_an_overdue_item_changes_the_wording():
+    due_only = health_message("vaccine", 1, "小明", ITEMS[:2])
+    late = health_message("vaccine", 1, "小明", ITEMS)
+    assert due_only.title == "疫苗接种提醒" and "即将到期" in due_only.body
+    assert late.title == "疫苗补种提醒" and "尽快补种" in late.body
+
+
+def test_booking_and_class_reminders_use_the_contract_keys():
+    booking = booking_reminder(3, "石柱县南宾街道阳光托育中心第一分园", "full_day", "小雨", START)
+    assert list(booking.wechat_data) == ["thing1", "time2", "phrase3", "name4", "thing5"]
+    assert booking.wechat_data["time2"] == "2026年12月3日 08:30"
+    assert_valid(booking.wechat_data)
+    lesson = class_reminder(4, "科学喂养家长课堂", "南宾街道社区卫生服务中心二楼多功能厅", START)
+    assert list(lesson.wechat_data) == ["thing1", "time2", "thing3", "thing4"]
+    assert_valid(lesson.wechat_data)
