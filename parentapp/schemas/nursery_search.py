@@ -7,6 +7,7 @@ from marshmallow import ValidationError, fields, pre_load, validate, validates_s
 from parentapp.models.nursery import CARE_TYPES, KINDS, REGISTRATION_TYPES
 from parentapp.schemas.base import BaseSchema, PageQuerySchema, length, one_of, value_range
 from parentapp.schemas.nurseries import TrimmedString, validate_township
+from parentapp.schemas.offerings import OfferingSchema
 
 MAX_RADIUS_KM = 50
 
@@ -79,21 +80,11 @@ class NurseryFilingDisclosureSchema(BaseSchema):
                                       metadata={"enum": list(REGISTRATION_TYPES)})
 
 
-class NurseryPublicOfferingSchema(BaseSchema):
-    care_type = fields.String(required=True)
-    price_fen = fields.Integer(required=True)
-    age_min_months = fields.Integer(required=True)
-    age_max_months = fields.Integer(required=True)
-    book_ahead_days = fields.Integer(required=True)
-    min_notice_hours = fields.Integer(required=True)
-    cancel_cutoff_hours = fields.Integer(required=True)
-
-
 class NurseryDetailSchema(NurseryListItemSchema):
     phone = fields.String(attribute="nursery.phone", required=True)
     description = fields.String(attribute="nursery.description", required=True)
     licensed_places = fields.Integer(attribute="nursery.licensed_places", required=True)
     opening_hours = fields.Dict(attribute="nursery.opening_hours", required=True)
     filing = fields.Nested(NurseryFilingDisclosureSchema, attribute="nursery", required=True)
-    offerings = fields.List(fields.Nested(NurseryPublicOfferingSchema), required=True)
+    offerings = fields.List(fields.Nested(OfferingSchema), required=True)
     open_to_public = fields.Boolean(attribute="nursery.open_to_public", required=True)

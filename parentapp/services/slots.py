@@ -45,13 +45,14 @@ class SlotView:
     remaining: int
     bookable: bool
     waitlist_length: int
+    slot: Slot  # the row itself, for callers that want more than the listing shows
 
     @classmethod
     def of(cls, slot: Slot, price_fen: int, answer: Availability,
            waitlist_length: int) -> SlotView:
         return cls(slot.id, slot.care_type, slot.date, slot.start_time, slot.end_time,
                    slot.capacity, slot.booked, slot.held, slot.status, slot.closed_reason,
-                   price_fen, answer.remaining, answer.bookable, waitlist_length)
+                   price_fen, answer.remaining, answer.bookable, waitlist_length, slot)
 
 
 def check_range(day_from: date, day_to: date) -> None:

@@ -1,6 +1,7 @@
 from werkzeug.security import generate_password_hash
 
 from parentapp.models import Township
+from tests.browser.browser_helpers import sign_in
 from tests.factories import bearer, make_nursery, make_user
 
 
@@ -15,11 +16,7 @@ def test_dashboard_chart_shows_the_statistics_apis_figures(page, client, db):
     api = client.get("/api/v1/admin/stats", headers=bearer(regulator)).get_json()
     db.session.commit()
 
-    page.goto("/console/login")
-    page.fill("input[name=username]", "wjw-browser")
-    page.fill("input[name=password]", "browser-pass-1")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/console/")
+    sign_in(page, "wjw-browser", "browser-pass-1")
     page.click("text=指标看板")
     page.wait_for_selector("#places-chart")
 

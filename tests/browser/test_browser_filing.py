@@ -1,5 +1,6 @@
 from werkzeug.security import generate_password_hash
 
+from tests.browser.browser_helpers import sign_in
 from tests.factories import make_nursery, make_user
 
 
@@ -12,18 +13,17 @@ def test_regulator_approves_a_filing_in_the_browser(page, client, db):
     assert client.get(f"/api/v1/nurseries/{nursery.id}").status_code == 404
     db.session.commit()
 
-    page.goto("/console/login")
-    page.fill("input[name=username]", "wjw-filing")
-    page.fill("input[name=password]", "browser-pass-1")
-    page.click("button[type=submit]")
+    sign_in(page, "wjw-filing", "browser-pass-1")
     page.click("text=备案审核")
     page.click("text=浏览器待审托育园")
-    page.click("#approve")
+    with page.expect_navigation():
+        page.click("#approve")
     assert "提交的信息有误" in page.inner_text(".flash")
     assert page.inner_text("#filing-status") == "待审核"
 
     page.fill("input[name=filing_no]", "石卫托备〔2026〕88号")
-    page.click("#approve")
+    with page.expect_navigation():
+        page.click("#approve")
     assert page.inner_text(".flash") == "备案已通过。"
     assert page.inner_text("#filing-status") == "已备案"
     assert "石卫托备〔2026〕88号" in page.inner_text("#audit-trail")
