@@ -18,7 +18,8 @@ from parentapp.services import booking_notices, filings
 from parentapp.services.booking import booking_query, get_booking, lock_family
 from parentapp.services.booking_rules import cancel_deadline
 from parentapp.services.offers import end_offer, end_offers_of_closed, offer_freed_places
-from parentapp.services.places import give_back, lock_slots, rolls_back
+from parentapp.services.places import give_back, lock_slots
+from parentapp.services.transactions import rolls_back
 from parentapp.timeutil import local_today
 
 

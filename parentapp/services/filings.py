@@ -16,7 +16,6 @@ status changed, must not commit, and may raise to abort the revocation.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +27,7 @@ from parentapp.extensions import db
 from parentapp.models import FilingEvent, Nursery, User
 from parentapp.services.notifications import notify
 from parentapp.services.pagination import paginate
+from parentapp.services.transactions import rolls_back
 from parentapp.timeutil import local_today
 
 on_revoked: list[Callable[[Nursery, datetime], None]] = []
@@ -46,19 +46,6 @@ REVIEWABLE = ("pending", "approved", "rejected", "revoked")
 STATUS_NAMES = {"draft": "草稿", "pending": "待审核", "approved": "已备案",
                 "rejected": "已退回", "revoked": "已撤销"}
 
-
-def rolls_back(service):
-    """On any error, end the transaction (and its row locks) before the error propagates."""
-
-    @functools.wraps(service)
-    def wrapper(*args, **kwargs):
-        try:
-            return service(*args, **kwargs)
-        except Exception:
-            db.session.rollback()
-            raise
-
-    return wrapper
 
 
 @dataclass

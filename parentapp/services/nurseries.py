@@ -15,8 +15,8 @@ from parentapp.extensions import db
 from parentapp.models import Nursery
 from parentapp.models.nursery import REGISTRATION_FACTS
 from parentapp.services import filings
-from parentapp.services.filings import rolls_back
 from parentapp.services.pagination import paginate
+from parentapp.services.transactions import rolls_back
 
 FIELD_NAMES = {"name": "名称", "credit_code": "统一社会信用代码", "address": "地址",
                "licensed_places": "核定托位数", "township": "乡镇（街道）", "lat": "纬度",

@@ -15,7 +15,7 @@ from parentapp.extensions import db
 from parentapp.models import Offering
 from parentapp.models.offering import CARE_TYPES, DEFAULT_TERMS, MAX_AGE_MONTHS
 from parentapp.services.nursery_access import owned_nursery
-from parentapp.services.places import rolls_back
+from parentapp.services.transactions import rolls_back
 
 
 def default_terms(care_type: str) -> dict[str, int]:

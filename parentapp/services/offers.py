@@ -23,7 +23,8 @@ from parentapp.services.availability import (
     window_blocker,
 )
 from parentapp.services.offerings import offerings_by_key
-from parentapp.services.places import lock_slots, rolls_back
+from parentapp.services.places import lock_slots
+from parentapp.services.transactions import rolls_back
 
 
 def offer_deadline(slot: Slot, offering, now: datetime) -> datetime:

@@ -16,25 +16,10 @@ deadlock; so would a notification for a family whose row a booking holds.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 
 from parentapp.extensions import db
 from parentapp.models import Slot
-
-
-def rolls_back(service):
-    """On any error, end the transaction (and its row locks) before the error propagates."""
-
-    @functools.wraps(service)
-    def wrapper(*args, **kwargs):
-        try:
-            return service(*args, **kwargs)
-        except Exception:
-            db.session.rollback()
-            raise
-
-    return wrapper
 
 
 def lock_slots(slot_ids: Iterable[int]) -> list[Slot]:

@@ -22,7 +22,8 @@ from parentapp.services.booking import booking_query
 from parentapp.services.health_schedule import age_months
 from parentapp.services.nursery_access import owned_nursery
 from parentapp.services.pagination import paginate
-from parentapp.services.places import lock_slots, rolls_back
+from parentapp.services.places import lock_slots
+from parentapp.services.transactions import rolls_back
 from parentapp.timeutil import local_today
 
 # action -> (the slot status it starts from, the status it leads to)

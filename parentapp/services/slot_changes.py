@@ -18,8 +18,9 @@ from parentapp.services.cancellation import cancel_slots_by_nursery
 from parentapp.services.licensed_places import ensure_within_licensed_places
 from parentapp.services.nursery_access import owned_nursery
 from parentapp.services.offers import offer_freed_places
-from parentapp.services.places import lock_slots, rolls_back
+from parentapp.services.places import lock_slots
 from parentapp.services.slots import SlotView, views_of
+from parentapp.services.transactions import rolls_back
 
 
 @rolls_back

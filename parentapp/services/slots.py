@@ -19,7 +19,7 @@ from parentapp.services.licensed_places import ensure_within_licensed_places
 from parentapp.services.nursery_access import is_viewable, owned_nursery
 from parentapp.services.offerings import offerings_by_key
 from parentapp.services.offers import expire_due_offers
-from parentapp.services.places import rolls_back
+from parentapp.services.transactions import rolls_back
 from parentapp.timeutil import local_today
 
 MAX_RANGE_DAYS = 62

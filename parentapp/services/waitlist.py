@@ -30,7 +30,8 @@ from parentapp.services.availability import CLOSED, TOO_LATE, availability
 from parentapp.services.booking_rules import check_age
 from parentapp.services.offers import end_offer, expire_due_offers, offer_freed_places
 from parentapp.services.pagination import paginate
-from parentapp.services.places import lock_slots, rolls_back
+from parentapp.services.places import lock_slots
+from parentapp.services.transactions import rolls_back
 
 
 @dataclass(frozen=True)

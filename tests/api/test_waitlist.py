@@ -344,3 +344,18 @@ def test_the_waitlist_of_a_hidden_nursery_is_not_found(client, auth):
     _, headers, child = family(auth)
     assert join(client, headers, slot.id, child.id).status_code == 404
     assert join(client, headers, 999999, child.id).status_code == 404
+
+
+def test_the_expiry_job_runs_from_the_command_line(app, auth, db):
+    slot, [taken] = full_slot()
+    parent, _, child = family(auth)
+    waiting = offers_join(db, slot, parent.id, child.id)
+    cancel_booking(taken.parent_id, taken.id, None, utcnow())
+    _expire_now(db, waiting.id)
+    runner = app.test_cli_runner()
+    listed = runner.invoke(args=["jobs", "list"]).output.split()
+    assert {"expire-waitlist-offers", "purge-idempotency-keys"} <= set(listed)
+    result = runner.invoke(args=["jobs", "run", "expire-waitlist-offers"])
+    assert result.exit_code == 0
+    assert "expire-waitlist-offers: expired 1 offers, made 0 new offers" in result.output
+    assert entry(waiting.id).status == "expired" and fresh(Slot, slot.id).held == 0

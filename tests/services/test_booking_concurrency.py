@@ -8,17 +8,16 @@ Retry-After: a bounded lock wait is an answer, not a failure.
 from __future__ import annotations
 
 import random
-import threading
 import uuid
 from collections import Counter
 
 import pytest
 
-from parentapp.extensions import db as _db
 from parentapp.models import BookingSlot, Slot, utcnow
 from parentapp.models.booking import ACTIVE_STATUSES
 from parentapp.services import booking as booking_service
 from tests.booking_factories import in_days, make_slot, setup_nursery
+from tests.concurrency import run_at_once
 from tests.factories import bearer, make_child, make_user
 
 pytestmark = pytest.mark.slow
@@ -27,32 +26,6 @@ REPEATS = 20
 FAMILIES = 50
 
 
-def run_at_once(app, jobs):
-    """Run each ``job(client)`` in its own thread, released together; returns the results.
-
-    This thread's session ends its transaction first: on SQLite an open one holds the
-    write lock every worker needs."""
-    _db.session.commit()
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-    errors: list[BaseException] = []
-
-    def worker(index, job):
-        client = app.test_client()
-        try:
-            barrier.wait(timeout=30)
-            results[index] = job(client)
-        except BaseException as exc:  # surfaced in the main thread
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a request hung"
-    assert not errors, errors
-    return results
 
 
 def retrying(send):

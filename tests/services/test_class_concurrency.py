@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import pytest
 from sqlalchemy import select
 
 from parentapp.models import ClassEnrollment, Notification
+from tests.concurrency import run_at_once
 from tests.factories import bearer, make_class, make_user
 
 pytestmark = pytest.mark.slow
 
 
-def run_at_once(app, jobs):
-    """Run each ``job(client)`` in its own thread, released together; returns their results."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-    errors: list[BaseException] = []
-
-    def worker(index, job):
-        client = app.test_client()
-        try:
-            barrier.wait(timeout=10)
-            results[index] = job(client)
-        except BaseException as exc:  # surfaced in the main thread
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    return results
 
 
 def enroll_job(class_id, headers):
