@@ -46,7 +46,8 @@ def tell_offer(entry: WaitlistEntry, slot: Slot, nursery: Nursery, child_name: s
                    f"请在{until:%H:%M}前确认")
     notify(entry.parent_id, "waitlist_offer", "候补名额已为您保留", body, now,
            template_kind="booking" if data else None, wechat_data=data,
-           link=f"/waitlist/{entry.id}", subject=("waitlist", entry.id), child_id=entry.child_id)
+           link=f"/pages/waitlist/detail?id={entry.id}", subject=("waitlist", entry.id),
+           child_id=entry.child_id)
 
 
 def tell_cancelled_by_nursery(parent_id: int, booking_id: int, child_id: int | None,
@@ -62,4 +63,5 @@ def tell_cancelled_by_nursery(parent_id: int, booking_id: int, child_id: int | N
                    reason or "机构取消了预约")
     notify(parent_id, "booking_cancelled_by_nursery", "预约已被机构取消", body, now,
            template_kind="booking" if data else None, wechat_data=data,
-           link=f"/bookings/{booking_id}", subject=("booking", booking_id), child_id=child_id)
+           link=f"/pages/bookings/detail?id={booking_id}", subject=("booking", booking_id),
+           child_id=child_id)

@@ -183,4 +183,4 @@ def _filing_no_taken() -> ValidationFailed:
 
 def _tell_operator(nursery: Nursery, kind: str, title: str, body: str, now: datetime) -> None:
     notify(nursery.operator_id, kind, title, body, now, subject=("nursery", nursery.id),
-           link=f"/operator/nurseries/{nursery.id}")
+           link="/console/nurseries")

@@ -173,12 +173,30 @@ def test_tokens_are_stored_only_as_hashes(client, auth):
     assert raw not in stored and len(stored) == 64
 
 
-PROTECTED = [
-    ("get", "/api/v1/me"), ("patch", "/api/v1/me"), ("delete", "/api/v1/me"),
-    ("post", "/api/v1/me/phone"), ("post", "/api/v1/auth/logout"),
-    ("get", "/api/v1/children"), ("post", "/api/v1/children"), ("get", "/api/v1/children/1"),
-    ("patch", "/api/v1/children/1"), ("delete", "/api/v1/children/1"),
-]
+def _protected_operations() -> list[tuple[str, str]]:
+    """Every operation the OpenAPI document marks as needing a bearer token."""
+    import re
+
+    from parentapp import create_app
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "SECRET_KEY": "x" * 40})
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    return sorted(
+        (method, re.sub(r"\{[^}]+\}", "1", path))
+        for path, ops in spec["paths"].items() for method, op in ops.items()
+        if method != "parameters" and op.get("security") == [{"bearerAuth": []}])
+
+
+PROTECTED = _protected_operations()
+
+
+def test_the_protected_list_covers_every_area():
+    paths = {path for _, path in PROTECTED}
+    for prefix in ("/api/v1/me", "/api/v1/children", "/api/v1/bookings", "/api/v1/operator/",
+                   "/api/v1/admin/", "/api/v1/organizer/"):
+        assert any(p.startswith(prefix) for p in paths), prefix
+    assert len(PROTECTED) > 50
 
 
 def _expired_headers():
@@ -216,6 +234,29 @@ BAD_TOKENS = {
 @pytest.mark.parametrize(("method", "path"), PROTECTED)
 @pytest.mark.parametrize("kind", list(BAD_TOKENS))
 def test_every_endpoint_rejects_bad_tokens_with_401(client, method, path, kind):
-    response = getattr(client, method)(path, headers=BAD_TOKENS[kind]())
+    response = client.open(path, method=method.upper(),
+                           headers={**BAD_TOKENS[kind](), "Idempotency-Key": "k"})
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "unauthorized"
+
+
+ROLE_REFUSALS = [
+    ("parent", ("/api/v1/operator/", "/api/v1/organizer/", "/api/v1/admin/")),
+    ("operator", ("/api/v1/admin/", "/api/v1/children", "/api/v1/bookings")),
+    ("regulator", ("/api/v1/operator/", "/api/v1/children", "/api/v1/bookings")),
+]
+
+
+@pytest.mark.parametrize(("role", "prefixes"), ROLE_REFUSALS)
+def test_roles_are_enforced_on_every_endpoint(client, auth, role, prefixes):
+    _, headers = getattr(auth, role)()
+    checked = 0
+    for method, path in PROTECTED:
+        if not path.startswith(prefixes):
+            continue
+        response = client.open(path, method=method.upper(),
+                               headers={**headers, "Idempotency-Key": "k"}, json={})
+        assert response.status_code == 403, (role, method, path, response.status_code)
+        assert response.get_json()["error"]["code"] == "forbidden"
+        checked += 1
+    assert checked >= 5

@@ -57,3 +57,16 @@ def test_a_message_without_wechat_data_is_inbox_only(auth):
     assert _add(user).delivery_state == "inbox_only"
     assert _add(user, template_kind="booking", wechat_data={"thing1": "x"}).delivery_state == \
         "pending"
+
+
+def test_every_family_message_links_to_a_mini_program_page():
+    """WeChat takes the link as the message's page; one form for every kind."""
+    import pathlib
+    import re
+
+    services = pathlib.Path(__file__).resolve().parents[2] / "parentapp" / "services"
+    links = re.findall(r'link=f?"([^"]+)"', "".join(
+        p.read_text(encoding="utf-8") for p in services.glob("*.py")))
+    family_links = [link for link in links if not link.startswith("/console")
+                    and "operator" not in link]
+    assert family_links and all(link.startswith("/pages/") for link in family_links)
