@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -124,6 +125,12 @@ def seed(clients: int, bookings: int) -> dict:
 # -- servers -------------------------------------------------------------------------------
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def serve(target: str, port: int, env: dict, workers: int, threads: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-k", "gthread",
@@ -131,6 +138,8 @@ def serve(target: str, port: int, env: dict, workers: int, threads: int) -> subp
          target], cwd=ROOT, env=env)
     probe = f"http://127.0.0.1:{port}/" + ("healthz" if "parentapp" in target else "bare")
     for _ in range(300):
+        if process.poll() is not None:
+            raise RuntimeError(f"{target} exited with {process.returncode}")
         try:
             if requests.get(probe, timeout=5).status_code == 200:
                 return process
@@ -240,12 +249,13 @@ def main() -> None:
         env = {**os.environ, "PARENTAPP_DATABASE_URL": url, "PARENTAPP_SECRET_KEY": SECRET,
                "PARENTAPP_ENV": "development"}
         servers: list[subprocess.Popen] = []
+        ports = free_port(), free_port()
         try:
-            servers.append(serve("parentapp:create_app()", 5181, env, args.workers,
+            servers.append(serve("parentapp:create_app()", ports[0], env, args.workers,
                                  args.threads))
-            servers.append(serve("bench.booking_bench:bare_app()", 5182, env, args.workers,
-                                 args.threads))
-            run(args, data, "http://127.0.0.1:5181", "http://127.0.0.1:5182")
+            servers.append(serve("bench.booking_bench:bare_app()", ports[1], env,
+                                 args.workers, args.threads))
+            run(args, data, *(f"http://127.0.0.1:{port}" for port in ports))
         finally:
             for server in servers:
                 server.terminate()

@@ -14,6 +14,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.routing import IntegerConverter
 
 from parentapp.errors import AppError, Busy, ValidationFailed, render
@@ -83,6 +84,12 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def _handle_pool_timeout(error: PoolTimeout):
+    """Every connection busy for longer than pool_timeout: retryable, like a lock wait."""
+    log.warning("database connection pool exhausted")
+    return render(Busy(headers={"Retry-After": "1"}))
+
+
 def _handle_out_of_range(error: Exception):
     """Last line of defence: a number the database cannot hold is bad input, not a 500.
 
@@ -99,5 +106,6 @@ def init_app(app: Flask) -> None:
         if engine.dialect.name == "sqlite":
             _sqlite_setup(engine, app.config["LOCK_TIMEOUT_MS"])
     app.register_error_handler(OperationalError, _handle_operational_error)
+    app.register_error_handler(PoolTimeout, _handle_pool_timeout)
     app.register_error_handler(DataError, _handle_out_of_range)
     app.register_error_handler(OverflowError, _handle_out_of_range)

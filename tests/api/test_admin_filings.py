@@ -105,16 +105,15 @@ def _operator_headers(nursery):
     return bearer(db.session.get(User, nursery.operator_id))
 
 
-def test_revoke_hides_the_nursery_runs_the_hooks_and_tells_the_operator(client, auth):
+def test_revoke_hides_the_nursery_runs_the_hooks_and_tells_the_operator(client, auth,
+                                                                        monkeypatch):
     regulator, headers = auth.regulator()
     nursery = make_nursery()
     seen = []
-    filings.on_revoked.append(lambda n, now: seen.append((n.id, n.filing_status, now)))
-    try:
-        body = client.post(f"{URL}/{nursery.id}/revoke", headers=headers,
-                           json={"reason": "经核查已停止办托。"}).get_json()
-    finally:
-        filings.on_revoked.clear()
+    monkeypatch.setattr(filings, "on_revoked", [
+        *filings.on_revoked, lambda n, now: seen.append((n.id, n.filing_status, now))])
+    body = client.post(f"{URL}/{nursery.id}/revoke", headers=headers,
+                       json={"reason": "经核查已停止办托。"}).get_json()
     assert body["status"] == "revoked"
     assert len(seen) == 1 and seen[0][:2] == (nursery.id, "revoked")
     assert client.get(f"/api/v1/nurseries/{nursery.id}").status_code == 404
@@ -122,7 +121,7 @@ def test_revoke_hides_the_nursery_runs_the_hooks_and_tells_the_operator(client, 
     assert note.kind == "filing_revoked" and "停止办托" in note.body
 
 
-def test_a_failing_revocation_hook_rolls_everything_back(client, auth):
+def test_a_failing_revocation_hook_rolls_everything_back(client, auth, monkeypatch):
     _, headers = auth.regulator()
     nursery = make_nursery()
 
@@ -130,12 +129,9 @@ def test_a_failing_revocation_hook_rolls_everything_back(client, auth):
         db.session.add(FilingEvent(nursery_id=n.id, to_status="x", created_at=now))
         raise RuntimeError("bookings could not be cancelled")
 
-    filings.on_revoked.append(hook)
-    try:
-        response = client.post(f"{URL}/{nursery.id}/revoke", headers=headers,
-                               json={"reason": "经核查已停止办托。"})
-    finally:
-        filings.on_revoked.clear()
+    monkeypatch.setattr(filings, "on_revoked", [*filings.on_revoked, hook])
+    response = client.post(f"{URL}/{nursery.id}/revoke", headers=headers,
+                           json={"reason": "经核查已停止办托。"})
     _error(response, 500, "internal_error")
     db.session.refresh(nursery)
     assert nursery.filing_status == "approved"

@@ -100,3 +100,25 @@ def test_a_page_whose_offset_overflows_is_refused_not_a_500(client, auth):
     response = client.get(f"/api/v1/children?page={2**62}&per_page=100", headers=headers)
     assert response.status_code == 422
     assert _error(response)["code"] == "validation_error"
+
+
+def test_an_exhausted_connection_pool_answers_busy_not_500(app, tmp_path):
+    from parentapp import create_app
+    from parentapp.extensions import db
+
+    other = create_app({**app.config,
+                        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/pool.sqlite3",
+                        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 1, "max_overflow": 0,
+                                                      "pool_timeout": 0.2}})
+    with other.app_context():
+        db.create_all()
+        held = db.engine.connect()  # the pool's only connection
+        try:
+            response = other.test_client().get("/api/v1/meta")
+        finally:
+            held.close()
+            db.session.remove()
+            db.engine.dispose()
+    assert response.status_code == 503
+    assert _error(response)["code"] == "busy"
+    assert response.headers["Retry-After"] == "1"

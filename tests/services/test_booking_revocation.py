@@ -5,19 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from parentapp.models import Booking, Notification, Slot, WaitlistEntry, utcnow
-from parentapp.services import cancellation, filings
+from parentapp.services import filings
 from tests.booking_factories import book, fill, fresh, in_days, make_slot, setup_nursery
 from tests.factories import make_child, make_user
-
-
-@pytest.fixture(autouse=True)
-def _hook_registered():
-    # Another module's test empties filings.on_revoked (list.clear()) after using it;
-    # registration is idempotent, so put the bookings hook back for these tests.
-    cancellation.register_revocation_hook()
 
 
 def test_revocation_cancels_future_bookings_and_tells_families(auth, db):
