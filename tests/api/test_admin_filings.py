@@ -5,6 +5,7 @@ import pytest
 from parentapp.extensions import db
 from parentapp.models import FilingEvent, Notification, Nursery, User, utcnow
 from parentapp.services import filings
+from tests.asserts import assert_error
 from tests.factories import bearer, make_nursery
 
 URL = "/api/v1/admin/filings"
@@ -14,12 +15,6 @@ ACTIONS = {"approve": {"filing_no": "石卫托备〔2026〕101号"},
            "revoke": {"reason": "经核查已停止办托。"}}
 ALLOWED = {"approve": "pending", "reject": "pending", "revoke": "approved"}
 
-
-def _error(response, status, code):
-    assert response.status_code == status, response.get_json()
-    error = response.get_json()["error"]
-    assert error["code"] == code
-    return error
 
 
 def _count(model) -> int:
@@ -51,8 +46,8 @@ def test_queue_without_status_lists_every_filing_but_drafts(client, auth):
     ids = {s: make_nursery(filing_status=s, filing_no=None).id for s in STATUSES}
     body = client.get(URL, headers=headers).get_json()
     assert {i["nursery_id"] for i in body["items"]} == {ids[s] for s in STATUSES if s != "draft"}
-    _error(client.get(f"{URL}?status=draft", headers=headers), 422, "validation_error")
-    _error(client.get(f"{URL}?status=bogus", headers=headers), 422, "validation_error")
+    assert_error(client.get(f"{URL}?status=draft", headers=headers), 422, "validation_error")
+    assert_error(client.get(f"{URL}?status=bogus", headers=headers), 422, "validation_error")
 
 
 def test_queue_filters_by_township_and_paginates(client, auth):
@@ -63,7 +58,7 @@ def test_queue_filters_by_township_and_paginates(client, auth):
     body = client.get(f"{URL}?status=pending&township=500240002&per_page=2&page=2",
                       headers=headers).get_json()
     assert body["total"] == 3 and len(body["items"]) == 1
-    _error(client.get(f"{URL}?township=999", headers=headers), 422, "validation_error")
+    assert_error(client.get(f"{URL}?township=999", headers=headers), 422, "validation_error")
 
 
 def test_approve_makes_the_nursery_visible_and_tells_the_operator(client, auth):
@@ -132,7 +127,7 @@ def test_a_failing_revocation_hook_rolls_everything_back(client, auth, monkeypat
     monkeypatch.setattr(filings, "on_revoked", [*filings.on_revoked, hook])
     response = client.post(f"{URL}/{nursery.id}/revoke", headers=headers,
                            json={"reason": "经核查已停止办托。"})
-    _error(response, 500, "internal_error")
+    assert_error(response, 500, "internal_error")
     db.session.refresh(nursery)
     assert nursery.filing_status == "approved"
     assert _count(FilingEvent) == 0 and _count(Notification) == 0
@@ -145,7 +140,7 @@ def test_transitions_outside_the_state_machine_are_invalid_state_and_change_noth
     _, headers = auth.regulator()
     nursery = make_nursery(filing_status=status, filing_no=None, filed_on=None)
     response = client.post(f"{URL}/{nursery.id}/{action}", headers=headers, json=ACTIONS[action])
-    error = _error(response, 409, "invalid_state")
+    error = assert_error(response, 409, "invalid_state")
     assert error["details"] == {"status": status, "allowed_from": [ALLOWED[action]]}
     db.session.refresh(nursery)
     assert (nursery.filing_status, nursery.filing_no, nursery.filed_on) == (status, None, None)
@@ -189,9 +184,9 @@ def test_the_filing_detail_of_a_draft_or_unknown_nursery(client, auth):
     _, headers = auth.regulator()
     draft = make_nursery(filing_status="draft")
     assert client.get(f"{URL}/{draft.id}", headers=headers).get_json()["status"] == "draft"
-    _error(client.get(f"{URL}/999999", headers=headers), 404, "not_found")
+    assert_error(client.get(f"{URL}/999999", headers=headers), 404, "not_found")
     for action, body in ACTIONS.items():
-        _error(client.post(f"{URL}/999999/{action}", headers=headers, json=body),
+        assert_error(client.post(f"{URL}/999999/{action}", headers=headers, json=body),
                404, "not_found")
 
 
@@ -199,7 +194,7 @@ def test_the_filing_detail_of_a_draft_or_unknown_nursery(client, auth):
 def test_bad_filing_numbers_are_rejected(client, auth, filing_no):
     _, headers = auth.regulator()
     nursery = _pending()
-    error = _error(client.post(f"{URL}/{nursery.id}/approve", headers=headers,
+    error = assert_error(client.post(f"{URL}/{nursery.id}/approve", headers=headers,
                                json={"filing_no": filing_no}), 422, "validation_error")
     assert "filing_no" in error["details"]
     db.session.refresh(nursery)
@@ -211,14 +206,14 @@ def test_approve_needs_a_filing_number(client, auth):
     nursery = _pending()
     for body in ({}, None):
         response = client.post(f"{URL}/{nursery.id}/approve", headers=headers, json=body)
-        _error(response, 422, "validation_error")
+        assert_error(response, 422, "validation_error")
 
 
 def test_a_filing_number_names_one_nursery(client, auth):
     _, headers = auth.regulator()
     make_nursery(filing_no="石卫托备〔2026〕001号")
     nursery = _pending()
-    error = _error(client.post(f"{URL}/{nursery.id}/approve", headers=headers,
+    error = assert_error(client.post(f"{URL}/{nursery.id}/approve", headers=headers,
                                json={"filing_no": "石卫托备〔2026〕001号"}),
                    422, "validation_error")
     assert error["details"] == {"filing_no": ["该备案编号已用于另一家机构。"]}
@@ -239,7 +234,7 @@ def test_a_refiled_nursery_may_keep_its_filing_number(client, auth):
 def test_reject_and_revoke_need_a_reason(client, auth, action, reason):
     _, headers = auth.regulator()
     nursery = make_nursery(filing_status=ALLOWED[action])
-    error = _error(client.post(f"{URL}/{nursery.id}/{action}", headers=headers,
+    error = assert_error(client.post(f"{URL}/{nursery.id}/{action}", headers=headers,
                                json={"reason": reason}), 422, "validation_error")
     assert "reason" in error["details"]
     db.session.refresh(nursery)
@@ -250,14 +245,14 @@ def test_reject_and_revoke_need_a_reason(client, auth, action, reason):
 def test_only_regulators_use_the_filing_endpoints(client, auth, role):
     _, headers = getattr(auth, role)()
     nursery = _pending()
-    _error(client.get(URL, headers=headers), 403, "forbidden")
-    _error(client.get(f"{URL}/{nursery.id}", headers=headers), 403, "forbidden")
+    assert_error(client.get(URL, headers=headers), 403, "forbidden")
+    assert_error(client.get(f"{URL}/{nursery.id}", headers=headers), 403, "forbidden")
     for action, body in ACTIONS.items():
-        _error(client.post(f"{URL}/{nursery.id}/{action}", headers=headers, json=body),
+        assert_error(client.post(f"{URL}/{nursery.id}/{action}", headers=headers, json=body),
                403, "forbidden")
     db.session.refresh(nursery)
     assert nursery.filing_status == "pending"
-    _error(client.get(URL), 401, "unauthorized")
+    assert_error(client.get(URL), 401, "unauthorized")
 
 
 def test_filing_endpoints_are_in_the_openapi_document(client):

@@ -1,17 +1,12 @@
 import pytest
 
 from parentapp.services.nursery_search import distance_m
+from tests.asserts import assert_error
 from tests.factories import bearer, make_child, make_nursery, make_user
 
 URL = "/api/v1/nurseries"
 HOME = (29.999, 108.114)  # 南宾街道
 
-
-def _error(response, status, code):
-    assert response.status_code == status, response.get_json()
-    error = response.get_json()["error"]
-    assert error["code"] == code
-    return error
 
 
 def _ids(response):
@@ -54,7 +49,7 @@ def test_nurseries_not_approved_are_invisible_whatever_the_filters(client, statu
     for query in queries:
         assert hidden.id not in _ids(_search(client, query))
         assert hidden.id not in _ids(client.get(f"{URL}?{query}"))
-    _error(client.get(f"{URL}/{hidden.id}"), 404, "not_found")
+    assert_error(client.get(f"{URL}/{hidden.id}"), 404, "not_found")
 
 
 def test_employer_nurseries_appear_only_when_open_to_public(client):
@@ -62,7 +57,7 @@ def test_employer_nurseries_appear_only_when_open_to_public(client):
     open_ = _near(200, kind="employer", open_to_public=True)
     assert _ids(_search(client)) == [open_.id]
     assert _ids(client.get(URL)) == [open_.id]
-    _error(client.get(f"{URL}/{closed.id}"), 404, "not_found")
+    assert_error(client.get(f"{URL}/{closed.id}"), 404, "not_found")
     assert client.get(f"{URL}/{open_.id}").get_json()["open_to_public"] is True
 
 
@@ -81,7 +76,7 @@ def test_radius_defaults_to_5_km_and_is_inclusive_of_its_edge(client):
     "radius_km=nan", "radius_km=inf",
 ])
 def test_bad_radius_is_a_422(client, query):
-    error = _error(_search(client, query), 422, "validation_error")
+    error = assert_error(_search(client, query), 422, "validation_error")
     assert "radius_km" in error["details"]
 
 
@@ -97,7 +92,7 @@ def test_radius_of_50_km_is_allowed(client):
     ("child_id=abc", "child_id"), ("page=0", "page"), ("per_page=101", "per_page"),
 ])
 def test_bad_query_values_are_a_422_naming_the_field(client, query, field):
-    error = _error(client.get(f"{URL}?{query}"), 422, "validation_error")
+    error = assert_error(client.get(f"{URL}?{query}"), 422, "validation_error")
     assert field in error["details"]
 
 
@@ -168,15 +163,16 @@ def test_child_filter_needs_the_parents_own_child(client, auth):
     assert _search(client, f"child_id={child.id}", headers=headers).status_code == 200
     assert client.get(f"{URL}?child_id={child.id}", headers=headers).status_code == 200
     _, other_headers = auth.parent()
-    _error(_search(client, f"child_id={child.id}", headers=other_headers), 404, "not_found")
-    _error(_search(client, "child_id=999999", headers=headers), 404, "not_found")
-    _error(_search(client, f"child_id={child.id}"), 401, "unauthorized")
+    assert_error(_search(client, f"child_id={child.id}", headers=other_headers), 404, "not_found")
+    assert_error(_search(client, "child_id=999999", headers=headers), 404, "not_found")
+    assert_error(_search(client, f"child_id={child.id}"), 401, "unauthorized")
     operator_headers = bearer(make_user("operator"))
-    _error(_search(client, f"child_id={child.id}", headers=operator_headers), 404, "not_found")
+    assert_error(_search(client, f"child_id={child.id}", headers=operator_headers),
+                 404, "not_found")
 
 
 def test_a_bad_token_is_401_even_though_login_is_optional(client):
-    _error(client.get(URL, headers={"Authorization": "Bearer forged"}), 401, "unauthorized")
+    assert_error(client.get(URL, headers={"Authorization": "Bearer forged"}), 401, "unauthorized")
 
 
 def test_every_role_may_browse(client, auth):
@@ -199,12 +195,12 @@ def test_detail_discloses_the_filing(client):
     assert "credit_code" not in body and "operator_id" not in body
     with_position = client.get(f"{URL}/{nursery.id}?lat={HOME[0]}&lng={HOME[1]}").get_json()
     assert with_position["distance_m"] == round(distance_m(*HOME, nursery.lat, nursery.lng))
-    _error(client.get(f"{URL}/{nursery.id}?lat=29.9"), 422, "validation_error")
-    _error(client.get(f"{URL}/{nursery.id}?care_type=x"), 422, "validation_error")
+    assert_error(client.get(f"{URL}/{nursery.id}?lat=29.9"), 422, "validation_error")
+    assert_error(client.get(f"{URL}/{nursery.id}?care_type=x"), 422, "validation_error")
 
 
 def test_detail_of_unknown_nursery_is_404(client):
-    _error(client.get(f"{URL}/424242"), 404, "not_found")
+    assert_error(client.get(f"{URL}/424242"), 404, "not_found")
 
 
 def test_search_is_in_the_openapi_document(client):

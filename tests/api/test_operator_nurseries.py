@@ -5,6 +5,7 @@ import pytest
 from parentapp.extensions import db
 from parentapp.models import FilingEvent, Nursery
 from parentapp.services.credit_code import with_check
+from tests.asserts import assert_error
 from tests.factories import make_nursery
 
 URL = "/api/v1/operator/nurseries"
@@ -19,12 +20,6 @@ VALID = {
     "description": "招收 6 个月至 3 岁婴幼儿。", "open_to_public": True,
 }
 
-
-def _error(response, status, code):
-    assert response.status_code == status, response.get_json()
-    error = response.get_json()["error"]
-    assert error["code"] == code
-    return error
 
 
 def _create(client, headers, **overrides):
@@ -137,7 +132,7 @@ def test_bad_fields_are_rejected_with_the_rule_and_nothing_is_created(
         client, auth, field, value, problem):
     _, headers = auth.operator()
     response = client.post(URL, json={**VALID, field: value}, headers=headers)
-    error = _error(response, 422, "validation_error")
+    error = assert_error(response, 422, "validation_error")
     assert problem in _problems(error["details"], field)
     assert db.session.scalar(db.select(db.func.count()).select_from(Nursery)) == 0
 
@@ -148,7 +143,7 @@ def test_patch_applies_the_same_rules_and_changes_nothing(client, auth, field, v
     nursery = make_nursery(operator)
     before = client.get(f"{URL}/{nursery.id}", headers=headers).get_json()
     response = client.patch(f"{URL}/{nursery.id}", json={field: value}, headers=headers)
-    error = _error(response, 422, "validation_error")
+    error = assert_error(response, 422, "validation_error")
     assert problem in _problems(error["details"], field)
     assert client.get(f"{URL}/{nursery.id}", headers=headers).get_json() == before
 
@@ -159,18 +154,18 @@ def test_patch_applies_the_same_rules_and_changes_nothing(client, auth, field, v
 def test_required_fields(client, auth, field):
     _, headers = auth.operator()
     body = {k: v for k, v in VALID.items() if k != field}
-    error = _error(client.post(URL, json=body, headers=headers), 422, "validation_error")
+    error = assert_error(client.post(URL, json=body, headers=headers), 422, "validation_error")
     assert error["details"][field] == ["必填。"]
 
 
 @pytest.mark.parametrize("field", ["status", "filing_status", "filing_no", "operator_id", "id"])
 def test_unknown_or_server_owned_fields_are_rejected(client, auth, field):
     operator, headers = auth.operator()
-    error = _error(client.post(URL, json={**VALID, field: "approved"}, headers=headers),
+    error = assert_error(client.post(URL, json={**VALID, field: "approved"}, headers=headers),
                    422, "validation_error")
     assert field in error["details"]
     nursery = make_nursery(operator, filing_status="draft")
-    _error(client.patch(f"{URL}/{nursery.id}", json={field: 1}, headers=headers),
+    assert_error(client.patch(f"{URL}/{nursery.id}", json={field: 1}, headers=headers),
            422, "validation_error")
 
 
@@ -178,9 +173,10 @@ def test_operator_cannot_see_or_change_another_operators_nursery(client, auth):
     _, headers_a = auth.operator()
     theirs = make_nursery(filing_status="draft")
     url = f"{URL}/{theirs.id}"
-    _error(client.get(url, headers=headers_a), 404, "not_found")
-    _error(client.patch(url, json={"name": "抢来的托育园"}, headers=headers_a), 404, "not_found")
-    _error(client.post(f"{url}/filing", headers=headers_a), 404, "not_found")
+    assert_error(client.get(url, headers=headers_a), 404, "not_found")
+    assert_error(client.patch(url, json={"name": "抢来的托育园"}, headers=headers_a),
+                 404, "not_found")
+    assert_error(client.post(f"{url}/filing", headers=headers_a), 404, "not_found")
     assert client.get(URL, headers=headers_a).get_json()["total"] == 0
     db.session.refresh(theirs)
     assert theirs.name != "抢来的托育园" and theirs.filing_status == "draft"
@@ -188,8 +184,8 @@ def test_operator_cannot_see_or_change_another_operators_nursery(client, auth):
 
 def test_unknown_nursery_is_404(client, auth):
     _, headers = auth.operator()
-    _error(client.get(f"{URL}/999999", headers=headers), 404, "not_found")
-    _error(client.patch(f"{URL}/999999", json={}, headers=headers), 404, "not_found")
+    assert_error(client.get(f"{URL}/999999", headers=headers), 404, "not_found")
+    assert_error(client.patch(f"{URL}/999999", json={}, headers=headers), 404, "not_found")
 
 
 @pytest.mark.parametrize("role", ["parent", "regulator"])
@@ -201,12 +197,12 @@ def test_other_roles_get_403(client, auth, role):
                      client.get(f"{URL}/{nursery.id}", headers=headers),
                      client.patch(f"{URL}/{nursery.id}", json={}, headers=headers),
                      client.post(f"{URL}/{nursery.id}/filing", headers=headers)):
-        _error(response, 403, "forbidden")
+        assert_error(response, 403, "forbidden")
 
 
 def test_anonymous_gets_401(client):
-    _error(client.get(URL), 401, "unauthorized")
-    _error(client.post(URL, json=VALID), 401, "unauthorized")
+    assert_error(client.get(URL), 401, "unauthorized")
+    assert_error(client.post(URL, json=VALID), 401, "unauthorized")
 
 
 def test_list_is_paginated_and_own_only(client, auth):
@@ -216,7 +212,7 @@ def test_list_is_paginated_and_own_only(client, auth):
     make_nursery()
     page = client.get(f"{URL}?page=2&per_page=2", headers=headers).get_json()
     assert (page["total"], page["page"], page["per_page"], len(page["items"])) == (3, 2, 2, 1)
-    _error(client.get(f"{URL}?per_page=101", headers=headers), 422, "validation_error")
+    assert_error(client.get(f"{URL}?per_page=101", headers=headers), 422, "validation_error")
 
 
 def test_submitting_a_draft_makes_it_pending_and_records_who_and_when(client, auth):
@@ -235,7 +231,7 @@ def test_submitting_a_draft_makes_it_pending_and_records_who_and_when(client, au
 def test_submit_accepts_an_empty_object_but_no_fields(client, auth):
     operator, headers = auth.operator()
     nursery = make_nursery(operator, filing_status="draft")
-    _error(client.post(f"{URL}/{nursery.id}/filing", json={"x": 1}, headers=headers),
+    assert_error(client.post(f"{URL}/{nursery.id}/filing", json={"x": 1}, headers=headers),
            422, "validation_error")
     assert client.post(f"{URL}/{nursery.id}/filing", json={}, headers=headers).status_code == 200
 
@@ -252,7 +248,7 @@ def test_submitting_from_other_states_is_invalid_state_and_changes_nothing(
         client, auth, status):
     operator, headers = auth.operator()
     nursery = make_nursery(operator, filing_status=status, submitted_at=None)
-    error = _error(client.post(f"{URL}/{nursery.id}/filing", headers=headers),
+    error = assert_error(client.post(f"{URL}/{nursery.id}/filing", headers=headers),
                    409, "invalid_state")
     assert error["details"]["status"] == status
     db.session.refresh(nursery)
@@ -337,7 +333,7 @@ def test_changing_facts_of_an_unfiled_nursery_records_nothing(client, auth, stat
 def test_a_revoked_nursery_cannot_be_edited(client, auth):
     operator, headers = auth.operator()
     nursery = make_nursery(operator, filing_status="revoked")
-    _error(client.patch(f"{URL}/{nursery.id}", json={"phone": "13900001111"}, headers=headers),
-           409, "invalid_state")
+    assert_error(client.patch(f"{URL}/{nursery.id}", json={"phone": "13900001111"},
+                              headers=headers), 409, "invalid_state")
     db.session.refresh(nursery)
     assert nursery.phone == "13800000000"
