@@ -43,8 +43,8 @@ sys.path.insert(0, str(ROOT))
 from parentapp import create_app  # noqa: E402
 from parentapp.extensions import db  # noqa: E402
 from parentapp.models import Child, Nursery, Offering, Slot, User, utcnow  # noqa: E402
-from parentapp.services import tokens  # noqa: E402
-from parentapp.services.townships import ensure_townships  # noqa: E402
+from parentapp.services.accounts import tokens  # noqa: E402
+from parentapp.services.stats.townships import ensure_townships  # noqa: E402
 from parentapp.timeutil import local_today  # noqa: E402
 from tests.dbutil import temporary_database  # noqa: E402
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from parentapp import create_app  # noqa: E402
 from parentapp.extensions import db  # noqa: E402
 from parentapp.models import utcnow  # noqa: E402
-from parentapp.services.townships import ensure_townships  # noqa: E402
+from parentapp.services.stats.townships import ensure_townships  # noqa: E402
 from tests.dbutil import temporary_database  # noqa: E402
 from tests.factories import bearer, make_class, make_enrollment, make_user  # noqa: E402
 from tests.sqlcount import count_statements  # noqa: E402

@@ -51,8 +51,8 @@ from parentapp.models import (  # noqa: E402
     SubscriptionGrant,
     User,
 )
-from parentapp.services.health_plan import plan_items  # noqa: E402
-from parentapp.services.health_schedule import load_schedule  # noqa: E402
+from parentapp.services.health.plan import plan_items  # noqa: E402
+from parentapp.services.health.schedule_files import load_schedule  # noqa: E402
 from parentapp.timeutil import local_instant  # noqa: E402
 from tests.dbutil import temporary_database  # noqa: E402
 
@@ -115,7 +115,7 @@ def seed_children(n: int) -> None:
 
 def planning_child(url: str) -> None:
     """Runs in its own process so its peak memory is the planner's."""
-    from parentapp.services.reminder_planning import plan_health_reminders
+    from parentapp.services.reminders.health_planning import plan_health_reminders
 
     app = _app(url)
     with app.app_context():
@@ -189,7 +189,7 @@ def dispatch_child(raw: str) -> None:
                                           _data(n), page="pages/index")
         print(json.dumps({"sent": settings["count"], "seconds": time.perf_counter() - started}))
         return
-    from parentapp.services.dispatch import dispatch_notifications
+    from parentapp.services.reminders.dispatch import dispatch_notifications
 
     app = _app(settings["url"])
     with app.app_context():

@@ -32,7 +32,7 @@ from sqlalchemy import text  # noqa: E402
 from parentapp import create_app  # noqa: E402
 from parentapp.extensions import db  # noqa: E402
 from parentapp.models import Nursery, User, utcnow  # noqa: E402
-from parentapp.services.townships import ensure_townships, township_codes  # noqa: E402
+from parentapp.services.stats.townships import ensure_townships, township_codes  # noqa: E402
 from tests.dbutil import temporary_database  # noqa: E402
 
 LAT, LNG = (29.65, 30.53), (107.98, 108.57)

@@ -12,7 +12,7 @@ from parentapp.api import register_blueprints
 from parentapp.config import load_config
 from parentapp.database import BoundedIntConverter
 from parentapp.extensions import api, db, migrate
-from parentapp.services.health_schedule import load_schedule
+from parentapp.services.health.schedule_files import load_schedule
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 

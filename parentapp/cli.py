@@ -9,7 +9,8 @@ from flask.cli import AppGroup
 from parentapp import jobs, scheduler, seed
 from parentapp.errors import AppError
 from parentapp.models import utcnow
-from parentapp.services import accounts, nursery_import
+from parentapp.services.accounts import users as accounts
+from parentapp.services.nurseries import register_import
 
 users = AppGroup("users", help="Staff accounts.")
 
@@ -67,12 +68,12 @@ def import_nurseries(csv_file, operator_username: str, dry_run: bool,
     """Import the commission's register of filed nurseries (columns: see README)."""
     raw = csv_file.read()
     try:
-        rows = len(nursery_import.read_rows(nursery_import.decode(raw)))
+        rows = len(register_import.read_rows(register_import.decode(raw)))
         with click.progressbar(length=max(rows, 1), label="检查") as bar:
-            report = nursery_import.import_register(
+            report = register_import.import_register(
                 raw, operator_username, utcnow(), source=csv_file.name, dry_run=dry_run,
                 skip_invalid=skip_invalid, progress=bar.update)
-    except nursery_import.ImportFileError as exc:
+    except register_import.ImportFileError as exc:
         raise click.ClickException(str(exc)) from exc
     for error in report.errors:
         click.echo(f"第 {error.line} 行 {error.column}：{error.problem}", err=True)

@@ -14,17 +14,19 @@ from collections.abc import Callable
 from datetime import datetime
 
 from parentapp.extensions import db
-from parentapp.services import dispatch, idempotency, offers, planning_events, reminder_planning
+from parentapp.services.booking import waitlist_offers
+from parentapp.services.common import idempotency
+from parentapp.services.reminders import dispatch, event_planning, health_planning
 
 Job = Callable[[datetime], str]
 
 
 def plan_reminders(now: datetime) -> str:
     """Vaccine, checkup, booking and class reminders that came into the horizon."""
-    health = reminder_planning.plan_health_reminders(now)
-    bookings = planning_events.plan_booking_reminders(now)
-    classes = planning_events.plan_class_reminders(now)
-    withdrawn = planning_events.withdraw_stale(now)
+    health = health_planning.plan_health_reminders(now)
+    bookings = event_planning.plan_booking_reminders(now)
+    classes = event_planning.plan_class_reminders(now)
+    withdrawn = event_planning.withdraw_stale(now)
     db.session.commit()
     return (f"{health['children']} children planned, {health['created']} health reminders "
             f"created, {health['updated']} updated, {health['withdrawn'] + withdrawn} "
@@ -39,7 +41,7 @@ def dispatch_notifications(now: datetime) -> str:
 
 def expire_waitlist_offers(now: datetime) -> str:
     """Waitlist offers past their deadline expire; their places go to the next family."""
-    expired, offered = offers.expire_due_offers(now)
+    expired, offered = waitlist_offers.expire_due_offers(now)
     return f"expired {expired} offers, made {offered} new offers"
 
 

@@ -30,7 +30,7 @@ from sqlalchemy import case, or_, select, update
 from parentapp import jobs
 from parentapp.extensions import db
 from parentapp.models import SchedulerLock, utcnow
-from parentapp.services.dialect_insert import insert_for
+from parentapp.services.common.dialect_insert import insert_for
 from parentapp.timeutil import LOCAL_TZ
 
 log = logging.getLogger(__name__)
@@ -95,11 +95,11 @@ class LeaderLock:
         with self.app.app_context():
             self.hold(utcnow())
 
-    def release(self) -> None:
+    def release(self, now: datetime) -> None:
         """Let a standby scheduler take over at once (on a clean shutdown)."""
         with self.app.app_context(), db.engine.begin() as conn:
             conn.execute(update(_T).where(_T.c.name == LOCK_NAME, _T.c.holder == self.holder)
-                         .values(lease_until=utcnow() - timedelta(seconds=1)))
+                         .values(lease_until=now - timedelta(seconds=1)))
 
 
 def run_job_logged(app: Flask, name: str, lock: LeaderLock) -> str | None:
@@ -154,5 +154,5 @@ def run_scheduler(app: Flask) -> None:
         if scheduler.running:
             scheduler.shutdown(wait=False)
     finally:
-        lock.release()
+        lock.release(utcnow())
         log.info("scheduler %s stopped", lock.holder)

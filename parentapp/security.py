@@ -8,7 +8,7 @@ from flask import g, request
 
 from parentapp.errors import Forbidden, Unauthorized
 from parentapp.models import User, utcnow
-from parentapp.services.tokens import user_for_token
+from parentapp.services.accounts.tokens import user_for_token
 
 BEARER_SECURITY = [{"bearerAuth": []}]
 

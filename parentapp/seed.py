@@ -14,7 +14,8 @@ from parentapp.demo import classes as demo_classes
 from parentapp.demo import nurseries as demo_nurseries
 from parentapp.extensions import db
 from parentapp.models import Child, User, utcnow
-from parentapp.services import accounts, townships
+from parentapp.services.accounts import users
+from parentapp.services.stats import townships
 
 DEMO_OPERATOR = ("demo-operator", "operator-pass-2026")
 DEMO_REGULATOR = ("demo-regulator", "regulator-pass-2026")
@@ -38,7 +39,7 @@ def _staff() -> str:
     for role, (username, password) in (("operator", DEMO_OPERATOR),
                                        ("regulator", DEMO_REGULATOR)):
         if db.session.scalar(db.select(User.id).where(User.username == username)) is None:
-            user = accounts.create_staff_user(role, username, password, utcnow())
+            user = users.create_staff_user(role, username, password, utcnow())
             user.name = "演示机构负责人" if role == "operator" else "县卫生健康委演示账号"
             user.phone = "13800000000" if role == "operator" else None
             db.session.commit()

@@ -1,4 +1,6 @@
-"""Business dates and hours are Asia/Shanghai; stored instants are aware UTC."""
+"""Time in one place: business dates and hours are Asia/Shanghai, stored instants are
+aware UTC, and calendar arithmetic (months, years, ages in whole months) follows one rule:
+the same day of the month, clamped to the month's last day."""
 
 from __future__ import annotations
 
@@ -24,5 +26,26 @@ def to_local_iso(instant: datetime | None) -> str | None:
 
 def years_before(day: date, years: int) -> date:
     """Same day-of-month ``years`` earlier, 29 February clamped to the 28th."""
-    year = day.year - years
-    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
+    return add_years(day, -years)
+
+
+def add_months(start: date, months: int) -> date:
+    """Same day-of-month ``months`` later, clamped to that month's last day."""
+    year, month0 = divmod(start.year * 12 + start.month - 1 + months, 12)
+    last_day = calendar.monthrange(year, month0 + 1)[1]
+    return date(year, month0 + 1, min(start.day, last_day))
+
+
+def add_years(start: date, years: int) -> date:
+    return add_months(start, 12 * years)
+
+
+def age_months(birth: date, on: date) -> int:
+    """Whole months completed on ``on``: the largest n with add_months(birth, n) <= on.
+
+    Raises ValueError when ``on`` is before ``birth``.
+    """
+    if on < birth:
+        raise ValueError(f"{on} is before the birth date {birth}")
+    months = (on.year - birth.year) * 12 + on.month - birth.month
+    return months if add_months(birth, months) <= on else months - 1

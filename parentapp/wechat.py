@@ -22,7 +22,7 @@ from parentapp.errors import (
 )
 from parentapp.extensions import db
 from parentapp.models import WechatAccessToken
-from parentapp.services.dialect_insert import insert_for
+from parentapp.services.common.dialect_insert import insert_for
 
 log = logging.getLogger(__name__)
 

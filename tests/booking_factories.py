@@ -7,8 +7,8 @@ from datetime import date, datetime, time, timedelta
 
 from parentapp.extensions import db
 from parentapp.models import Booking, Nursery, Offering, Slot, User, utcnow
-from parentapp.services import booking as booking_service
-from parentapp.services.offerings import default_terms
+from parentapp.services.booking import bookings as booking_service
+from parentapp.services.nurseries.offerings import default_terms
 from parentapp.timeutil import local_today
 from tests.factories import make_child, make_nursery, make_user
 

@@ -15,7 +15,7 @@ from mini_program_api.fake_server import FakeWeChat, serve_in_thread
 from parentapp import create_app
 from parentapp.config import SANDBOX_TEMPLATES
 from parentapp.extensions import db as _db
-from parentapp.services.townships import ensure_townships
+from parentapp.services.stats.townships import ensure_townships
 from tests.dbutil import temporary_database
 from tests.factories import AuthHelper
 

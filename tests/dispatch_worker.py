@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from parentapp import create_app
 from parentapp.extensions import db
 from parentapp.models import Notification
-from parentapp.services.dispatch import dispatch_notifications
+from parentapp.services.reminders.dispatch import dispatch_notifications
 
 MAX_ROUNDS = 1000
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from parentapp.extensions import db
 from parentapp.models import Child, Nursery, User, utcnow
-from parentapp.services import tokens
+from parentapp.services.accounts import tokens
 
 _counter = itertools.count(1)
 
@@ -61,7 +61,7 @@ class AuthHelper:
 
 def make_nursery(operator: User | None = None, **overrides) -> Nursery:
     """An approved (filed) nursery with valid fields, owned by ``operator`` (a new one if None)."""
-    from parentapp.services.credit_code import with_check
+    from parentapp.services.nurseries.credit_code import with_check
 
     if operator is None:
         operator = make_user("operator")

@@ -12,7 +12,7 @@ from parentapp.schemas.filings import (
     FilingReasonSchema,
 )
 from parentapp.security import auth_required, current_user
-from parentapp.services import filings
+from parentapp.services.nurseries import filings
 
 blp = Blueprint("admin_filings", __name__, url_prefix="/api/v1/admin/filings",
                 description="Filing review (regulators)")

@@ -8,7 +8,7 @@ from parentapp.schemas.notification_stats import (
     NotificationStatsSchema,
 )
 from parentapp.security import auth_required
-from parentapp.services.notification_stats import notification_stats
+from parentapp.services.stats.delivery import notification_stats
 
 blp = Blueprint("admin_notifications", __name__, url_prefix="/api/v1/admin/notifications",
                 description="Notification delivery (regulators)")

@@ -11,7 +11,7 @@ from parentapp.schemas.statistics import (
     TownshipPopulationSchema,
 )
 from parentapp.security import auth_required
-from parentapp.services import statistics, stats_csv, townships
+from parentapp.services.stats import csv_export, policy_figures, townships
 from parentapp.timeutil import local_today
 
 blp = Blueprint("admin_stats", __name__, url_prefix="/api/v1/admin",
@@ -20,7 +20,7 @@ blp = Blueprint("admin_stats", __name__, url_prefix="/api/v1/admin",
 
 def _stats(query: dict) -> dict:
     now = utcnow()
-    return statistics.policy_stats(query.get("year", local_today(now).year), now)
+    return policy_figures.policy_stats(query.get("year", local_today(now).year), now)
 
 
 @blp.route("/stats")
@@ -38,7 +38,7 @@ def get_stats(query):
               content_type="text/csv")
 def get_stats_csv(query):
     stats = _stats(query)
-    return Response(stats_csv.stats_csv(stats), mimetype="text/csv", headers={
+    return Response(csv_export.stats_csv(stats), mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=shizhu-childcare-{stats['year']}.csv"})
 
 

@@ -6,7 +6,7 @@ from marshmallow import fields
 from parentapp.models import utcnow
 from parentapp.schemas.base import BaseSchema
 from parentapp.security import auth_required, current_user
-from parentapp.services import admission
+from parentapp.services.health import admission
 
 blp = Blueprint("admission", __name__, url_prefix="/api/v1/operator/bookings",
                 description="Admission health check (operators)")

@@ -13,7 +13,7 @@ from parentapp.schemas.accounts import (
 )
 from parentapp.schemas.base import EmptySchema
 from parentapp.security import auth_required
-from parentapp.services import accounts
+from parentapp.services.accounts import users
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Authentication")
 
@@ -26,7 +26,7 @@ def _ttl() -> int:
 @blp.arguments(WechatLoginSchema)
 @blp.response(200, WechatLoginResultSchema)
 def wechat_login(body):
-    token, user, is_new = accounts.wechat_login(body["code"], utcnow())
+    token, user, is_new = users.wechat_login(body["code"], utcnow())
     parent = {"id": user.id, "nickname": user.nickname, "is_new": is_new}
     return {"token": token, "expires_in": _ttl(), "parent": parent}
 
@@ -35,7 +35,7 @@ def wechat_login(body):
 @blp.arguments(RegisterOperatorSchema)
 @blp.response(201, StaffTokenSchema)
 def register_operator(body):
-    token, user = accounts.register_operator(now=utcnow(), **body)
+    token, user = users.register_operator(now=utcnow(), **body)
     return {"token": token, "expires_in": _ttl(), "user": user}
 
 
@@ -43,7 +43,7 @@ def register_operator(body):
 @blp.arguments(LoginSchema)
 @blp.response(200, StaffTokenSchema)
 def login(body):
-    token, user = accounts.password_login(body["username"], body["password"], utcnow())
+    token, user = users.password_login(body["username"], body["password"], utcnow())
     return {"token": token, "expires_in": _ttl(), "user": user}
 
 
@@ -52,4 +52,4 @@ def login(body):
 @blp.arguments(EmptySchema(), required=False)
 @blp.response(204)
 def logout(_body=None):
-    accounts.logout(g.token.id, utcnow())
+    users.logout(g.token.id, utcnow())

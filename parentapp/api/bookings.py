@@ -13,7 +13,8 @@ from parentapp.schemas.bookings import (
     BookingSchema,
 )
 from parentapp.security import auth_required, current_user
-from parentapp.services import booking, cancellation, idempotency
+from parentapp.services.booking import bookings, cancellation
+from parentapp.services.common import idempotency
 
 blp = Blueprint("bookings", __name__, url_prefix="/api/v1/bookings", description="Bookings")
 
@@ -40,7 +41,7 @@ def create_booking(body):
     """Book slots: all or none. Repeats of the same key and body replay the first answer."""
     key = idempotency_key()
     print_ = idempotency.fingerprint("POST", request.path, request.get_json(silent=True))
-    answer = booking.book_once(current_user().id, key, print_, body["child_id"],
+    answer = bookings.book_once(current_user().id, key, print_, body["child_id"],
                                body["slot_ids"], body.get("note"), utcnow(),
                                BookingSchema().dump)
     response = current_app.json.response(answer.body)
@@ -53,7 +54,7 @@ def create_booking(body):
 @blp.arguments(BookingQuerySchema, location="query")
 @blp.response(200, page_of(BookingSchema))
 def list_bookings(query):
-    return booking.list_bookings(current_user().id, query.get("status"), query.get("from_"),
+    return bookings.list_bookings(current_user().id, query.get("status"), query.get("from_"),
                                  query.get("to"), query["page"], query["per_page"])
 
 
@@ -61,7 +62,7 @@ def list_bookings(query):
 @auth_required("parent")
 @blp.response(200, BookingSchema)
 def get_booking(booking_id):
-    return booking.get_booking(current_user().id, booking_id)
+    return bookings.get_booking(current_user().id, booking_id)
 
 
 @blp.route("/<int:booking_id>/cancel", methods=["POST"])

@@ -6,7 +6,7 @@ from parentapp.models import utcnow
 from parentapp.schemas.base import PageQuerySchema, page_of
 from parentapp.schemas.children import ChildSchema, ChildUpdateSchema
 from parentapp.security import auth_required, current_user
-from parentapp.services import children
+from parentapp.services.accounts import children
 
 blp = Blueprint("children", __name__, url_prefix="/api/v1/children", description="Children")
 

@@ -12,7 +12,7 @@ from parentapp.schemas.class_enrollments import (
 )
 from parentapp.schemas.classes import ClassDetailSchema, ClassItemSchema, ClassListQuerySchema
 from parentapp.security import auth_required, current_user, optional_user
-from parentapp.services import class_enrollment, class_queries
+from parentapp.services.classes import enrollment, queries
 
 blp = Blueprint("classes", __name__, url_prefix="/api/v1", description=(
     "Parenting classes for families. Class status: scheduled, cancelled, completed (from its "
@@ -27,7 +27,7 @@ blp = Blueprint("classes", __name__, url_prefix="/api/v1", description=(
 def list_classes(query):
     """Classes from today on (or ``from``/``to``), nearest first with ``lat``/``lng``, else
     soonest first. No login needed."""
-    return class_queries.list_classes(now=utcnow(), **query)
+    return queries.list_classes(now=utcnow(), **query)
 
 
 @blp.route("/classes/<int:class_id>")
@@ -36,7 +36,7 @@ def get_class(class_id):
     """One class; with a parent's token, ``my_enrollment`` is that family's latest entry."""
     user = optional_user()
     parent_id = user.id if user is not None and user.role == "parent" else None
-    return class_queries.get_class(class_id, utcnow(), parent_id)
+    return queries.get_class(class_id, utcnow(), parent_id)
 
 
 @blp.route("/classes/<int:class_id>/enrollments", methods=["POST"])
@@ -49,7 +49,7 @@ def enroll(body, class_id):
     404 unknown class or not your child; 409 enrollment_closed (deadline passed or class
     cancelled), already_enrolled; 422 age_ineligible (the child's age on the class date).
     """
-    return class_enrollment.enroll(current_user().id, class_id, body.get("child_id"), utcnow())
+    return enrollment.enroll(current_user().id, class_id, body.get("child_id"), utcnow())
 
 
 @blp.route("/classes/<int:class_id>/enrollments/mine", methods=["DELETE"])
@@ -58,7 +58,7 @@ def enroll(body, class_id):
 def leave(class_id):
     """Give up your seat or waitlist place; a freed seat goes at once to the first waitlisted
     family, who is told. 404 without an entry; 409 invalid_state once the class started."""
-    class_enrollment.leave(current_user().id, class_id, utcnow())
+    enrollment.leave(current_user().id, class_id, utcnow())
 
 
 @blp.route("/me/enrollments")
@@ -67,4 +67,4 @@ def leave(class_id):
 @blp.response(200, page_of(MyEnrollmentSchema))
 def my_enrollments(query):
     """Your family's entries, newest first, with ``position`` while waitlisted."""
-    return class_enrollment.my_enrollments(current_user().id, now=utcnow(), **query)
+    return enrollment.my_enrollments(current_user().id, now=utcnow(), **query)

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from parentapp.models import utcnow
 from parentapp.schemas.health import HealthPlanSchema, HealthRecordSchema
 from parentapp.security import auth_required, current_user
-from parentapp.services import health_records
+from parentapp.services.health import records
 
 blp = Blueprint("health_plan", __name__, url_prefix="/api/v1/children",
                 description="Vaccination and checkup plan")
@@ -15,7 +15,7 @@ blp = Blueprint("health_plan", __name__, url_prefix="/api/v1/children",
 @auth_required("parent")
 @blp.response(200, HealthPlanSchema)
 def health_plan(child_id):
-    schedule, items = health_records.health_plan(current_user().id, child_id, utcnow())
+    schedule, items = records.health_plan(current_user().id, child_id, utcnow())
     return {"schedule_version": schedule.version, "items": items}
 
 
@@ -25,7 +25,7 @@ def health_plan(child_id):
 @blp.response(201, HealthRecordSchema)
 @blp.alt_response(200, schema=HealthRecordSchema, description="recorded again: date replaced")
 def record_item(body, child_id):
-    record, created = health_records.record_item(current_user().id, child_id, body["code"],
+    record, created = records.record_item(current_user().id, child_id, body["code"],
                                                  body["done_on"], utcnow())
     return record, 201 if created else 200
 
@@ -34,4 +34,4 @@ def record_item(body, child_id):
 @auth_required("parent")
 @blp.response(204)
 def delete_record(child_id, code):
-    health_records.delete_record(current_user().id, child_id, code)
+    records.delete_record(current_user().id, child_id, code)

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from parentapp.models import utcnow
 from parentapp.schemas.accounts import MeSchema, MeUpdateSchema, PhoneCodeSchema, PhoneResultSchema
 from parentapp.security import auth_required, current_user
-from parentapp.services import accounts
+from parentapp.services.accounts import users
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The signed-in account")
 
@@ -22,14 +22,14 @@ def get_me():
 @blp.arguments(MeUpdateSchema)
 @blp.response(200, MeSchema)
 def update_me(changes):
-    return accounts.update_profile(current_user(), changes)
+    return users.update_profile(current_user(), changes)
 
 
 @blp.route("", methods=["DELETE"])
 @auth_required("parent")
 @blp.response(204)
 def delete_me():
-    accounts.delete_account(current_user(), utcnow())
+    users.delete_account(current_user(), utcnow())
 
 
 @blp.route("/phone", methods=["POST"])
@@ -37,4 +37,4 @@ def delete_me():
 @blp.arguments(PhoneCodeSchema)
 @blp.response(200, PhoneResultSchema)
 def bind_phone(body):
-    return {"phone": accounts.bind_phone(current_user(), body["code"])}
+    return {"phone": users.bind_phone(current_user(), body["code"])}

@@ -9,7 +9,7 @@ from parentapp.errors import ServiceUnavailable
 from parentapp.extensions import db
 from parentapp.schemas.base import ErrorSchema
 from parentapp.schemas.meta import HealthSchema, MetaSchema
-from parentapp.services.townships import list_townships
+from parentapp.services.stats.townships import list_townships
 
 CARE_TYPES = ["full_day", "half_day", "hourly", "temporary"]
 

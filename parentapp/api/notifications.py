@@ -6,7 +6,7 @@ from parentapp.models import utcnow
 from parentapp.schemas.base import page_of
 from parentapp.schemas.notifications import NotificationQuerySchema, NotificationSchema
 from parentapp.security import auth_required, current_user
-from parentapp.services import notifications
+from parentapp.services.reminders import inbox
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/me/notifications",
                 description="In-app notifications")
@@ -17,7 +17,7 @@ blp = Blueprint("notifications", __name__, url_prefix="/api/v1/me/notifications"
 @blp.arguments(NotificationQuerySchema, location="query")
 @blp.response(200, page_of(NotificationSchema))
 def list_notifications(query):
-    return notifications.inbox(current_user().id, utcnow(), query["unread"], query["page"],
+    return inbox.inbox(current_user().id, utcnow(), query["unread"], query["page"],
                                query["per_page"])
 
 
@@ -25,4 +25,4 @@ def list_notifications(query):
 @auth_required()
 @blp.response(204)
 def mark_read(notification_id):
-    notifications.mark_read(current_user().id, notification_id, utcnow())
+    inbox.mark_read(current_user().id, notification_id, utcnow())

@@ -11,7 +11,7 @@ from parentapp.schemas.nursery_search import (
     NurserySearchQuerySchema,
 )
 from parentapp.security import optional_user
-from parentapp.services import nursery_search
+from parentapp.services.nurseries import search
 
 blp = Blueprint("nurseries", __name__, url_prefix="/api/v1/nurseries",
                 description="Filed nurseries, for parents")
@@ -22,7 +22,7 @@ blp = Blueprint("nurseries", __name__, url_prefix="/api/v1/nurseries",
 @blp.response(200, page_of(NurseryListItemSchema))
 def search_nurseries(query):
     """Approved nurseries, nearest first (by name without lat/lng)."""
-    return nursery_search.search_nurseries(now=utcnow(), user=optional_user(), **query)
+    return search.search_nurseries(now=utcnow(), user=optional_user(), **query)
 
 
 @blp.route("/<int:nursery_id>")
@@ -30,4 +30,4 @@ def search_nurseries(query):
 @blp.response(200, NurseryDetailSchema)
 def get_nursery(query, nursery_id):
     """One approved nursery with its filing disclosure; any other is 404."""
-    return nursery_search.get_public_nursery(nursery_id, now=utcnow(), **query)
+    return search.get_public_nursery(nursery_id, now=utcnow(), **query)

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from parentapp.models import utcnow
 from parentapp.schemas.offerings import OfferingListSchema, OfferingPutSchema, OfferingSchema
 from parentapp.security import auth_required, current_user
-from parentapp.services import offerings
+from parentapp.services.nurseries import offerings
 
 blp = Blueprint("offerings", __name__, url_prefix="/api/v1/operator/nurseries",
                 description="Care offerings (operators)")

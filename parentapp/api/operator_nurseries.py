@@ -11,7 +11,7 @@ from parentapp.schemas.operator_nurseries import (
     OperatorNurserySchema,
 )
 from parentapp.security import auth_required, current_user
-from parentapp.services import nurseries
+from parentapp.services.nurseries import operator_nurseries
 
 blp = Blueprint("operator_nurseries", __name__, url_prefix="/api/v1/operator/nurseries",
                 description="Operators' nurseries and filings")
@@ -22,7 +22,8 @@ blp = Blueprint("operator_nurseries", __name__, url_prefix="/api/v1/operator/nur
 @blp.arguments(PageQuerySchema, location="query")
 @blp.response(200, page_of(OperatorNurserySchema))
 def list_own_nurseries(query):
-    return nurseries.list_own_nurseries(current_user().id, query["page"], query["per_page"])
+    return operator_nurseries.list_own_nurseries(current_user().id, query["page"],
+                                                 query["per_page"])
 
 
 @blp.route("", methods=["POST"])
@@ -31,14 +32,14 @@ def list_own_nurseries(query):
 @blp.response(201, OperatorNurseryDetailSchema)
 def create_nursery(body):
     """A new nursery in status ``draft``."""
-    return nurseries.create_nursery(current_user().id, body, utcnow())
+    return operator_nurseries.create_nursery(current_user().id, body, utcnow())
 
 
 @blp.route("/<int:nursery_id>")
 @auth_required("operator")
 @blp.response(200, OperatorNurseryDetailSchema)
 def get_own_nursery(nursery_id):
-    return nurseries.get_own_nursery(current_user().id, nursery_id)
+    return operator_nurseries.get_own_nursery(current_user().id, nursery_id)
 
 
 @blp.route("/<int:nursery_id>", methods=["PATCH"])
@@ -47,7 +48,7 @@ def get_own_nursery(nursery_id):
 @blp.response(200, OperatorNurseryDetailSchema)
 def update_nursery(changes, nursery_id):
     """Changing a registration fact of an approved nursery sends it back to ``pending``."""
-    return nurseries.update_nursery(current_user().id, nursery_id, changes, utcnow())
+    return operator_nurseries.update_nursery(current_user().id, nursery_id, changes, utcnow())
 
 
 @blp.route("/<int:nursery_id>/filing", methods=["POST"])
@@ -56,5 +57,5 @@ def update_nursery(changes, nursery_id):
 @blp.response(200, FilingSubmittedSchema)
 def submit_filing(_body, nursery_id):
     """Submit (or resubmit) for filing: ``draft`` or ``rejected`` -> ``pending``."""
-    nursery = nurseries.submit_filing(current_user().id, nursery_id, utcnow())
+    nursery = operator_nurseries.submit_filing(current_user().id, nursery_id, utcnow())
     return {"status": nursery.filing_status}

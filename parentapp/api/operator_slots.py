@@ -12,7 +12,7 @@ from parentapp.schemas.slots import (
     SlotItemSchema,
 )
 from parentapp.security import auth_required, current_user
-from parentapp.services import slot_changes, slots
+from parentapp.services.nurseries import slot_changes, slots
 
 blp = Blueprint("operator_slots", __name__, url_prefix="/api/v1/operator",
                 description="Slots (operators)")

@@ -18,7 +18,8 @@ from parentapp.schemas.classes import (
     OrganizerClassSchema,
 )
 from parentapp.security import auth_required, current_user
-from parentapp.services import class_roster, classes
+from parentapp.services.classes import organizing
+from parentapp.services.classes import roster as class_roster
 
 blp = Blueprint("organizer_classes", __name__, url_prefix="/api/v1/organizer/classes",
                 description=(
@@ -34,7 +35,7 @@ ORGANIZERS = ("operator", "regulator")
 @blp.response(200, page_of(OrganizerClassSchema))
 def list_classes(query):
     """Your classes (regulators: every class), latest start first."""
-    return classes.list_organizer_classes(current_user(), now=utcnow(), **query)
+    return organizing.list_organizer_classes(current_user(), now=utcnow(), **query)
 
 
 @blp.route("", methods=["POST"])
@@ -45,14 +46,14 @@ def create_class(body):
     """Publish a class. 422 on any rule (start in the future and at most a year ahead, end
     after start, deadline not in the past nor after the start, capacity 1-500, coordinates in
     Shizhu, age band 0-72 months in order); 404 for a nursery that is not yours."""
-    return classes.create_class(current_user(), body, utcnow())
+    return organizing.create_class(current_user(), body, utcnow())
 
 
 @blp.route("/<int:class_id>")
 @auth_required(*ORGANIZERS)
 @blp.response(200, OrganizerClassSchema)
 def get_class(class_id):
-    return classes.get_organizer_class(current_user(), class_id, utcnow())
+    return organizing.get_organizer_class(current_user(), class_id, utcnow())
 
 
 @blp.route("/<int:class_id>", methods=["PATCH"])
@@ -63,7 +64,7 @@ def update_class(changes, class_id):
     """Edit a scheduled class. A higher capacity enrols waitlisted families at once; a lower
     one than the enrolled count is a 409 capacity_below_enrolled. Moving the time or place
     tells every family holding a place. 409 invalid_state once cancelled or ended."""
-    return classes.update_class(current_user(), class_id, changes, utcnow())
+    return organizing.update_class(current_user(), class_id, changes, utcnow())
 
 
 @blp.route("/<int:class_id>/cancel", methods=["POST"])
@@ -73,7 +74,7 @@ def update_class(changes, class_id):
 def cancel_class(body, class_id):
     """Cancel; every enrolled and waitlisted family is told (their entries become
     ``cancelled``). 409 invalid_state when already cancelled or ended."""
-    return classes.cancel_class(current_user(), class_id, body.get("reason"), utcnow())
+    return organizing.cancel_class(current_user(), class_id, body.get("reason"), utcnow())
 
 
 @blp.route("/<int:class_id>/enrollments")

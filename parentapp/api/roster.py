@@ -6,7 +6,7 @@ from parentapp.models import utcnow
 from parentapp.schemas.base import page_of
 from parentapp.schemas.bookings import AttendanceSchema, RosterEntrySchema, RosterQuerySchema
 from parentapp.security import auth_required, current_user
-from parentapp.services import roster
+from parentapp.services.booking import roster
 from parentapp.timeutil import local_today
 
 blp = Blueprint("roster", __name__, url_prefix="/api/v1/operator", description="Roster")

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from parentapp.models import utcnow
 from parentapp.schemas.slots import SlotListSchema, SlotQuerySchema
 from parentapp.security import optional_user
-from parentapp.services import slots
+from parentapp.services.nurseries import slots
 
 blp = Blueprint("slots", __name__, url_prefix="/api/v1/nurseries", description="Slots")
 

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from parentapp.models import utcnow
 from parentapp.schemas.subscriptions import SubscriptionGrantsSchema, SubscriptionResultsSchema
 from parentapp.security import auth_required, current_user
-from parentapp.services import subscriptions
+from parentapp.services.reminders import subscriptions
 
 blp = Blueprint("subscriptions", __name__, url_prefix="/api/v1/me/subscriptions",
                 description="WeChat subscription grants")

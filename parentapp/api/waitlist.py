@@ -7,7 +7,7 @@ from parentapp.schemas.base import PageQuerySchema, page_of
 from parentapp.schemas.bookings import BookingSchema
 from parentapp.schemas.waitlist import WaitlistEntrySchema, WaitlistJoinedSchema, WaitlistJoinSchema
 from parentapp.security import auth_required, current_user
-from parentapp.services import waitlist
+from parentapp.services.booking import waitlist
 
 blp = Blueprint("waitlist", __name__, url_prefix="/api/v1", description="Waitlists")
 

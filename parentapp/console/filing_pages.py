@@ -10,8 +10,8 @@ from parentapp.console.pages import NAV
 from parentapp.console.session_auth import signed_in
 from parentapp.models import utcnow
 from parentapp.schemas.filings import ApproveFilingSchema, FilingReasonSchema
-from parentapp.services import filings
-from parentapp.services.townships import list_townships
+from parentapp.services.nurseries import filings
+from parentapp.services.stats.townships import list_townships
 
 NAV["regulator"].insert(0, ("console.filing_queue", "备案审核"))
 

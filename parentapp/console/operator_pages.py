@@ -13,8 +13,9 @@ from parentapp.console.pages import NAV, safe_next
 from parentapp.console.session_auth import signed_in
 from parentapp.models import utcnow
 from parentapp.schemas.slots import SlotChangeSchema
-from parentapp.services import nurseries, roster, slot_changes, slots
-from parentapp.services.filings import STATUS_NAMES
+from parentapp.services.booking import roster
+from parentapp.services.nurseries import operator_nurseries, slot_changes, slots
+from parentapp.services.nurseries.filings import STATUS_NAMES
 from parentapp.timeutil import local_today
 
 NAV["operator"] += [("console.my_nurseries", "我的机构")]
@@ -26,7 +27,7 @@ ROSTER_ACTIONS = {"check_in": "已签到。", "check_out": "已签退。", "no_s
 @bp.route("/nurseries")
 @signed_in("operator")
 def my_nurseries():
-    own = nurseries.list_own_nurseries(g.console_user.id, 1, 100)
+    own = operator_nurseries.list_own_nurseries(g.console_user.id, 1, 100)
     return render_template("console/my_nurseries.html", nurseries=own["items"],
                            names=STATUS_NAMES)
 
@@ -34,7 +35,7 @@ def my_nurseries():
 @bp.route("/nurseries/<int:nursery_id>/calendar")
 @signed_in("operator")
 def slot_calendar(nursery_id):
-    nursery = nurseries.get_own_nursery(g.console_user.id, nursery_id)
+    nursery = operator_nurseries.get_own_nursery(g.console_user.id, nursery_id)
     now = utcnow()
     first = _month_start(request.args.get("month"), local_today(now))
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
@@ -68,7 +69,7 @@ def change_slot(slot_id):
 @bp.route("/nurseries/<int:nursery_id>/roster")
 @signed_in("operator")
 def day_roster(nursery_id):
-    nursery = nurseries.get_own_nursery(g.console_user.id, nursery_id)
+    nursery = operator_nurseries.get_own_nursery(g.console_user.id, nursery_id)
     day = _day(request.args.get("date"), local_today(utcnow()))
     entries = roster.roster(g.console_user.id, nursery.id, day, False, 1, 100)["items"]
     return render_template("console/roster.html", nursery=nursery, day=day, entries=entries,

@@ -11,7 +11,7 @@ from parentapp.console.blueprint import bp
 from parentapp.console.session_auth import signed_in
 from parentapp.errors import AppError
 from parentapp.models import utcnow
-from parentapp.services import accounts
+from parentapp.services.accounts import users
 from parentapp.timeutil import LOCAL_TZ
 
 
@@ -32,7 +32,7 @@ def login():
     try:
         if not username or not password:
             raise AppError("请输入用户名和密码。")
-        token, _ = accounts.password_login(username, password, utcnow())
+        token, _ = users.password_login(username, password, utcnow())
     except AppError as exc:
         return render_template("console/login.html", error=exc.message, username=username,
                                next=request.form.get("next", "")), 401
@@ -44,7 +44,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @signed_in()
 def logout():
-    accounts.logout(g.console_token.id, utcnow())
+    users.logout(g.console_token.id, utcnow())
     session.clear()
     flash("已退出登录。")
     return redirect(url_for("console.login"))

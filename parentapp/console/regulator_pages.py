@@ -12,7 +12,7 @@ from parentapp.console.svg_chart import bar_chart
 from parentapp.errors import AppError
 from parentapp.models import utcnow
 from parentapp.schemas.statistics import TownshipPopulationSchema
-from parentapp.services import statistics, townships
+from parentapp.services.stats import policy_figures, townships
 from parentapp.timeutil import local_today
 
 NAV["regulator"] += [("console.dashboard", "指标看板"), ("console.township_list", "乡镇人口")]
@@ -33,7 +33,7 @@ def dashboard():
     now = utcnow()
     year = request.args.get("year", type=int) or local_today(now).year
     try:
-        stats = statistics.policy_stats(year, now)
+        stats = policy_figures.policy_stats(year, now)
     except AppError as exc:
         message = exc.message + (f"（{problems_text(exc.details)}）" if exc.details else "")
         return render_template("console/error.html", message=message), exc.status
@@ -41,7 +41,7 @@ def dashboard():
                        for row in stats["townships"]],
                       target=stats["targets"]["places_per_1000"])
     return render_template("console/dashboard.html", stats=stats, chart=chart,
-                           labels=FIGURE_LABELS, years=range(statistics.FIRST_YEAR,
+                           labels=FIGURE_LABELS, years=range(policy_figures.FIRST_YEAR,
                                                              local_today(now).year + 1))
 
 

@@ -11,7 +11,7 @@ from flask import abort, g, redirect, request, session, url_for
 from parentapp.console.blueprint import bp
 from parentapp.errors import AppError
 from parentapp.models import utcnow
-from parentapp.services.tokens import user_for_token
+from parentapp.services.accounts.tokens import user_for_token
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 
 from parentapp.extensions import db
 from parentapp.models import Booking, Child, Nursery, Offering, Slot, User, utcnow
-from parentapp.services import booking, offerings, slots
+from parentapp.services.booking import bookings
+from parentapp.services.nurseries import offerings, slots
 from parentapp.timeutil import local_today
 
 DEMO_PARENT_OPENID = "fake-openid-demo-parent"
@@ -85,5 +86,5 @@ def _demo_family_books(now: datetime) -> str:
         Slot.date >= local_today(now) + timedelta(days=2)).order_by(Slot.date).limit(5)))
     if child is None or not week:
         return "nothing to book"
-    made = booking.book_slots(parent.id, child.id, week, "第一周适应期，请多关照。", now)
+    made = bookings.book_slots(parent.id, child.id, week, "第一周适应期，请多关照。", now)
     return f"{child.name} booked {len(week)} full days (booking {made.id})"

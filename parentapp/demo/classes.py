@@ -16,8 +16,7 @@ from parentapp import data
 from parentapp.extensions import db
 from parentapp.models import Child, ClassEnrollment, Nursery, ParentingClass, User, utcnow
 from parentapp.schemas.classes import LAT_RANGE, LNG_RANGE
-from parentapp.services.health_schedule import add_months, age_months
-from parentapp.timeutil import LOCAL_TZ, local_instant, local_today
+from parentapp.timeutil import LOCAL_TZ, add_months, age_months, local_instant, local_today
 
 FAMILY_OPENID = "fake-openid-class-family-{}"
 DEMO_PARENT_OPENID = "fake-openid-demo-parent"

@@ -14,8 +14,9 @@ from parentapp import data
 from parentapp.extensions import db
 from parentapp.models import Nursery, User, utcnow
 from parentapp.schemas.nurseries import NurseryCreateSchema
-from parentapp.services import accounts, filings
-from parentapp.services.credit_code import with_check
+from parentapp.services.accounts import users
+from parentapp.services.nurseries import filings
+from parentapp.services.nurseries.credit_code import with_check
 from parentapp.timeutil import local_today
 
 SECOND_OPERATOR = ("demo-operator-2", "operator2-pass-2026")
@@ -126,7 +127,7 @@ def _second_operator() -> User:
     username, password = SECOND_OPERATOR
     user = db.session.scalar(db.select(User).where(User.username == username))
     if user is None:
-        user = accounts.create_staff_user("operator", username, password, utcnow())
+        user = users.create_staff_user("operator", username, password, utcnow())
         user.name, user.phone = "石柱县幼教集团演示账号", "13900000002"
         db.session.commit()
     return user

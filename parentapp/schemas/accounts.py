@@ -2,8 +2,8 @@ from marshmallow import ValidationError, fields, validate, validates
 
 from parentapp.schemas.base import BaseSchema, length
 from parentapp.schemas.fields import LocalDateTime
-from parentapp.services.accounts import MOBILE, mask_phone
-from parentapp.services.townships import township_codes
+from parentapp.services.accounts.users import MOBILE, mask_phone
+from parentapp.services.stats.townships import township_codes
 
 USERNAME = validate.Regexp(r"^[A-Za-z0-9_.-]{3,32}$",
                            error="用户名为 3 到 32 个字母、数字、下划线、点或短横线。")

@@ -6,7 +6,7 @@ from parentapp.models.booking import BOOKING_STATUSES
 from parentapp.schemas.base import BaseSchema, PageQuerySchema, length, one_of
 from parentapp.schemas.fields import LocalDateTime
 from parentapp.schemas.slots import HourMinute, items, unique
-from parentapp.services.booking_rules import cancel_deadline
+from parentapp.services.booking.cancellation import cancel_deadline
 from parentapp.timeutil import to_local_iso
 
 MAX_SLOTS_PER_BOOKING = 124  # 62 days of am and pm half days

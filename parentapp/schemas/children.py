@@ -2,8 +2,7 @@ from marshmallow import ValidationError, fields
 
 from parentapp.models import utcnow
 from parentapp.schemas.base import BaseSchema, length, one_of
-from parentapp.services.health_schedule import age_months
-from parentapp.timeutil import local_today, years_before
+from parentapp.timeutil import age_months, local_today, years_before
 
 CHOICE = one_of(["live", "inactivated"])
 GENDER = one_of(["male", "female"])

@@ -8,7 +8,7 @@ from parentapp.schemas.base import BaseSchema, PageQuerySchema, length, one_of
 from parentapp.schemas.fields import LocalDateTime
 from parentapp.schemas.nurseries import TrimmedString, validate_filing_no, validate_township
 from parentapp.schemas.operator_nurseries import FilingEventSchema, OperatorNurserySchema
-from parentapp.services.filings import REVIEWABLE
+from parentapp.services.nurseries.filings import REVIEWABLE
 
 
 class FilingQuerySchema(PageQuerySchema):

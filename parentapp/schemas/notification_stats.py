@@ -2,7 +2,7 @@ from marshmallow import fields
 
 from parentapp.schemas.base import BaseSchema, PageQuerySchema, page_of, value_range
 from parentapp.schemas.fields import LocalDateTime
-from parentapp.services.notification_stats import MAX_DAYS
+from parentapp.services.stats.delivery import MAX_DAYS
 
 
 class NotificationStatsQuerySchema(PageQuerySchema):

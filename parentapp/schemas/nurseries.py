@@ -15,9 +15,9 @@ from marshmallow import ValidationError, fields, validates_schema
 from parentapp.models.base import utcnow
 from parentapp.models.nursery import KINDS, REGISTRATION_TYPES
 from parentapp.schemas.base import BaseSchema, length, one_of, value_range
-from parentapp.services import credit_code
-from parentapp.services.accounts import MOBILE
-from parentapp.services.townships import township_codes
+from parentapp.services.accounts.users import MOBILE
+from parentapp.services.nurseries import credit_code
+from parentapp.services.stats.townships import township_codes
 from parentapp.timeutil import local_today
 
 # Shizhu county spans 29.65-30.53 N, 107.98-108.57 E (domain reference section 2); the

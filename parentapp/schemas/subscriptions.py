@@ -1,7 +1,7 @@
 from marshmallow import fields
 
 from parentapp.schemas.base import BaseSchema, length, one_of
-from parentapp.services.subscriptions import RESULTS
+from parentapp.services.reminders.subscriptions import RESULTS
 
 
 class SubscriptionResultsSchema(BaseSchema):

@@ -4,7 +4,7 @@ import pytest
 
 from parentapp.extensions import db
 from parentapp.models import FilingEvent, Notification, Nursery, User, utcnow
-from parentapp.services import filings
+from parentapp.services.nurseries import filings
 from tests.asserts import assert_error
 from tests.factories import bearer, make_nursery
 

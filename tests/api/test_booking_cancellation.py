@@ -7,7 +7,7 @@ import uuid
 from datetime import timedelta
 
 from parentapp.models import Booking, BookingSlot, Slot
-from parentapp.services.cancellation import cancel_child_future
+from parentapp.services.booking.cancellation import cancel_child_future
 from tests.booking_factories import book, fresh, in_days, make_slot, make_slots, setup_nursery
 from tests.factories import make_child
 

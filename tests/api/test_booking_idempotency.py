@@ -7,8 +7,8 @@ import threading
 from datetime import timedelta
 
 from parentapp.models import Booking, IdempotencyKey, Slot, utcnow
-from parentapp.services import booking as booking_service
-from parentapp.services import idempotency
+from parentapp.services.booking import bookings as booking_service
+from parentapp.services.common import idempotency
 from tests.booking_factories import fill, fresh, in_days, make_slot, setup_nursery
 from tests.factories import make_child
 
@@ -57,7 +57,7 @@ def test_an_error_answer_is_replayed_even_after_the_situation_changed(client, au
     body = {"child_id": make_child(parent).id, "slot_ids": [slot.id]}
     first = send(client, headers, "retry-me", body)
     assert first.status_code == 409 and first.get_json()["error"]["code"] == "slot_full"
-    from parentapp.services.cancellation import cancel_booking
+    from parentapp.services.booking.cancellation import cancel_booking
 
     cancel_booking(taken.parent_id, taken.id, None, utcnow())  # a place is free now
     again = send(client, headers, "retry-me", body)
@@ -164,9 +164,73 @@ def test_answers_are_replayed_for_24_hours_then_forgotten(auth, db):
     now = utcnow()
     first = book_at(now)
     assert book_at(now + timedelta(hours=23, minutes=59)) == first
-    from parentapp.services.cancellation import cancel_booking
+    from parentapp.services.booking.cancellation import cancel_booking
 
     cancel_booking(parent.id, first.body["id"], None, now)
     later = book_at(now + timedelta(hours=24))
     assert later.status == 201 and later.body["id"] != first.body["id"]
     assert idempotency.purge_expired(now + timedelta(hours=48)) == 1
+
+
+def test_a_retry_after_busy_does_the_work_even_when_the_release_met_a_busy_database(
+        client, auth, db, monkeypatch):
+    """The work fails on a lock wait and so do the first two tries to give the key back:
+    the third gives it back, and the client's retry books instead of request_in_progress."""
+    from sqlalchemy.exc import OperationalError
+
+    nursery, _ = setup_nursery()
+    slot = make_slot(nursery, capacity=2)
+    parent, headers = auth.parent()
+    body = {"child_id": make_child(parent).id, "slot_ids": [slot.id]}
+    locked = OperationalError("DELETE", {}, Exception("database is locked"))
+    real_book, real_execute = booking_service.book_slots, db.session.execute
+    release_attempts = []
+
+    def busy_book(*args, **kwargs):
+        raise locked
+
+    def busy_then_free(statement, *args, **kwargs):
+        if getattr(statement, "is_delete", False) and statement.table.name == "idempotency_keys":
+            release_attempts.append(statement)
+            if len(release_attempts) <= 2:
+                raise locked
+        return real_execute(statement, *args, **kwargs)
+
+    monkeypatch.setattr(idempotency, "RELEASE_PAUSES", (0.01, 0.01, 0.01))
+    monkeypatch.setattr(booking_service, "book_slots", busy_book)
+    monkeypatch.setattr(db.session, "execute", busy_then_free)
+    first = send(client, headers, "busy-key", body)
+    assert first.status_code == 503 and first.get_json()["error"]["code"] == "busy"
+    assert len(release_attempts) == 3
+    monkeypatch.setattr(booking_service, "book_slots", real_book)
+    retry = send(client, headers, "busy-key", body)
+    assert retry.status_code == 201, retry.get_json()
+    assert count_bookings(db) == 1 and fresh(Slot, slot.id).booked == 1
+
+
+def test_a_claim_that_cannot_be_released_goes_stale_and_says_so(client, auth, db, monkeypatch,
+                                                                  caplog):
+    from sqlalchemy.exc import OperationalError
+
+    nursery, _ = setup_nursery()
+    slot = make_slot(nursery)
+    parent, headers = auth.parent()
+    body = {"child_id": make_child(parent).id, "slot_ids": [slot.id]}
+    locked = OperationalError("DELETE", {}, Exception("database is locked"))
+    real_execute = db.session.execute
+
+    def always_busy(statement, *args, **kwargs):
+        if getattr(statement, "is_delete", False):
+            raise locked
+        return real_execute(statement, *args, **kwargs)
+
+    def busy_book(*args, **kwargs):
+        raise locked
+
+    monkeypatch.setattr(idempotency, "RELEASE_PAUSES", (0.01,))
+    monkeypatch.setattr(booking_service, "book_slots", busy_book)
+    monkeypatch.setattr(db.session, "execute", always_busy)
+    assert send(client, headers, "stuck", body).status_code == 503
+    assert "idempotency claim not released" in caplog.text
+    state = db.session.scalar(db.select(IdempotencyKey.state).where(IdempotencyKey.key == "stuck"))
+    assert state == "in_progress"

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from parentapp.models import Booking, Slot
-from parentapp.services.health_schedule import add_months
+from parentapp.timeutil import add_months
 from tests.booking_factories import (
     fill,
     fresh,

@@ -5,8 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from parentapp.models import ClassEnrollment, Notification, User, utcnow
-from parentapp.services.health_schedule import add_months
-from parentapp.timeutil import LOCAL_TZ
+from parentapp.timeutil import LOCAL_TZ, add_months
 from tests.factories import bearer, make_child, make_class, make_enrollment, make_user
 from tests.sqlcount import count_statements
 

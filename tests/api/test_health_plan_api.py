@@ -4,8 +4,7 @@ import pytest
 
 from parentapp.extensions import db
 from parentapp.models import HealthRecord, utcnow
-from parentapp.services.health_schedule import add_months
-from parentapp.timeutil import local_today
+from parentapp.timeutil import add_months, local_today
 from tests.factories import make_child
 from tests.sqlcount import count_statements
 

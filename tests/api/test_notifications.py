@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from parentapp.extensions import db
 from parentapp.models import utcnow
-from parentapp.services.notifications import notify
+from parentapp.services.reminders.inbox import notify
 
 
 def _add(user, title="标题", **kwargs):
@@ -66,7 +66,7 @@ def test_every_family_message_links_to_a_mini_program_page():
 
     services = pathlib.Path(__file__).resolve().parents[2] / "parentapp" / "services"
     links = re.findall(r'link=f?"([^"]+)"', "".join(
-        p.read_text(encoding="utf-8") for p in services.glob("*.py")))
+        p.read_text(encoding="utf-8") for p in services.rglob("*.py")))
     family_links = [link for link in links if not link.startswith("/console")
                     and "operator" not in link]
     assert family_links and all(link.startswith("/pages/") for link in family_links)

@@ -1,6 +1,6 @@
 import pytest
 
-from parentapp.services.nursery_search import distance_m
+from parentapp.services.nurseries.search import distance_m
 from tests.asserts import assert_error
 from tests.factories import bearer, make_child, make_nursery, make_user
 

@@ -4,7 +4,7 @@ import pytest
 
 from parentapp.extensions import db
 from parentapp.models import FilingEvent, Nursery
-from parentapp.services.credit_code import with_check
+from parentapp.services.nurseries.credit_code import with_check
 from tests.asserts import assert_error
 from tests.factories import make_nursery
 

@@ -8,9 +8,9 @@ import pytest
 
 from parentapp.errors import InvalidState
 from parentapp.models import Booking, utcnow
-from parentapp.services import roster
-from parentapp.services.cancellation import cancel_booking
-from parentapp.services.health_schedule import add_months
+from parentapp.services.booking import roster
+from parentapp.services.booking.cancellation import cancel_booking
+from parentapp.timeutil import add_months
 from tests.booking_factories import book, fresh, in_days, make_hours, make_slot, setup_nursery
 from tests.factories import make_child, make_user
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from parentapp.services.health_schedule import add_months
-from parentapp.services.nursery_search import offer_summaries
+from parentapp.services.nurseries.search import offer_summaries
+from parentapp.timeutil import add_months
 from tests.booking_factories import fill, in_days, make_offering, make_slot
 from tests.factories import make_child, make_nursery, make_user
 from tests.sqlcount import count_statements

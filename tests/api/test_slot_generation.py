@@ -8,7 +8,7 @@ import pytest
 
 from parentapp.errors import CapacityExceedsLicensedPlaces
 from parentapp.models import Slot
-from parentapp.services.licensed_places import ensure_within_licensed_places
+from parentapp.services.nurseries.licensed_places import ensure_within_licensed_places
 from tests.booking_factories import in_days, make_offering, make_slot
 from tests.factories import make_nursery
 

@@ -9,8 +9,8 @@ import pytest
 
 from parentapp import jobs
 from parentapp.models import Notification, Slot, WaitlistEntry, utcnow
-from parentapp.services import offers
-from parentapp.services.cancellation import cancel_booking
+from parentapp.services.booking import waitlist_offers
+from parentapp.services.booking.cancellation import cancel_booking
 from tests.booking_factories import (
     book,
     fill,
@@ -312,7 +312,7 @@ def test_an_offer_never_outlives_the_booking_window(auth, db):
     assert entry(waiting.id).offer_expires_at == slot.starts_at() - timedelta(hours=2)
     offering.min_notice_hours = 0
     db.session.commit()
-    assert offers.offer_deadline(fresh(Slot, slot.id), offering, now) == now + timedelta(
+    assert waitlist_offers.offer_deadline(fresh(Slot, slot.id), offering, now) == now + timedelta(
         minutes=MINUTES)
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from parentapp.models import BookingSlot, Slot, utcnow
 from parentapp.models.booking import ACTIVE_STATUSES
-from parentapp.services import booking as booking_service
+from parentapp.services.booking import bookings as booking_service
 from tests.booking_factories import in_days, make_slot, setup_nursery
 from tests.concurrency import run_at_once
 from tests.factories import bearer, make_child, make_user

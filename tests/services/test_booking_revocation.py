@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from parentapp.models import Booking, Notification, Slot, WaitlistEntry, utcnow
-from parentapp.services import filings
+from parentapp.services.nurseries import filings
 from tests.booking_factories import book, fill, fresh, in_days, make_slot, setup_nursery
 from tests.factories import make_child, make_user
 

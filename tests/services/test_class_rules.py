@@ -13,8 +13,8 @@ from parentapp.errors import (
     ValidationFailed,
 )
 from parentapp.models import Child, ClassEnrollment, Notification, ParentingClass, utcnow
-from parentapp.services import class_enrollment, classes
-from parentapp.services.account_cleanup import before_account_deleted
+from parentapp.services.accounts.cleanup import before_account_deleted
+from parentapp.services.classes import enrollment, organizing
 from tests.factories import make_class, make_enrollment, make_user
 
 MICRO = timedelta(microseconds=1)
@@ -24,8 +24,8 @@ def test_enrolment_is_open_until_just_before_the_deadline():
     cls = make_class()
     family = make_user("parent")
     with pytest.raises(EnrollmentClosed):
-        class_enrollment.enroll(family.id, cls.id, None, cls.enroll_deadline)
-    entry = class_enrollment.enroll(family.id, cls.id, None, cls.enroll_deadline - MICRO)
+        enrollment.enroll(family.id, cls.id, None, cls.enroll_deadline)
+    entry = enrollment.enroll(family.id, cls.id, None, cls.enroll_deadline - MICRO)
     assert entry["status"] == "enrolled"
 
 
@@ -40,7 +40,7 @@ def test_status_is_completed_from_the_end_on():
 def test_a_freed_seat_after_the_deadline_still_moves_the_waitlist(db):
     cls = make_class(capacity=1)
     seated, waiting = make_enrollment(cls), make_enrollment(cls, status="waitlisted")
-    class_enrollment.leave(seated.family_id, cls.id, cls.enroll_deadline + timedelta(hours=1))
+    enrollment.leave(seated.family_id, cls.id, cls.enroll_deadline + timedelta(hours=1))
     db.session.expire_all()
     assert db.session.get(ClassEnrollment, waiting.id).status == "enrolled"
 
@@ -51,8 +51,8 @@ def test_nobody_moves_up_once_the_class_has_started(db):
     seated, waiting = make_enrollment(cls), make_enrollment(cls, status="waitlisted")
     during = cls.starts_at + timedelta(minutes=5)
     with pytest.raises(InvalidState):
-        class_enrollment.leave(seated.family_id, cls.id, during)
-    classes.update_class(regulator, cls.id, {"capacity": 5}, during)
+        enrollment.leave(seated.family_id, cls.id, during)
+    organizing.update_class(regulator, cls.id, {"capacity": 5}, during)
     before_account_deleted(seated.family, during)
     db.session.commit()
     db.session.expire_all()
@@ -66,9 +66,9 @@ def test_promotion_fills_only_free_seats_and_is_not_repeated(db):
     first, second = make_enrollment(cls, status="waitlisted"), make_enrollment(
         cls, status="waitlisted")
     now = utcnow()
-    locked = class_enrollment.lock_class(cls.id)
-    assert [e.id for e in class_enrollment.promote_waitlist(locked, now)] == [first.id]
-    assert class_enrollment.promote_waitlist(locked, now) == []
+    locked = enrollment.lock_class(cls.id)
+    assert [e.id for e in enrollment.promote_waitlist(locked, now)] == [first.id]
+    assert enrollment.promote_waitlist(locked, now) == []
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(ClassEnrollment, second.id).status == "waitlisted"
@@ -82,18 +82,18 @@ def test_the_deadline_may_be_now_and_equal_to_the_start():
               "venue": "南宾街道", "lat": 30.0, "lng": 108.1, "starts_at": start,
               "ends_at": start + timedelta(hours=8), "capacity": 20, "enroll_deadline": now,
               "description": ""}
-    assert classes.create_class(regulator, dict(fields), now)["status"] == "scheduled"
+    assert organizing.create_class(regulator, dict(fields), now)["status"] == "scheduled"
     with pytest.raises(ValidationFailed) as error:
-        classes.create_class(regulator, {**fields, "enroll_deadline": now - MICRO}, now)
+        organizing.create_class(regulator, {**fields, "enroll_deadline": now - MICRO}, now)
     assert "enroll_deadline" in error.value.details
-    created = classes.create_class(regulator, {**fields, "enroll_deadline": start}, now)
+    created = organizing.create_class(regulator, {**fields, "enroll_deadline": start}, now)
     assert created["enroll_deadline"] == start
 
 
 def test_an_empty_edit_changes_nothing(db):
     regulator = make_user("regulator")
     cls = make_class(regulator)
-    view = classes.update_class(regulator, cls.id, {}, utcnow())
+    view = organizing.update_class(regulator, cls.id, {}, utcnow())
     assert view["title"] == cls.title
     assert db.session.scalar(select(ParentingClass.capacity)) == 10
 
@@ -103,9 +103,9 @@ def test_the_unique_index_backs_up_the_one_entry_rule(monkeypatch, db):
     family = make_user("parent")
     make_enrollment(cls, family)
     # Pretend the check under the lock missed the entry: the index still refuses it.
-    monkeypatch.setattr(class_enrollment, "_active_entry", lambda *_: None)
+    monkeypatch.setattr(enrollment, "_active_entry", lambda *_: None)
     with pytest.raises(AlreadyEnrolled):
-        class_enrollment.enroll(family.id, cls.id, None, utcnow())
+        enrollment.enroll(family.id, cls.id, None, utcnow())
     db.session.expire_all()
     assert len(list(db.session.scalars(select(ClassEnrollment)))) == 1
 
@@ -115,7 +115,7 @@ def test_a_child_deleted_meanwhile_is_not_found(monkeypatch, db):
     family = make_user("parent")
     ghost = Child(id=987654, parent_id=family.id, name="x", birth_date=date(2025, 1, 1),
                   gender="male")
-    monkeypatch.setattr(class_enrollment, "_family_child", lambda *_: ghost)
+    monkeypatch.setattr(enrollment, "_family_child", lambda *_: ghost)
     with pytest.raises(NotFound):
-        class_enrollment.enroll(family.id, cls.id, ghost.id, utcnow())
+        enrollment.enroll(family.id, cls.id, ghost.id, utcnow())
     assert db.session.scalar(select(ClassEnrollment.id)) is None

@@ -6,7 +6,7 @@ from collections import Counter
 
 from parentapp.models import Booking, Nursery, Offering, Slot
 from parentapp.seed import seed_demo
-from parentapp.services.licensed_places import ensure_within_licensed_places
+from parentapp.services.nurseries.licensed_places import ensure_within_licensed_places
 
 
 def test_demo_offerings_slots_and_a_booking(db):

@@ -3,8 +3,8 @@ from sqlalchemy import select
 from parentapp.models import ClassEnrollment, ParentingClass, User, utcnow
 from parentapp.schemas.classes import LAT_RANGE, LNG_RANGE
 from parentapp.seed import seed_demo
-from parentapp.services.class_queries import seat_counts
-from parentapp.services.townships import township_codes
+from parentapp.services.classes.queries import seat_counts
+from parentapp.services.stats.townships import township_codes
 
 
 def test_demo_season_has_past_upcoming_cancelled_and_full_classes(db):

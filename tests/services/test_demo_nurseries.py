@@ -3,8 +3,8 @@ from collections import Counter
 from parentapp.models import Nursery, User
 from parentapp.schemas.nurseries import LAT_RANGE, LNG_RANGE
 from parentapp.seed import seed_demo
-from parentapp.services import credit_code
-from parentapp.services.filings import TRANSITIONS
+from parentapp.services.nurseries import credit_code
+from parentapp.services.nurseries.filings import TRANSITIONS
 
 
 def test_demo_nurseries_cover_every_kind_and_filing_state(db, client):

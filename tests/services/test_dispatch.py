@@ -3,8 +3,8 @@ from datetime import date, time, timedelta
 import pytest
 
 from parentapp.models import Notification
-from parentapp.services.dispatch import claim_due, dispatch_notifications
-from parentapp.services.dispatch_outcomes import start_send
+from parentapp.services.reminders.dispatch import claim_due, dispatch_notifications
+from parentapp.services.reminders.dispatch_outcomes import start_send
 from parentapp.timeutil import local_instant
 from tests.factories import make_user
 from tests.notify_factories import (

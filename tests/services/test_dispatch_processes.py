@@ -13,7 +13,7 @@ import pytest
 from parentapp.config import SANDBOX_TEMPLATES
 from parentapp.extensions import db
 from parentapp.models import Notification, SubscriptionGrant
-from parentapp.services.reminder_planning import insert_notifications
+from parentapp.services.reminders.health_planning import insert_notifications
 from tests.factories import make_user
 from tests.notify_factories import NOW, vaccine_data
 

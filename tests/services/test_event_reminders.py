@@ -2,8 +2,9 @@ from datetime import time, timedelta
 
 from parentapp.extensions import db
 from parentapp.models import Notification
-from parentapp.services import cancellation, class_enrollment, classes
-from parentapp.services.planning_events import (
+from parentapp.services.booking import cancellation
+from parentapp.services.classes import enrollment, organizing
+from parentapp.services.reminders.event_planning import (
     plan_booking_reminders,
     plan_class_reminders,
     withdraw_reminders,
@@ -105,10 +106,10 @@ def test_leaving_a_class_or_its_cancellation_withdraws_the_reminders():
     make_enrollment(cls, stayer)
     now = cls.starts_at - timedelta(days=2)
     plan_class_reminders(now)
-    class_enrollment.leave(leaver.id, cls.id, now)
+    enrollment.leave(leaver.id, cls.id, now)
     assert withdraw_stale(now) == 1
     organizer = db.session.get(type(leaver), cls.organizer_id)
-    classes.cancel_class(organizer, cls.id, "场地维修", now)
+    organizing.cancel_class(organizer, cls.id, "场地维修", now)
     assert withdraw_stale(now) == 1
     assert {r.delivery_state for r in rows("class_reminder")} == {"withdrawn"}
 
@@ -125,7 +126,7 @@ def test_services_may_withdraw_a_bookings_reminders_at_once():
 
 
 def test_a_reminder_due_for_a_booking_cancelled_since_planning_is_not_sent(fake):
-    from parentapp.services.dispatch import dispatch_notifications
+    from parentapp.services.reminders.dispatch import dispatch_notifications
     from tests.notify_factories import give_grants
 
     nursery, _ = setup_nursery("full_day")

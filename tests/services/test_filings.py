@@ -6,7 +6,7 @@ import pytest
 from parentapp.errors import AppError, InvalidState, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import FilingEvent, Notification, Nursery
-from parentapp.services import filings, nurseries
+from parentapp.services.nurseries import filings, operator_nurseries
 from tests.factories import make_nursery, make_user
 
 # 17:30 UTC is 01:30 the next day in Shizhu.
@@ -29,7 +29,7 @@ def test_filed_on_is_the_local_date_of_the_approval():
 def test_resubmission_sets_a_new_submitted_at():
     operator = make_user("operator")
     nursery = make_nursery(operator, filing_status="rejected", submitted_at=None)
-    submitted = nurseries.submit_filing(operator.id, nursery.id, LATE_EVENING_UTC)
+    submitted = operator_nurseries.submit_filing(operator.id, nursery.id, LATE_EVENING_UTC)
     assert submitted.submitted_at == LATE_EVENING_UTC
 
 
@@ -113,7 +113,8 @@ def test_an_operator_edit_racing_an_approval_is_never_lost(app):
     now = LATE_EVENING_UTC
     outcomes = _race(app, [
         lambda: filings.approve_filing(nursery_id, "A-900", regulator_id, now),
-        lambda: nurseries.update_nursery(operator_id, nursery_id, {"licensed_places": 90}, now),
+        lambda: operator_nurseries.update_nursery(operator_id, nursery_id,
+                                                  {"licensed_places": 90}, now),
     ])
     assert outcomes == ["ok", "ok"]
     db.session.expire_all()

@@ -6,8 +6,8 @@ import pytest
 
 from parentapp.extensions import db
 from parentapp.models import FilingEvent, Nursery
-from parentapp.services.credit_code import with_check
-from parentapp.services.nursery_import import (
+from parentapp.services.nurseries.credit_code import with_check
+from parentapp.services.nurseries.register_import import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     ImportFileError,

@@ -9,8 +9,8 @@ from sqlalchemy import event, text
 
 from parentapp.extensions import db
 from parentapp.models import Nursery, utcnow
-from parentapp.services import nursery_geo
-from parentapp.services.nursery_search import search_nurseries
+from parentapp.services.nurseries import geo
+from parentapp.services.nurseries.search import search_nurseries
 from tests.factories import make_user
 from tests.sqlcount import count_statements
 
@@ -67,7 +67,7 @@ def _plans_of(**query) -> list[str]:
 @pytest.fixture(params=["sql", "python"])
 def geo_mode(request, monkeypatch):
     if request.param == "python":
-        monkeypatch.setattr(nursery_geo, "sql_math_available", lambda: False)
+        monkeypatch.setattr(geo, "sql_math_available", lambda: False)
     return request.param
 
 

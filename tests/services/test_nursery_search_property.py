@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from parentapp.extensions import db
 from parentapp.models import Nursery, utcnow
-from parentapp.services import nursery_geo
-from parentapp.services.nursery_search import search_nurseries
+from parentapp.services.nurseries import geo
+from parentapp.services.nurseries.search import search_nurseries
 from tests.factories import make_user
 
 R = 6_371_000.0
@@ -95,7 +95,7 @@ def check(lat, lng, radius_km, page, per_page, **filters):
 def geo_mode(request, monkeypatch):
     """Rank in the database (sin/cos in SQL) or in Python (SQLite without math functions)."""
     if request.param == "python":
-        monkeypatch.setattr(nursery_geo, "sql_math_available", lambda: False)
+        monkeypatch.setattr(geo, "sql_math_available", lambda: False)
     return request.param
 
 

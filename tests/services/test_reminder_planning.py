@@ -2,8 +2,9 @@ from datetime import date, time, timedelta
 
 from parentapp.extensions import db
 from parentapp.models import Notification, ReminderPlan
-from parentapp.services import children, health_records
-from parentapp.services.reminder_planning import plan_health_reminders
+from parentapp.services.accounts import children
+from parentapp.services.health import records
+from parentapp.services.reminders.health_planning import plan_health_reminders
 from parentapp.timeutil import local_instant
 from tests.factories import make_child, make_user
 from tests.sqlcount import count_statements
@@ -80,11 +81,11 @@ def test_children_are_planned_in_batches_with_a_fixed_number_of_statements():
 def test_recording_an_item_rewrites_its_coalesced_row_and_then_withdraws_it():
     child = old_child()
     plan_health_reminders(NOW)
-    health_records.record_item(child.parent_id, child.id, "IPV-1", date(2025, 7, 25), NOW)
+    records.record_item(child.parent_id, child.id, "IPV-1", date(2025, 7, 25), NOW)
     [row] = rows()
     assert row.delivery_state == "pending" and codes(row) == ["DTaP-1"]
     assert row.wechat_data["thing1"] == "百白破疫苗 第1剂" and "脊灰" not in row.body
-    health_records.record_item(child.parent_id, child.id, "DTaP-1", date(2025, 7, 25), NOW)
+    records.record_item(child.parent_id, child.id, "DTaP-1", date(2025, 7, 25), NOW)
     assert rows()[0].delivery_state == "withdrawn"
     plan_health_reminders(NOW + timedelta(minutes=5))
     assert [r.delivery_state for r in rows()] == ["withdrawn"]
@@ -94,8 +95,8 @@ def test_deleting_a_record_brings_the_reminder_back():
     child = old_child()
     plan_health_reminders(NOW)
     for code in ("IPV-1", "DTaP-1"):
-        health_records.record_item(child.parent_id, child.id, code, date(2025, 7, 25), NOW)
-    health_records.delete_record(child.parent_id, child.id, "IPV-1")
+        records.record_item(child.parent_id, child.id, code, date(2025, 7, 25), NOW)
+    records.delete_record(child.parent_id, child.id, "IPV-1")
     totals = plan_health_reminders(NOW + timedelta(minutes=5))
     assert totals["updated"] == 1
     [row] = rows()

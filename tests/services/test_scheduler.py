@@ -52,7 +52,7 @@ def test_a_second_scheduler_stands_by_while_the_first_holds_the_lease(app, caplo
 def test_a_released_lock_is_taken_over_at_once(app):
     first, second = LeaderLock(app, holder="first"), LeaderLock(app, holder="second")
     assert first.hold(NOW)
-    first.release()
+    first.release(NOW)
     assert second.hold(NOW)
 
 

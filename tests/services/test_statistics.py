@@ -15,11 +15,10 @@ from parentapp.models import (
     Township,
     User,
 )
-from parentapp.services import statistics
-from parentapp.services.health_plan import checkups_up_to_date
-from parentapp.services.health_records import active_schedule
-from parentapp.services.health_schedule import add_months, age_months
-from parentapp.timeutil import LOCAL_TZ, local_instant
+from parentapp.services.health.plan import checkups_up_to_date
+from parentapp.services.health.records import active_schedule
+from parentapp.services.stats import policy_figures
+from parentapp.timeutil import LOCAL_TZ, add_months, age_months, local_instant
 from tests.factories import make_class, make_enrollment, make_nursery, make_user
 
 NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
@@ -133,7 +132,7 @@ def _brute_force(year: int) -> dict[str, dict]:
 @pytest.mark.parametrize("year", [2025, 2026])
 def test_statistics_equal_a_brute_force_count(seed, year):
     _generate(random.Random(seed))
-    stats = statistics.policy_stats(year, NOW)
+    stats = policy_figures.policy_stats(year, NOW)
     expected = _brute_force(year)
     assert len(stats["townships"]) == 33
     for row in stats["townships"]:
@@ -141,16 +140,16 @@ def test_statistics_equal_a_brute_force_count(seed, year):
         for key in ("licensed_places", "inclusive_nurseries", "kindergarten_classes",
                     "activities_held", "population"):
             assert row[key] == want[key], (row["code"], key)
-        assert row["places_per_1000"] == statistics.per_1000(want["licensed_places"],
+        assert row["places_per_1000"] == policy_figures.per_1000(want["licensed_places"],
                                                              want["population"])
-        assert row["guidance_rate"] == statistics.rate(*want["families"]), row["code"]
-        assert row["health_management_rate"] == statistics.rate(*want["children"]), row["code"]
+        assert row["guidance_rate"] == policy_figures.rate(*want["families"]), row["code"]
+        assert row["health_management_rate"] == policy_figures.rate(*want["children"]), row["code"]
     county = stats["county"]
     assert county["population"] == sum(t.population for t in db.session.scalars(
         db.select(Township)))
     assert county["licensed_places"] == sum(r["licensed_places"] for r in stats["townships"])
-    assert county["guidance_rate"] == statistics.rate(*expected["county"]["families"])
-    assert county["health_management_rate"] == statistics.rate(*expected["county"]["children"])
+    assert county["guidance_rate"] == policy_figures.rate(*expected["county"]["families"])
+    assert county["health_management_rate"] == policy_figures.rate(*expected["county"]["children"])
 
 
 def test_targets_and_met_flags_follow_the_policy():
@@ -158,7 +157,7 @@ def test_targets_and_met_flags_follow_the_policy():
     make_nursery(operator, township="500240001", inclusive=True, licensed_places=900)
     db.session.execute(db.update(Township).values(population=1000))
     db.session.commit()
-    stats = statistics.policy_stats(2026, NOW)
+    stats = policy_figures.policy_stats(2026, NOW)
     assert stats["targets"] == {"places_per_1000": 2.0, "inclusive_nurseries": 1,
                                 "kindergarten_classes": 20, "activities_held": 2,
                                 "guidance_rate": 0.9, "health_management_rate": 0.9}
@@ -185,7 +184,7 @@ def test_occupancy_adds_booked_and_offered_places_by_care_type_and_week(auth):
                             start_time=time(8), end_time=time(17), capacity=capacity,
                             booked=booked, status=status))
     db.session.commit()
-    assert statistics.occupancy(2026) == [
+    assert policy_figures.occupancy(2026) == [
         {"care_type": "full_day", "week": "2026-W48", "booked": 8, "offered": 20, "rate": 0.4},
         {"care_type": "full_day", "week": "2026-W49", "booked": 1, "offered": 4, "rate": 0.25},
     ]
@@ -196,11 +195,11 @@ def test_years_outside_the_policy_are_rejected(year):
     from parentapp.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed):
-        statistics.policy_stats(year, NOW)
+        policy_figures.policy_stats(year, NOW)
 
 
 def test_under_three_matches_age_months_at_clamped_month_ends():
-    from parentapp.services.stats_health import latest_birth_date_due
+    from parentapp.services.stats.health_figures import latest_birth_date_due
 
     for ref in (date(2027, 2, 28), date(2026, 2, 28), date(2026, 11, 30), date(2028, 2, 29)):
         threshold = latest_birth_date_due(lambda b: add_months(b, 36), ref, 0)

@@ -9,10 +9,10 @@ import pytest
 from parentapp.errors import SlotsNotBookableTogether, ValidationFailed
 from parentapp.models import Offering, Slot
 from parentapp.models.booking import status_of
-from parentapp.services.availability import availability
-from parentapp.services.booking_rules import check_together
-from parentapp.services.licensed_places import peak_on
-from parentapp.services.slots import slot_times
+from parentapp.services.booking.availability import availability
+from parentapp.services.booking.rules import check_together
+from parentapp.services.nurseries.licensed_places import peak_on
+from parentapp.services.nurseries.slots import slot_times
 from parentapp.timeutil import local_instant
 
 DAY = date(2026, 12, 7)  # a Monday

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from parentapp.services.class_queries import distance_m
+from parentapp.services.classes.queries import distance_m
 
 
 def haversine_m(lat1, lng1, lat2, lng2):

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parentapp.services.credit_code import (
+from parentapp.services.nurseries.credit_code import (
     ALPHABET,
     WEIGHTS,
     check_character,

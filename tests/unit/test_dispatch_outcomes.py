@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import mini_program_api as mp
-from parentapp.services.dispatch_outcomes import Claim, outcome_of
+from parentapp.services.reminders.dispatch_outcomes import Claim, outcome_of
 
 AT = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 RETRIES = [60, 300, 1800, 7200]

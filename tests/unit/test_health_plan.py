@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from parentapp.services.health_plan import (
+from parentapp.services.health.plan import (
     InvalidChoice,
     checkups_up_to_date,
     item_status,
@@ -13,7 +13,7 @@ from parentapp.services.health_plan import (
     recordable_codes,
     resolve_choices,
 )
-from parentapp.services.health_schedule import load_schedule
+from parentapp.services.health.schedule_files import load_schedule
 
 SCHEDULE = load_schedule("cn-nip-2025")
 TODAY = date(2026, 11, 29)

@@ -1,7 +1,7 @@
 from datetime import date, datetime, time, timedelta
 
-from parentapp.services.health_reminders import plan_child
-from parentapp.services.health_schedule import load_schedule
+from parentapp.services.health.schedule_files import load_schedule
+from parentapp.services.reminders.health_timing import plan_child
 from parentapp.timeutil import local_instant
 
 SCHEDULE = load_schedule("cn-nip-2025")

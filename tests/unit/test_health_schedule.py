@@ -7,17 +7,13 @@ from importlib.resources import files
 
 import pytest
 
-from parentapp.services.health_schedule import (
-    Age,
-    ScheduleDataError,
-    UnknownScheduleVersion,
-    add_months,
-    add_years,
-    age_months,
+from parentapp.services.health.schedule import Age, ScheduleDataError, UnknownScheduleVersion
+from parentapp.services.health.schedule_files import (
     load_schedule,
     parse_schedule,
     read_schedule_file,
 )
+from parentapp.timeutil import add_months, add_years, age_months
 
 VERSION = "cn-nip-2025"
 D = date.fromisoformat

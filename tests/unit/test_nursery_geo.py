@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parentapp.services.nursery_geo import EARTH_RADIUS_M, bounding_box, distance_m
+from parentapp.services.nurseries.geo import EARTH_RADIUS_M, bounding_box, distance_m
 
 
 def destination(lat, lng, bearing, metres):

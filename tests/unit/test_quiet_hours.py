@@ -2,7 +2,7 @@ from datetime import date, time
 
 import pytest
 
-from parentapp.services.quiet_hours import in_quiet_hours, next_morning, next_send_moment
+from parentapp.services.reminders.quiet_hours import in_quiet_hours, next_morning, next_send_moment
 from parentapp.timeutil import local_instant
 
 DAY = date(2026, 12, 1)

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from mini_program_api.values import validate_value
-from parentapp.services.reminder_messages import (
+from parentapp.services.reminders.messages import (
     HealthItem,
     booking_reminder,
     class_reminder,

@@ -1,0 +1,10 @@
+"""Accounts: who a person is and what goes when they leave.
+
+    WeChat sign-in (code -> openid -> parent)     -> users.wechat_login
+    staff password sign-in, password rules       -> users.password_login, users.validate_password
+    a password change ends the other sessions    -> users.change_password
+    phone binding (masked in logs)               -> users.bind_phone, users.mask_phone
+    bearer tokens: issue, check, revoke, expiry  -> tokens
+    a parent's children (another's is NotFound)  -> children
+    what deleting a child or an account undoes   -> cleanup
+"""

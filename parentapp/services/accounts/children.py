@@ -1,0 +1,61 @@
+"""A parent's children. Another parent's child is indistinguishable from none."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from parentapp.errors import NotFound
+from parentapp.extensions import db
+from parentapp.models import Child
+from parentapp.services.accounts import cleanup
+from parentapp.services.common.pagination import paginate
+from parentapp.services.reminders import health_planning
+
+
+def list_children(parent_id: int, page: int = 1, per_page: int = 20) -> dict:
+    stmt = db.select(Child).where(Child.parent_id == parent_id).order_by(Child.id)
+    return paginate(stmt, page, per_page)
+
+
+def get_child(parent_id: int, child_id: int) -> Child:
+    child = db.session.get(Child, child_id)
+    if child is None or child.parent_id != parent_id:
+        raise NotFound("没有找到这个孩子。")
+    return child
+
+
+def add_child(parent_id: int, name: str, birth_date: date, gender: str,
+              now: datetime, vaccine_choices: dict | None = None) -> Child:
+    child = Child(parent_id=parent_id, name=name, birth_date=birth_date, gender=gender,
+                  created_at=now)
+    _apply_choices(child, vaccine_choices or {})
+    db.session.add(child)
+    db.session.commit()
+    return child
+
+
+def update_child(parent_id: int, child_id: int, changes: dict) -> Child:
+    child = get_child(parent_id, child_id)
+    choices = changes.pop("vaccine_choices", None)
+    for key, value in changes.items():
+        setattr(child, key, value)
+    if choices:
+        _apply_choices(child, choices)
+    if "birth_date" in changes or choices:
+        health_planning.mark_child_changed(child.id)
+    db.session.commit()
+    return child
+
+
+def delete_child(parent_id: int, child_id: int, now: datetime) -> None:
+    child = get_child(parent_id, child_id)
+    cleanup.before_child_deleted(child, now)
+    db.session.delete(child)
+    db.session.commit()
+
+
+def _apply_choices(child: Child, choices: dict) -> None:
+    if "je" in choices:
+        child.je_choice = choices["je"]
+    if "hepa" in choices:
+        child.hepa_choice = choices["hepa"]

@@ -1,0 +1,216 @@
+"""Booking slots: every place taken or none, whatever the number of slots in a fixed
+number of SQL statements.
+
+The transaction first takes the family's row lock (one family books one thing at a
+time, so the "no overlapping booking" check cannot race), checks what does not depend
+on places (nursery, window, age, overlaps), writes the booking and its stored answer,
+and only then row-locks the slots in id order (no deadlock between bookings of
+overlapping sets), checks them with the one availability function and takes the places
+with a conditional UPDATE that the CHECK constraint ``booked <= capacity`` backs. The
+slot locks are so held for the last few statements only. The partial unique index on
+(child, slot) backs "one active booking per child per slot".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from parentapp.errors import AlreadyBooked, NotFound, SlotFull
+from parentapp.extensions import db
+from parentapp.models import (
+    Booking,
+    BookingSlot,
+    Child,
+    Nursery,
+    Offering,
+    Slot,
+    User,
+    WaitlistEntry,
+)
+from parentapp.models.booking import ACTIVE_STATUSES
+from parentapp.services.booking import rules
+from parentapp.services.booking.availability import availability
+from parentapp.services.booking.places import lock_slots
+from parentapp.services.booking.waitlist_offers import expire_due_offers
+from parentapp.services.common import idempotency
+from parentapp.services.common.pagination import paginate
+
+
+def book_slots(parent_id: int, child_id: int, slot_ids: list[int], note: str | None,
+               now: datetime, *, record: Callable[[Booking], None] | None = None) -> Booking:
+    """Book ``slot_ids`` for the parent's child; ``record(booking)`` runs inside the
+    transaction (the idempotency answer is stored with the booking).
+
+    Raises NotFound (child, slots, hidden nursery), SlotsNotBookableTogether,
+    BookingWindowClosed, AgeIneligible, AlreadyBooked, SlotClosed, SlotFull.
+    """
+    expire_due_offers(now, Slot.id.in_(slot_ids))
+    try:
+        booking, offering = _write_booking(parent_id, child_id, slot_ids, note, now)
+        if record is not None:
+            record(booking)
+        _take_places(booking, offering, now)
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise _conflict_from(exc, slot_ids) from exc
+    except Exception:
+        db.session.rollback()
+        raise
+    return booking
+
+
+def _conflict_from(exc: IntegrityError, slot_ids: list[int]):
+    """A constraint caught what the locks should have: the same child booked twice at once
+    (unique index) or, never expected, a count beyond capacity (CHECK)."""
+    if "unique" in str(exc.orig).lower() or getattr(exc.orig, "sqlstate", None) == "23505":
+        return AlreadyBooked(details={"slot_ids": sorted(slot_ids)})
+    return SlotFull(details={"slot_ids": sorted(slot_ids)})
+
+
+def lock_family(parent_id: int) -> None:
+    """The family's row lock: its bookings and its children's deletion take turns."""
+    db.session.execute(db.select(User.id).where(User.id == parent_id)
+                       .with_for_update(key_share=True))
+
+
+def _write_booking(parent_id: int, child_id: int, slot_ids: list[int], note: str | None,
+                   now: datetime) -> tuple[Booking, Offering]:
+    """Every check that does not depend on places, then the booking rows (no slot lock)."""
+    lock_family(parent_id)
+    child = db.session.get(Child, child_id)
+    if child is None or child.parent_id != parent_id:
+        raise NotFound("没有找到这个孩子。")
+    slots, offering = _requested_slots(slot_ids)
+    rules.check_window(slots, offering, now)
+    rules.check_age(child, slots, offering)
+    _check_no_overlap(child.id, slots)
+    booking = Booking(parent_id=parent_id, child_id=child.id, nursery_id=slots[0].nursery_id,
+                      care_type=offering.care_type, status="confirmed", note=note,
+                      price_fen=offering.price_fen * len(slots),
+                      cancel_cutoff_hours=offering.cancel_cutoff_hours,
+                      created_at=now, updated_at=now)
+    db.session.add(booking)
+    db.session.flush()
+    # One executemany whatever the number of slots (an ORM flush of new objects would
+    # need each row's id back, one INSERT per row on SQLite).
+    db.session.execute(db.insert(BookingSlot), [
+        {"booking_id": booking.id, "slot_id": s.id, "child_id": child.id,
+         "status": "confirmed", "price_fen": offering.price_fen, "changed_at": None}
+        for s in slots])
+    db.session.expire(booking, ["slots"])  # loaded in one SELECT; their slots are in the map
+    return booking, offering
+
+
+def _requested_slots(slot_ids: list[int]) -> tuple[list[Slot], Offering]:
+    """The slots in id order with their offering; hidden nurseries' slots don't exist."""
+    rows = db.session.execute(
+        db.select(Slot, Offering, Nursery)
+        .join(Offering, (Offering.nursery_id == Slot.nursery_id)
+              & (Offering.care_type == Slot.care_type))
+        .join(Nursery, Nursery.id == Slot.nursery_id)
+        .where(Slot.id.in_(slot_ids)).order_by(Slot.id)).all()
+    found = {slot.id: slot for slot, _, nursery in rows if nursery.is_visible_to_parents}
+    missing = sorted(set(slot_ids) - set(found))
+    if missing:
+        raise NotFound("没有找到所选的时段。", details={"slot_ids": missing})
+    rules.check_together(list(found.values()))
+    return list(found.values()), rows[0][1]
+
+
+def _check_no_overlap(child_id: int, slots: list[Slot]) -> None:
+    """The child may hold no active booking overlapping these slots, at any nursery."""
+    held = db.session.execute(
+        db.select(Slot.date, Slot.start_time, Slot.end_time, Slot.id, BookingSlot.booking_id)
+        .join(BookingSlot, BookingSlot.slot_id == Slot.id)
+        .where(BookingSlot.child_id == child_id, BookingSlot.status.in_(ACTIVE_STATUSES),
+               Slot.date.in_({s.date for s in slots}))).all()
+    slot_ids, booking_ids = rules.overlapping(slots, held)
+    if slot_ids:
+        raise AlreadyBooked(details={"slot_ids": slot_ids, "booking_ids": booking_ids})
+
+
+def _take_places(booking: Booking, offering: Offering, now: datetime) -> None:
+    """Lock the slots (id order, fresh values), check them, take one place in each: a held
+    place where the child has a live waitlist offer, else a free one."""
+    slots = lock_slots(bs.slot_id for bs in booking.slots)
+    own = _own_offers(booking.child_id, [s.id for s in slots], now)
+    answers = {s.id: availability(s, offering, now, own_holds=1 if s.id in own else 0)
+               for s in slots}
+    rules.check_availability(slots, answers)
+    rules.check_places(slots, answers)
+    table = Slot.__table__
+    free = [s.id for s in slots if s.id not in own]
+    if free:
+        # The condition never fails under the locks; it and the CHECK constraint would
+        # stop an oversale anyway.
+        taken = db.session.execute(
+            table.update().where(table.c.id.in_(free), table.c.status == "open",
+                                 table.c.booked + table.c.held + 1 <= table.c.capacity)
+            .values(booked=table.c.booked + 1)).rowcount
+        if taken != len(free):
+            raise SlotFull(details={"slot_ids": free})
+    if own:
+        db.session.execute(table.update().where(table.c.id.in_(list(own)), table.c.held >= 1)
+                           .values(booked=table.c.booked + 1, held=table.c.held - 1))
+        for entry in own.values():
+            entry.status, entry.ended_at, entry.booking_id = "accepted", now, booking.id
+
+
+def _own_offers(child_id: int, slot_ids: list[int], now: datetime) -> dict[int, WaitlistEntry]:
+    """Live offers made to this child on these slots: their held places are the child's."""
+    entries = db.session.scalars(db.select(WaitlistEntry).where(
+        WaitlistEntry.slot_id.in_(slot_ids), WaitlistEntry.child_id == child_id,
+        WaitlistEntry.status == "offered", WaitlistEntry.offer_expires_at > now))
+    return {e.slot_id: e for e in entries}
+
+
+def booking_query():
+    return db.select(Booking).options(
+        selectinload(Booking.slots).joinedload(BookingSlot.slot))
+
+
+def get_booking(parent_id: int, booking_id: int) -> Booking:
+    booking = db.session.scalar(booking_query().where(Booking.id == booking_id))
+    if booking is None or booking.parent_id != parent_id:
+        raise NotFound("没有找到这个预约。")
+    return booking
+
+
+def list_bookings(parent_id: int, status: str | None, day_from: date | None,
+                  day_to: date | None, page: int, per_page: int) -> dict:
+    """The family's bookings, newest first; from/to keep those with a slot in the range."""
+    stmt = booking_query().where(Booking.parent_id == parent_id)
+    if status:
+        stmt = stmt.where(Booking.status == status)
+    if day_from or day_to:
+        dated = db.select(BookingSlot.booking_id).join(Slot, Slot.id == BookingSlot.slot_id)
+        if day_from:
+            dated = dated.where(Slot.date >= day_from)
+        if day_to:
+            dated = dated.where(Slot.date <= day_to)
+        stmt = stmt.where(Booking.id.in_(dated))
+    return paginate(stmt.order_by(Booking.id.desc()), page, per_page)
+
+
+def book_once(parent_id: int, key: str, print_: str, child_id: int, slot_ids: list[int],
+              note: str | None, now: datetime, render: Callable[[Booking], dict]
+              ) -> idempotency.Answer:
+    """``book_slots`` behind an Idempotency-Key: the answer (the rendered booking or the
+    error) is stored with the booking and replayed for repeats of the same request."""
+
+    def work(store):
+        answers: list[idempotency.Answer] = []
+
+        def record(booking: Booking) -> None:
+            answers.append(idempotency.Answer(201, render(booking)))
+            store(answers[0])
+
+        book_slots(parent_id, child_id, slot_ids, note, now, record=record)
+        return answers[0]
+
+    return idempotency.run_once(parent_id, key, print_, now, work)

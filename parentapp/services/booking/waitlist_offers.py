@@ -1,0 +1,122 @@
+"""Waitlist offers: a freed place goes to the first waiting family and is held for it.
+
+An offer holds one place (``slot.held``) until the family books it, leaves,
+or the offer expires; an expired offer passes to the next family. Every
+change of an offer happens under its slot's row lock, slots first (see
+places.py). Expiry runs from the ``expire-waitlist-offers`` job and, so that
+an expired offer never blocks anyone, before every read or booking of the
+slots concerned (``expire_due_offers``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+
+from parentapp.extensions import db
+from parentapp.models import Child, Nursery, Slot, WaitlistEntry
+from parentapp.services.booking import notices
+from parentapp.services.booking.availability import (
+    last_booking_instant,
+    remaining_places,
+    window_blocker,
+)
+from parentapp.services.booking.places import lock_slots
+from parentapp.services.common.transactions import rolls_back
+from parentapp.services.nurseries.offerings import offerings_by_key
+
+
+def offer_deadline(slot: Slot, offering, now: datetime) -> datetime:
+    """``WAITLIST_OFFER_MINUTES`` from now, but never past the last moment the slot can be
+    booked (its start less the notice), so every offer can still be accepted."""
+    minutes = current_app.config["WAITLIST_OFFER_MINUTES"]
+    return min(now + timedelta(minutes=minutes), last_booking_instant(slot, offering))
+
+
+def offer_freed_places(slots: list[Slot], now: datetime) -> list[WaitlistEntry]:
+    """Offer every free place of these locked slots to the next waiting families.
+
+    Runs in the caller's transaction; returns the new offers.
+    """
+    open_slots = {s.id: s for s in slots if s.status == "open" and remaining_places(s) > 0}
+    if not open_slots:
+        return []
+    offerings = offerings_by_key({s.nursery_id for s in open_slots.values()})
+    waiting = db.session.scalars(
+        db.select(WaitlistEntry).where(WaitlistEntry.slot_id.in_(open_slots),
+                                       WaitlistEntry.status == "waiting")
+        .order_by(WaitlistEntry.slot_id, WaitlistEntry.id))
+    offered: list[WaitlistEntry] = []
+    for entry in waiting:
+        slot = open_slots[entry.slot_id]
+        offering = offerings[(slot.nursery_id, slot.care_type)]
+        # Out of the booking window the place simply stays as it is: nobody could book it.
+        if remaining_places(slot) < 1 or window_blocker(slot, offering, now) is not None:
+            continue
+        deadline = offer_deadline(slot, offering, now)
+        if deadline <= now:
+            continue
+        entry.status, entry.offered_at, entry.offer_expires_at = "offered", now, deadline
+        slot.held += 1
+        offered.append(entry)
+    _tell_offers(offered, open_slots, now)
+    return offered
+
+
+def _tell_offers(offered: list[WaitlistEntry], slots: dict[int, Slot], now: datetime) -> None:
+    if not offered:
+        return
+    nurseries = {n.id: n for n in db.session.scalars(db.select(Nursery).where(
+        Nursery.id.in_({slots[e.slot_id].nursery_id for e in offered})))}
+    names = dict(db.session.execute(db.select(Child.id, Child.name).where(
+        Child.id.in_({e.child_id for e in offered}))).all())
+    for entry in offered:
+        slot = slots[entry.slot_id]
+        notices.tell_offer(entry, slot, nurseries[slot.nursery_id],
+                                   names.get(entry.child_id), now)
+
+
+def end_offer(entry: WaitlistEntry, slot: Slot, status: str, now: datetime) -> None:
+    """End a live entry (``left``, ``expired``, ``accepted``); an offer gives its hold back."""
+    if entry.status == "offered" and status != "accepted":
+        slot.held -= 1
+    entry.status, entry.ended_at = status, now
+
+
+@rolls_back
+def expire_due_offers(now: datetime, *where) -> tuple[int, int]:
+    """Offers past their deadline expire and pass on; commits only when there were some.
+
+    ``where``: SQL conditions on WaitlistEntry and Slot narrowing the search (the slots
+    a request is about to read). Returns (expired, newly offered). One SELECT when
+    nothing is due.
+    """
+    due_slot_ids = set(db.session.scalars(
+        db.select(WaitlistEntry.slot_id).join(Slot, Slot.id == WaitlistEntry.slot_id)
+        .where(WaitlistEntry.status == "offered", WaitlistEntry.offer_expires_at <= now,
+               *where)))
+    if not due_slot_ids:
+        return 0, 0
+    slots = {s.id: s for s in lock_slots(due_slot_ids)}
+    entries = list(db.session.scalars(
+        db.select(WaitlistEntry).where(WaitlistEntry.slot_id.in_(slots),
+                                       WaitlistEntry.status == "offered",
+                                       WaitlistEntry.offer_expires_at <= now)
+        .execution_options(populate_existing=True)))
+    for entry in entries:
+        end_offer(entry, slots[entry.slot_id], "expired", now)
+    offered = offer_freed_places(list(slots.values()), now)
+    db.session.commit()
+    return len(entries), len(offered)
+
+
+def end_offers_of_closed(slots: list[Slot], now: datetime) -> int:
+    """A closed slot holds nothing: its offers end (expired); waiting families keep waiting
+    for a reopening. Runs in the caller's transaction."""
+    by_id = {s.id: s for s in slots}
+    entries = list(db.session.scalars(db.select(WaitlistEntry).where(
+        WaitlistEntry.slot_id.in_(by_id), WaitlistEntry.status == "offered")))
+    for entry in entries:
+        end_offer(entry, by_id[entry.slot_id], "expired", now)
+    return len(entries)

@@ -1,0 +1,7 @@
+"""Parenting classes: organisers publish them, families take part.
+
+    publish, edit, cancel (who may organise)     -> organizing
+    enrolment deadline, seats, waitlist move-up  -> enrollment
+    seat counts, waitlist positions, distance    -> queries
+    the organiser's roster and attendance        -> roster
+"""

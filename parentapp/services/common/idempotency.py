@@ -1,0 +1,159 @@
+"""``Idempotency-Key``: the first answer to a request is the answer to its repeats.
+
+A request first claims its key in a short transaction of its own, so a
+duplicate arriving meanwhile sees ``in_progress`` (409 ``request_in_progress``)
+instead of waiting on a lock. The work then stores its answer in its own
+transaction (``record``): a booking and its answer commit together. A domain
+error is stored too (in a new transaction, after the work rolled back) and
+replayed; a retryable failure (503 busy, a crash) gives the key back. Answers
+are replayed for 24 hours; a claim left behind by a crashed worker may be
+taken over after ``STALE_CLAIM`` (nothing was committed under it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from parentapp.errors import (
+    AppError,
+    IdempotencyKeyReused,
+    RequestInProgress,
+    ServiceUnavailable,
+    error_body,
+)
+from parentapp.extensions import db
+from parentapp.models import IdempotencyKey
+
+REPLAY_FOR = timedelta(hours=24)
+STALE_CLAIM = timedelta(seconds=30)
+# Pauses between attempts to give a key back after a retryable failure (seconds).
+RELEASE_PAUSES = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: dict
+
+
+def fingerprint(method: str, path: str, body: Any) -> str:
+    canonical = json.dumps([method, path, body], sort_keys=True, ensure_ascii=False,
+                           separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _row(user_id: int, key: str) -> IdempotencyKey | None:
+    return db.session.scalar(db.select(IdempotencyKey).where(
+        IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+        .execution_options(populate_existing=True))
+
+
+def claim(user_id: int, key: str, print_: str, now: datetime) -> Answer | None:
+    """Claim ``key`` (commits); None when this request may do the work, else the stored
+    answer to replay. Raises RequestInProgress, IdempotencyKeyReused."""
+    row = _row(user_id, key)
+    if row is not None and (row.expires_at <= now or (
+            row.state == "in_progress" and row.created_at <= now - STALE_CLAIM)):
+        db.session.delete(row)  # an old answer or an abandoned claim: the key is free again
+        db.session.flush()
+        row = None
+    if row is None:
+        db.session.add(IdempotencyKey(user_id=user_id, key=key, fingerprint=print_,
+                                      state="in_progress", created_at=now,
+                                      expires_at=now + REPLAY_FOR))
+        try:
+            db.session.commit()
+            return None
+        except IntegrityError:  # a duplicate claimed it a moment ago
+            db.session.rollback()
+            row = _row(user_id, key)
+    try:
+        return _existing(row, print_)
+    finally:
+        db.session.commit()  # read the row first: a commit expires it
+
+
+def _existing(row: IdempotencyKey | None, print_: str) -> Answer:
+    if row is None or row.state == "in_progress":
+        raise RequestInProgress()
+    if row.fingerprint != print_:
+        raise IdempotencyKeyReused()
+    return Answer(row.response_status, row.response_body)
+
+
+def record(user_id: int, key: str, answer: Answer) -> None:
+    """Store the answer in the caller's transaction (no commit)."""
+    db.session.execute(
+        db.update(IdempotencyKey)
+        .where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+        .values(state="done", response_status=answer.status, response_body=answer.body)
+        .execution_options(synchronize_session=False))
+
+
+def run_once(user_id: int, key: str, print_: str, now: datetime,
+             work: Callable[[Callable[[Answer], None]], Answer]) -> Answer:
+    """The stored answer for a repeat; otherwise ``work(store)``, which must call
+    ``store(answer)`` inside its transaction before committing.
+
+    Domain errors raised by ``work`` are stored and re-raised; retryable ones release the key.
+    """
+    stored = claim(user_id, key, print_, now)
+    if stored is not None:
+        return stored
+    try:
+        return work(lambda answer: record(user_id, key, answer))
+    except AppError as error:
+        db.session.rollback()
+        if isinstance(error, ServiceUnavailable):
+            _release(user_id, key)
+        else:
+            record(user_id, key, Answer(error.status,
+                                        error_body(error.code, error.message, error.details)))
+            db.session.commit()
+        raise
+    except Exception:
+        db.session.rollback()
+        _release(user_id, key)
+        raise
+
+
+def _release(user_id: int, key: str) -> None:
+    """Give the key back so that a retry does the work.
+
+    The work failed for a retryable reason, usually a busy database, and the
+    release meets the same load: it is retried with growing pauses, so that the
+    client's retry after 503 ``busy`` finds the key free instead of getting
+    ``request_in_progress`` until the claim goes stale.
+    """
+    for pause in (0.0, *RELEASE_PAUSES):
+        time.sleep(pause)
+        try:
+            db.session.execute(db.delete(IdempotencyKey).where(
+                IdempotencyKey.user_id == user_id, IdempotencyKey.key == key,
+                IdempotencyKey.state == "in_progress"))
+            db.session.commit()
+            return
+        except DBAPIError as error:
+            db.session.rollback()
+            last = error
+    log.warning("idempotency claim not released (%s); it goes stale after %s",
+                type(getattr(last, "orig", last)).__name__, STALE_CLAIM)
+
+
+def purge_expired(now: datetime) -> int:
+    """Forget answers older than 24 hours (the ``purge-idempotency-keys`` job)."""
+    deleted = db.session.execute(
+        db.delete(IdempotencyKey).where(IdempotencyKey.expires_at <= now)).rowcount
+    db.session.commit()
+    return deleted

@@ -1,0 +1,14 @@
+"""Nurseries: what operators publish and what parents find.
+
+    operators' own nurseries: create, change     -> operator_nurseries
+    filing state machine, approve / reject       -> filings
+    who may see which nursery                    -> access
+    unified social credit code check character   -> credit_code
+    offerings and their default terms            -> offerings
+    slot generation from opening hours, listing  -> slots
+    changing capacity, opening and closing slots -> slot_changes
+    licensed-places cap across overlapping slots -> licensed_places
+    parent search: near a point, nearest first   -> search, geo (distance, bounding box)
+    what search shows of offers (vacancy, price) -> vacancies
+    importing the commission's filed register    -> register_import
+"""

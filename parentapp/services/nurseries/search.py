@@ -1,0 +1,159 @@
+"""Parent search: filed nurseries near a point, and the public detail page.
+
+With a position, nursery_geo ranks the nurseries inside the circle (bounding
+box on the covering index, then exact haversine) and only the requested page
+is loaded as rows. Without a position the database pages by name.
+
+``offer_summaries`` is the one place where offerings, prices and vacancies
+(issue 4) join the search: it reports, per nursery, the care types offered,
+the lowest prices, vacancy on a date, and whether the nursery matches the
+care_type / child filters at all.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import and_, or_
+
+from parentapp.errors import NotFound, Unauthorized
+from parentapp.extensions import db
+from parentapp.models import Child, Nursery, User, utcnow
+from parentapp.services.accounts import children
+from parentapp.services.common.pagination import paginate
+from parentapp.services.nurseries import offerings, vacancies
+from parentapp.services.nurseries.geo import distance_m, metres, nearest, within_radius
+from parentapp.timeutil import local_today
+
+
+@dataclass(frozen=True)
+class OfferSummary:
+    care_types: list[str] = field(default_factory=list)
+    min_price_fen: dict[str, int] = field(default_factory=dict)
+    has_vacancy: bool | None = None
+    # False drops the nursery: it does not offer ``care_type``, or no offering takes the child.
+    matches: bool = True
+
+
+@dataclass
+class Listing:
+    """A nursery as parents see it in search and detail."""
+
+    nursery: Nursery
+    distance_m: float | None
+    offers: OfferSummary
+    offerings: list = field(default_factory=list)
+
+
+def offer_summaries(nursery_ids: list[int], care_type: str | None, day: date | None,
+                    child: Child | None, now: datetime | None = None) -> dict[int, OfferSummary]:
+    """Offer facts per nursery id (every id present in the answer), from the offerings and
+    slots (services.vacancies: a fixed number of queries per few thousand ids).
+
+    ``has_vacancy`` stays None unless both ``day`` and ``care_type`` are given; ``matches``
+    is False when the nursery does not offer ``care_type`` or no offering (of that care
+    type) takes the child's age on ``day`` (today without one).
+    """
+    facts = vacancies.offer_facts(nursery_ids, care_type, day, child, now or utcnow())
+    return {nursery_id: OfferSummary(**facts[nursery_id]) for nursery_id in nursery_ids}
+
+
+def nursery_offerings(nursery_id: int) -> list:
+    """The offerings shown on the detail page, in care-type order."""
+    return offerings.list_offerings([nursery_id])[nursery_id]
+
+
+def visible_to_parents():
+    """SQL twin of Nursery.is_visible_to_parents."""
+    return and_(Nursery.filing_status == "approved",
+                or_(Nursery.kind != "employer", Nursery.open_to_public.is_(True)))
+
+
+def search_nurseries(*, now: datetime, user: User | None, lat: float | None = None,
+                     lng: float | None = None, radius_km: float = 5, care_type: str | None = None,
+                     day: date | None = None, child_id: int | None = None,
+                     inclusive: bool | None = None, township: str | None = None,
+                     q: str | None = None, page: int = 1, per_page: int = 20) -> dict:
+    """Visible nurseries, nearest first (by name without a position), one page.
+
+    Raises Unauthorized (child_id without a parent login), NotFound (not their child).
+    """
+    child = _own_child(user, child_id)
+    if child is not None and day is None:
+        day = local_today(now)
+    filters = _filters(inclusive, township, q)
+    filtering = care_type is not None or child is not None
+    by_distance = lat is not None and lng is not None
+    start, radius_m = (page - 1) * per_page, radius_km * 1000
+    if not filtering:
+        if not by_distance:
+            return _page_by_name(filters, care_type, day, page, per_page, now)
+        window, total = nearest(lat, lng, radius_m, filters, start, per_page)
+        offers = offer_summaries([nid for _, nid in window], care_type, day, None, now)
+    else:
+        window, total, offers = _filtered_page(filters, lat, lng, radius_m, care_type, day,
+                                               child, start, per_page, now)
+    rows = {n.id: n for n in db.session.scalars(
+        db.select(Nursery).where(Nursery.id.in_([nid for _, nid in window])))}
+    items = [Listing(rows[nid], None if h is None else metres(h), offers[nid])
+             for h, nid in window]
+    return {"items": items, "page": page, "per_page": per_page, "total": total}
+
+
+def _filtered_page(filters: list, lat: float | None, lng: float | None, radius_m: float,
+                   care_type: str | None, day: date | None, child: Child | None, start: int,
+                   per_page: int, now: datetime) -> tuple[list, int, dict]:
+    """Offer filters need every candidate: rank them all, keep the matching, cut one page."""
+    if lat is not None and lng is not None:
+        ranked = within_radius(lat, lng, radius_m, filters)
+    else:
+        ranked = [(None, nid) for nid in db.session.scalars(
+            db.select(Nursery.id).where(*filters).order_by(Nursery.name, Nursery.id))]
+    offers = offer_summaries([nid for _, nid in ranked], care_type, day, child, now)
+    ranked = [hit for hit in ranked if offers[hit[1]].matches]
+    end = start + per_page
+    window = heapq.nsmallest(end, ranked)[start:] if lat is not None else ranked[start:end]
+    return window, len(ranked), offers
+
+
+def get_public_nursery(nursery_id: int, *, now: datetime, lat: float | None = None,
+                       lng: float | None = None, care_type: str | None = None,
+                       day: date | None = None) -> Listing:
+    """One visible nursery with its filing disclosure; anything else is NotFound."""
+    nursery = db.session.get(Nursery, nursery_id)
+    if nursery is None or not nursery.is_visible_to_parents:
+        raise NotFound("没有找到这家托育机构。")
+    distance = None if lat is None or lng is None else distance_m(
+        lat, lng, nursery.lat, nursery.lng)
+    offers = offer_summaries([nursery.id], care_type, day, None, now)[nursery.id]
+    return Listing(nursery, distance, offers, nursery_offerings(nursery.id))
+
+
+def _own_child(user: User | None, child_id: int | None) -> Child | None:
+    if child_id is None:
+        return None
+    if user is None:
+        raise Unauthorized("按孩子筛选需要先登录。")
+    return children.get_child(user.id, child_id)
+
+
+def _filters(inclusive: bool | None, township: str | None, q: str | None) -> list:
+    filters = [visible_to_parents()]
+    if inclusive is not None:
+        filters.append(Nursery.inclusive.is_(inclusive))
+    if township is not None:
+        filters.append(Nursery.township == township)
+    if q:
+        filters.append(Nursery.name.icontains(q, autoescape=True))
+    return filters
+
+
+def _page_by_name(filters: list, care_type: str | None, day: date | None,
+                  page: int, per_page: int, now: datetime) -> dict:
+    stmt = db.select(Nursery).where(*filters).order_by(Nursery.name, Nursery.id)
+    result = paginate(stmt, page, per_page)
+    offers = offer_summaries([n.id for n in result["items"]], care_type, day, None, now)
+    result["items"] = [Listing(n, None, offers[n.id]) for n in result["items"]]
+    return result

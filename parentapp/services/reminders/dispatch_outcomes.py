@@ -1,0 +1,161 @@
+"""What a WeChat answer means for a notification row, and writing it down.
+
+The error policy (contract "Reminders", domain §6):
+
+- 43101: the family has no grant left: its count for the template goes to 0,
+  the row ends ``no_grant`` (it stays in the inbox), no retry.
+- 40003 / 40037 / 47003 / 41030 and other codes WeChat answered: ``failed``,
+  no retry, logged loudly (ids and codes only, no personal data).
+- -1, HTTP 5xx, 45011 and a token still refused after the client's one
+  refresh: WeChat answered without delivering: back to ``pending`` after
+  ``NOTIFY_RETRY_SECONDS[attempt - 1]``, ``dead`` once the list is used up.
+- Connection failed before the request left (TransportError): the same retry.
+- Read timeout: ``failed`` with reason ``timeout``, never repeated (WeChat may
+  have delivered it, and a repeat would spend a second grant).
+- 45009 daily quota: back to ``pending`` until the next 08:00 without using up
+  a retry, and the run stops (every further send would hit the quota too).
+
+Whenever WeChat answered that it did not deliver, the grant spent before the
+send is given back; after a timeout or an unexpected error it stays spent.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, update
+
+import mini_program_api as mp
+from parentapp.models import Notification, SubscriptionGrant
+from parentapp.services.reminders.quiet_hours import next_morning
+
+log = logging.getLogger(__name__)
+
+_N = Notification.__table__
+_G = SubscriptionGrant.__table__
+_REFUSED_FOR_GOOD = (mp.InvalidOpenid, mp.InvalidTemplate, mp.InvalidData, mp.InvalidPage)
+_TRANSIENT = (mp.Busy, mp.TransportError, mp.InvalidToken, mp.RateLimited)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A row this dispatcher claimed; ``attempts`` (bumped by the claim) is the claim token."""
+
+    id: int
+    user_id: int
+    template_kind: str
+    wechat_data: dict | None
+    link: str | None
+    attempts: int
+    lease_until: datetime
+    openid: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    state: str  # sent, no_grant, failed, dead, pending (retry)
+    error: str | None = None
+    refund: bool = False
+    retry_at: datetime | None = None
+    zero_grants: bool = False
+    stop_run: bool = False
+    keep_attempt: bool = True
+
+
+def outcome_of(error: Exception | None, claim: Claim, at: datetime,
+               retry_seconds: list[int]) -> Outcome:
+    """The row's next state after a send that raised ``error`` (None: success)."""
+    if error is None:
+        return Outcome("sent")
+    if isinstance(error, mp.NoGrant):
+        return Outcome("no_grant", "43101", zero_grants=True)
+    if isinstance(error, mp.ResponseTimeout):
+        return Outcome("failed", "timeout")
+    if isinstance(error, mp.QuotaExceeded):
+        return Outcome("pending", "45009", refund=True, retry_at=next_morning(at),
+                       stop_run=True, keep_attempt=False)
+    if isinstance(error, _TRANSIENT):
+        reason = _reason(error)
+        if claim.attempts > len(retry_seconds):
+            return Outcome("dead", reason, refund=True)
+        delay = timedelta(seconds=retry_seconds[claim.attempts - 1])
+        return Outcome("pending", reason, refund=True, retry_at=at + delay)
+    if isinstance(error, mp.MiniProgramError) and error.errcode is not None:
+        if not isinstance(error, _REFUSED_FOR_GOOD):
+            log.error("notification %s: unexpected WeChat errcode %s", claim.id, error.errcode)
+        return Outcome("failed", str(error.errcode), refund=True)
+    if isinstance(error, mp.MiniProgramError):
+        return Outcome("failed", "bad_answer")
+    return Outcome("failed", "internal")
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, mp.TransportError):
+        return "transport"
+    if isinstance(error, mp.Busy) and error.errcode is None:
+        return "http_5xx"
+    return str(error.errcode)
+
+
+def record(conn: Connection, claim: Claim, outcome: Outcome, at: datetime,
+           msgid: int | None = None) -> bool:
+    """Write ``outcome`` in one short transaction; False when the claim was lost meanwhile."""
+    values = {"delivery_state": outcome.state, "last_error": outcome.error, "lease_until": None}
+    if msgid is not None:
+        values["msgid"] = str(msgid)
+    if outcome.state == "pending":
+        values.update(send_after=outcome.retry_at, send_started_at=None)
+        if not outcome.keep_attempt:
+            values["attempts"] = _N.c.attempts - 1
+    with conn.begin():
+        changed = conn.execute(update(_N).where(*_owned(claim)).values(**values)).rowcount
+        if outcome.refund:
+            conn.execute(_grants(claim).values(grants=_G.c.grants + 1, updated_at=at))
+        if outcome.zero_grants:
+            conn.execute(_grants(claim).values(grants=0, updated_at=at))
+    if outcome.state in ("failed", "dead") and outcome.error not in ("timeout", "expired"):
+        log.error("notification %s (%s) ended %s: %s", claim.id, claim.template_kind,
+                  outcome.state, outcome.error)
+    if not changed:
+        log.warning("notification %s: claim lost before its outcome was written", claim.id)
+    return bool(changed)
+
+
+def release(conn: Connection, claims: list[Claim]) -> None:
+    """Give claimed rows back unsent (the lease is nearly over, or quiet hours began)."""
+    with conn.begin():
+        for claim in claims:
+            conn.execute(update(_N).where(*_owned(claim)).values(
+                delivery_state="pending", lease_until=None, attempts=_N.c.attempts - 1))
+
+
+def start_send(conn: Connection, claim: Claim, at: datetime) -> str:
+    """Spend one grant and mark the send as started, atomically.
+
+    Returns ``started``; ``no_grant`` when the family holds none (the row ends
+    ``no_grant``: inbox only, nothing sent); ``lost`` when the claim was taken over.
+    """
+    with conn.begin():
+        mine = conn.execute(update(_N).where(*_owned(claim))
+                            .values(send_started_at=at)).rowcount
+        if not mine:
+            return "lost"
+        spent = conn.execute(_grants(claim).where(_G.c.grants > 0)
+                             .values(grants=_G.c.grants - 1, updated_at=at)).rowcount
+        if not spent:
+            conn.execute(update(_N).where(_N.c.id == claim.id).values(
+                delivery_state="no_grant", send_started_at=None, lease_until=None))
+            return "no_grant"
+    return "started"
+
+
+def _owned(claim: Claim) -> tuple:
+    return (_N.c.id == claim.id, _N.c.delivery_state == "sending",
+            _N.c.attempts == claim.attempts)
+
+
+def _grants(claim: Claim):
+    return update(_G).where(_G.c.user_id == claim.user_id,
+                            _G.c.template_kind == claim.template_kind)

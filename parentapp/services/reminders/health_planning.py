@@ -1,0 +1,163 @@
+"""Planning vaccine and checkup reminders into notification rows, incrementally.
+
+``plan_health_reminders`` visits only the children that need it (never
+planned, changed since, or whose next reminder came into the horizon; see
+``ReminderPlan``), in batches by id (keyset), so memory stays flat whatever
+the number of children. Dates are computed in Python with the pure plan
+functions; rows go in with one bulk ``INSERT ... ON CONFLICT (dedupe_key)
+DO NOTHING`` per batch, so running twice (or two planners at once) creates
+nothing new.
+
+Recording an item withdraws it from pending rows at once (same transaction,
+``item_recorded``). A coalesced row loses only that item and keeps reminding
+of the others; it is withdrawn when none is left. Other changes (a record
+deleted, a new birth date or vaccine choice) mark the child, and the next run
+reconciles its pending rows with the new plan (``reminder_sync``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from parentapp.extensions import db
+from parentapp.models import Child, HealthRecord, Notification, ReminderPlan
+from parentapp.services.common.dialect_insert import insert_for
+from parentapp.services.health.schedule_files import load_schedule
+from parentapp.services.reminders import health_sync
+from parentapp.services.reminders.health_timing import PlannedReminder, dedupe_key, plan_child
+from parentapp.services.reminders.messages import health_message
+from parentapp.services.reminders.quiet_hours import next_send_moment
+from parentapp.timeutil import local_today
+
+BATCH_SIZE = 1000
+# A child first planned within this long after being added gets the catch-up
+# message; older children (e.g. added before reminders existed) do not.
+NEW_CHILD_WINDOW = timedelta(days=3)
+HEALTH_KINDS = ("vaccine", "checkup")
+
+
+def plan_health_reminders(now: datetime, batch_size: int = BATCH_SIZE) -> dict[str, int]:
+    """Plan every child that needs it; one transaction per batch. Returns counts."""
+    schedule = load_schedule(current_app.config["SCHEDULE_VERSION"])
+    totals = {"children": 0, "created": 0, "updated": 0, "withdrawn": 0}
+    after = 0
+    while True:
+        batch = _candidates(after, now, batch_size)
+        if not batch:
+            break
+        after = batch[-1].id
+        counts = _plan_batch(schedule, batch, now)
+        db.session.commit()
+        totals["children"] += len(batch)
+        for key, value in counts.items():
+            totals[key] += value
+    return totals
+
+
+def _candidates(after: int, now: datetime, limit: int) -> list:
+    today = local_today(now)
+    stmt = (select(Child.id, Child.parent_id, Child.name, Child.birth_date, Child.je_choice,
+                   Child.hepa_choice, Child.created_at, ReminderPlan.version,
+                   ReminderPlan.planned_version, ReminderPlan.planned_at)
+            .outerjoin(ReminderPlan, ReminderPlan.child_id == Child.id)
+            .where(Child.id > after,
+                   or_(ReminderPlan.planned_at.is_(None),
+                       ReminderPlan.version > ReminderPlan.planned_version,
+                       ReminderPlan.next_plan_on <= today))
+            .order_by(Child.id).limit(limit))
+    return list(db.session.execute(stmt))
+
+
+def _records(child_ids: list[int]) -> dict[int, dict]:
+    found: dict[int, dict] = {child_id: {} for child_id in child_ids}
+    rows = db.session.execute(select(HealthRecord.child_id, HealthRecord.code,
+                                     HealthRecord.done_on)
+                              .where(HealthRecord.child_id.in_(child_ids)))
+    for child_id, code, done_on in rows:
+        found[child_id][code] = done_on
+    return found
+
+
+def _plan_batch(schedule, batch: list, now: datetime) -> dict[str, int]:
+    records = _records([child.id for child in batch])
+    inserts: list[dict] = []
+    plans: list[dict] = []
+    counts = {"created": 0, "updated": 0, "withdrawn": 0}
+    for child in batch:
+        never_planned = child.planned_at is None
+        catch_up = never_planned and child.created_at >= now - NEW_CHILD_WINDOW
+        choices = {"je": child.je_choice, "hepa": child.hepa_choice}
+        plan = plan_child(schedule, child.birth_date, choices, records[child.id], now, catch_up)
+        rows = [reminder_row(child, reminder, now) for reminder in plan.reminders]
+        if not never_planned and (child.version or 0) > (child.planned_version or 0):
+            rows, updated, withdrawn = health_sync.reconcile(child, plan, rows, now)
+            counts["updated"] += updated
+            counts["withdrawn"] += withdrawn
+        inserts.extend(rows)
+        plans.append({"child_id": child.id, "version": child.version or 0,
+                      "planned_version": child.version or 0,
+                      "next_plan_on": plan.next_plan_on, "planned_at": now})
+    counts["created"] = insert_notifications(inserts)
+    _save_plans(plans)
+    return counts
+
+
+def reminder_row(child, reminder: PlannedReminder, now: datetime) -> dict:
+    """The notification row (as column values) of one planned health reminder."""
+    message = health_message(reminder.kind, child.id, child.name, reminder.items)
+    return {
+        "user_id": child.parent_id, "kind": reminder.kind, "template_kind": reminder.kind,
+        "dedupe_key": dedupe_key(child.id, reminder.kind, reminder.day),
+        "subject_type": "child", "subject_id": child.id, "child_id": child.id,
+        "title": message.title, "body": message.body, "link": message.link,
+        "wechat_data": message.wechat_data, "planned_at": reminder.planned_at,
+        "send_after": next_send_moment(reminder.planned_at), "delivery_state": "pending",
+        "attempts": 0, "created_at": now,
+        "covered_items": [{"code": i.code, "name": i.name, "due": i.due.isoformat(),
+                           "stage": i.stage} for i in reminder.items],
+    }
+
+
+def insert_notifications(rows: list[dict]) -> int:
+    """Bulk insert; rows whose dedupe_key exists already are skipped. Returns how many went in."""
+    if not rows:
+        return 0
+    stmt = (insert_for(Notification.__table__)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(Notification.__table__.c.id))
+    return len(db.session.execute(stmt, rows).all())
+
+
+def _save_plans(plans: list[dict]) -> None:
+    stmt = insert_for(ReminderPlan.__table__)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["child_id"],
+        # The version seen when reading: a change made meanwhile keeps the child due.
+        set_={"planned_version": stmt.excluded.planned_version,
+              "next_plan_on": stmt.excluded.next_plan_on,
+              "planned_at": stmt.excluded.planned_at})
+    db.session.execute(stmt, plans)
+
+
+def mark_child_changed(child_id: int) -> None:
+    """Ask the next planning run to look at this child again (caller's transaction)."""
+    stmt = insert_for(ReminderPlan.__table__).values(child_id=child_id, version=1,
+                                                     planned_version=0)
+    stmt = stmt.on_conflict_do_update(index_elements=["child_id"],
+                                      set_={"version": ReminderPlan.__table__.c.version + 1})
+    db.session.execute(stmt)
+
+
+def item_recorded(child: Child, code: str, now: datetime) -> None:
+    """A dose or checkup was recorded: its pending reminders go at once (caller's transaction)."""
+    rows = db.session.scalars(select(Notification).where(
+        Notification.child_id == child.id, Notification.kind.in_(HEALTH_KINDS),
+        Notification.delivery_state == "pending"))
+    for row in rows:
+        items = [item for item in row.covered_items or [] if item["code"] != code]
+        if len(items) != len(row.covered_items or []):
+            health_sync.rewrite(row, child.name, items)
+    mark_child_changed(child.id)

@@ -1,0 +1,67 @@
+"""Keeping pending health reminders true to the plan when a child's data changes.
+
+A row covers one or more items (``covered_items``). An item stays in a
+pending row while it is in the plan, not done, and still due on the date the
+row names; a row left with no item is withdrawn (hidden from the inbox, never
+sent), a row that lost some is rewritten for the rest. Rows already sent,
+being sent or ended are never touched.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import and_, or_, select
+
+from parentapp.extensions import db
+from parentapp.models import Notification
+from parentapp.services.reminders.messages import HealthItem, health_message
+
+HEALTH_KINDS = ("vaccine", "checkup")
+
+
+def rewrite(row: Notification, child_name: str, items: list[dict]) -> None:
+    """Point ``row`` at ``items`` (dicts as stored); withdraw it when none is left."""
+    if not items:
+        row.delivery_state = "withdrawn"
+        return
+    health_items = [HealthItem(i["code"], i["name"], date.fromisoformat(i["due"]), i["stage"])
+                    for i in items]
+    message = health_message(row.template_kind, row.child_id, child_name, health_items)
+    row.title, row.body, row.wechat_data = message.title, message.body, message.wechat_data
+    row.covered_items = list(items)
+
+
+def reconcile(child, plan, rows: list[dict], now: datetime) -> tuple[list[dict], int, int]:
+    """Align a changed child's pending rows with ``plan``; returns (rows to insert,
+    rows updated, rows withdrawn). ``rows`` are the plan's rows as column values."""
+    desired = {row["dedupe_key"]: row for row in rows}
+    existing = db.session.scalars(select(Notification).where(
+        Notification.child_id == child.id, Notification.kind.in_(HEALTH_KINDS),
+        or_(Notification.delivery_state == "pending",
+            and_(Notification.delivery_state == "withdrawn",
+                 Notification.dedupe_key.in_(list(desired) or [""])))))
+    updated = withdrawn = 0
+    for note in existing:
+        before = note.covered_items or []
+        still = [item for item in before
+                 if plan.open_items.get(item["code"]) == date.fromisoformat(item["due"])]
+        wanted = desired.pop(note.dedupe_key, None)
+        if wanted is not None:
+            items = _merge(wanted["covered_items"], still)
+            if note.delivery_state == "withdrawn" or items != before:
+                if note.delivery_state == "withdrawn":
+                    note.delivery_state, note.send_after = "pending", wanted["send_after"]
+                rewrite(note, child.name, items)
+                updated += 1
+        elif note.delivery_state == "pending" and len(still) != len(before):
+            rewrite(note, child.name, still)
+            withdrawn += note.delivery_state == "withdrawn"
+            updated += note.delivery_state != "withdrawn"
+    return list(desired.values()), updated, withdrawn
+
+
+def _merge(wanted: list[dict], still: list[dict]) -> list[dict]:
+    codes = {item["code"] for item in wanted}
+    merged = wanted + [item for item in still if item["code"] not in codes]
+    return sorted(merged, key=lambda item: (item["due"], item["code"]))

@@ -1,0 +1,151 @@
+"""When a child's vaccine and checkup reminders fall: pure functions, no database.
+
+The contract's Reminders section: a reminder 3 days before an item's due date
+at 09:00; one overdue reminder 14 days after it if still not recorded; items of
+one child and kind whose reminders fall on the same day travel as one message;
+nothing for moments more than 3 days past; a newly added child gets, instead of
+everything it missed, one catch-up message per kind at the next moment a send
+is allowed (items reminded later, e.g. an overdue reminder still ahead, keep
+their own reminder).
+
+Planning looks ``HORIZON_DAYS`` ahead; ``next_plan_on`` says when the child's
+next reminder comes into that horizon, so the planner skips the child until then.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from parentapp.services.health.plan import planned_codes
+from parentapp.services.health.schedule import Schedule, ScheduleItem, item_dates
+from parentapp.services.reminders.messages import HealthItem
+from parentapp.services.reminders.quiet_hours import next_send_moment
+from parentapp.timeutil import LOCAL_TZ, local_instant, local_today
+
+DAYS_BEFORE_DUE = 3
+DAYS_AFTER_DUE = 14
+REMIND_AT = time(9, 0)
+PAST_LIMIT = timedelta(days=3)
+HORIZON_DAYS = 7
+_BEFORE, _AFTER = timedelta(days=DAYS_BEFORE_DUE), timedelta(days=DAYS_AFTER_DUE)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedReminder:
+    kind: str
+    day: date  # the local day the message belongs to (part of its dedupe key)
+    planned_at: datetime
+    items: tuple[HealthItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChildPlan:
+    reminders: list[PlannedReminder]
+    next_plan_on: date | None
+    # Undone items of the plan: code -> due date (to check rows planned earlier).
+    open_items: dict[str, date]
+
+
+def dedupe_key(child_id: int, kind: str, day: date) -> str:
+    return f"health:{child_id}:{kind}:{day.isoformat()}"
+
+
+def plan_child(schedule: Schedule, birth_date: date, choices: Mapping[str, str],
+               records: Mapping[str, date], now: datetime, catch_up: bool) -> ChildPlan:
+    """The reminders of one child from ``now`` to the horizon, grouped into messages."""
+    today = local_today(now)
+    horizon_end = today + timedelta(days=HORIZON_DAYS)
+    # Reminder moments are 09:00 on a day: compare days, not instants.
+    first_day = _first_day_at_or_after(now if catch_up else now - PAST_LIMIT)
+    catch_up_at = next_send_moment(now)
+    groups: dict[tuple[str, date], list[tuple[datetime, HealthItem]]] = defaultdict(list)
+    open_items: dict[str, date] = {}
+    later: date | None = None
+    for item, due in _open_items(schedule, birth_date, choices, records):
+        open_items[item.code] = due
+        if due - _BEFORE > horizon_end:  # this and every later item are beyond the horizon
+            later = min(later or date.max, due - _BEFORE)
+            continue
+        missed = False
+        for stage, day in _moments(due):
+            if day > horizon_end:
+                later = day if later is None or day < later else later
+            elif day >= first_day:
+                entry = HealthItem(item.code, item.name, due, stage)
+                groups[(item.kind, day)].append((local_instant(day, REMIND_AT), entry))
+            else:
+                missed = True
+        if catch_up and missed:
+            entry = HealthItem(item.code, item.name, due, "due" if due >= today else "overdue")
+            groups[(item.kind, local_today(catch_up_at))].append((catch_up_at, entry))
+    reminders = [_reminder(kind, day, entries) for (kind, day), entries in sorted(groups.items())]
+    next_plan_on = None if later is None else later - timedelta(days=HORIZON_DAYS)
+    return ChildPlan(reminders, next_plan_on, open_items)
+
+
+def _first_day_at_or_after(instant: datetime) -> date:
+    """The first day whose 09:00 reminder moment is not before ``instant``."""
+    local = instant.astimezone(LOCAL_TZ)
+    return local.date() if local.time() <= REMIND_AT else local.date() + timedelta(days=1)
+
+
+def _open_items(schedule: Schedule, birth_date: date, choices: Mapping[str, str],
+                records: Mapping[str, date]) -> list[tuple[ScheduleItem, date]]:
+    """The child's planned items not yet recorded with their due dates (the plan's rules),
+    earliest first."""
+    known = {code: done for code, done in records.items() if code in schedule.by_code}
+    wanted = _planned(schedule, choices.get("je", "live"), choices.get("hepa", "live"),
+                      frozenset(known))
+    return [(schedule.by_code[code], due) for due, code in _by_due(schedule, birth_date, known)
+            if code in wanted and code not in known]
+
+
+# Pure functions of few distinct inputs (about 2,200 birth dates in six years, a handful
+# of record patterns), memoised so planning many children costs little per child.
+_MEMO: dict[tuple, object] = {}
+_MEMO_LIMIT = 16384
+
+
+def _memo(key: tuple, compute):
+    found = _MEMO.get(key)
+    if found is None:
+        if len(_MEMO) >= _MEMO_LIMIT:
+            _MEMO.clear()
+        found = _MEMO[key] = compute()
+    return found
+
+
+def _planned(schedule: Schedule, je: str, hepa: str, known: frozenset[str]) -> frozenset[str]:
+    return _memo(("codes", schedule.version, je, hepa, known), lambda: frozenset(
+        planned_codes(schedule, {"je": je, "hepa": hepa}, dict.fromkeys(known))))
+
+
+def _by_due(schedule: Schedule, birth_date: date, known: Mapping[str, date]) -> list:
+    """(due date, code) of every item, sorted; kept per birth date unless a record moves
+    a due date (an item due a set time after another)."""
+    def compute(records):
+        return sorted((due, code) for code, (due, _) in
+                      item_dates(schedule, birth_date, records).items())
+
+    movers = _memo(("movers", schedule.version),
+                   lambda: frozenset(i.due_after for i in schedule.items if i.due_after))
+    if not movers.isdisjoint(known):
+        return compute(known)
+    return _memo(("dates", schedule.version, birth_date), lambda: compute({}))
+
+
+def _moments(due: date) -> tuple[tuple[str, date], tuple[str, date]]:
+    return ("due", due - _BEFORE), ("overdue", due + _AFTER)
+
+
+def _reminder(kind: str, day: date, entries: list[tuple[datetime, HealthItem]]) -> PlannedReminder:
+    # An item reminded twice on one day (catch-up and overdue) appears once.
+    items: dict[str, HealthItem] = {}
+    for _, item in sorted(entries, key=lambda e: (e[0], e[1].due, e[1].code)):
+        items.setdefault(item.code, item)
+    planned_at = min(moment for moment, _ in entries)
+    ordered = sorted(items.values(), key=lambda item: (item.due.isoformat(), item.code))
+    return PlannedReminder(kind, day, planned_at, tuple(ordered))
