@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 FLASK := $(BIN)/flask --app parentapp
 PG_TEST_URL ?= $(PARENTAPP_TEST_DATABASE_URL)
 
-.PHONY: install run test test-sqlite test-postgres lint bench clean
+.PHONY: install run test test-sqlite test-postgres test-clock stress lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,11 @@ run: $(STAMP)
 	@bash scripts/run-dev.sh
 
 ## make test: ruff, then the whole suite on SQLite and, when
-## PARENTAPP_TEST_DATABASE_URL names a PostgreSQL server, again on PostgreSQL.
-test: $(STAMP) lint test-sqlite test-postgres
+## PARENTAPP_TEST_DATABASE_URL names a PostgreSQL server, again on PostgreSQL;
+## with PARENTAPP_TEST_FAKETIME (e.g. +1095d) once more on SQLite under that clock.
+## Every run goes ahead; the summary reports each, and it fails if any failed.
+test: $(STAMP)
+	@bash scripts/test-all.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -36,6 +39,19 @@ test-postgres: $(STAMP)
 		echo "== PostgreSQL: $(PG_TEST_URL)"; \
 		PARENTAPP_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -p no:cacheprovider; \
 	else echo "== PostgreSQL run skipped: PARENTAPP_TEST_DATABASE_URL is not set"; fi
+
+## make test-clock: the SQLite suite under libfaketime, 1 and 3 years ahead.
+test-clock: $(STAMP)
+	for offset in +365d +1095d; do \
+		echo "== SQLite, clock $$offset"; \
+		env -u PARENTAPP_TEST_DATABASE_URL faketime -f "$$offset" \
+			$(BIN)/pytest -p no:cacheprovider -q --ignore=tests/browser || exit 1; \
+	done
+
+## make stress: the concurrency tests 20 times in a row beside a CPU hog, on
+## SQLite and PostgreSQL (needs stress-ng and PARENTAPP_TEST_DATABASE_URL).
+stress: $(STAMP)
+	@bash scripts/stress.sh
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

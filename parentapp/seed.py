@@ -7,7 +7,6 @@ are for local use only and are printed by ``make run``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from parentapp.demo import bookings as demo_bookings
 from parentapp.demo import classes as demo_classes
@@ -16,6 +15,7 @@ from parentapp.extensions import db
 from parentapp.models import Child, User, utcnow
 from parentapp.services.accounts import users
 from parentapp.services.stats import townships
+from parentapp.timeutil import add_months, local_today
 
 DEMO_OPERATOR = ("demo-operator", "operator-pass-2026")
 DEMO_REGULATOR = ("demo-regulator", "regulator-pass-2026")
@@ -51,11 +51,13 @@ def _parent() -> str:
     parent = db.session.scalar(db.select(User).where(User.wechat_openid == DEMO_PARENT_OPENID))
     if parent is not None:
         return "exists"
+    now = utcnow()
+    today = local_today(now)  # the children are as old on any day the demo is seeded
     parent = User(role="parent", wechat_openid=DEMO_PARENT_OPENID, nickname="演示家长",
-                  township="500240001", created_at=utcnow())
+                  township="500240001", created_at=now)
     parent.children = [
-        Child(name="小雨", birth_date=date(2025, 3, 14), gender="female", created_at=utcnow()),
-        Child(name="小石", birth_date=date(2024, 1, 20), gender="male", created_at=utcnow()),
+        Child(name="小雨", birth_date=add_months(today, -20), gender="female", created_at=now),
+        Child(name="小石", birth_date=add_months(today, -34), gender="male", created_at=now),
     ]
     db.session.add(parent)
     db.session.commit()

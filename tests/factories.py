@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, datetime
 
 from parentapp.extensions import db
 from parentapp.models import Child, Nursery, User, utcnow
 from parentapp.services.accounts import tokens
+from parentapp.timeutil import add_months, local_today
 
 _counter = itertools.count(1)
 
@@ -27,9 +28,14 @@ def make_user(role: str = "parent", **overrides) -> User:
     return user
 
 
-def make_child(parent: User, **overrides) -> Child:
-    fields = {"name": "小明", "birth_date": date(2025, 6, 1), "gender": "male",
-              "parent_id": parent.id, "created_at": utcnow()}
+CHILD_AGE_MONTHS = 18  # the default child's age on the test's clock
+
+
+def make_child(parent: User, now: datetime | None = None, **overrides) -> Child:
+    """A child of ``parent``, 18 months old on ``now`` (the wall clock if None) by default."""
+    now = now or utcnow()
+    fields = {"name": "小明", "birth_date": add_months(local_today(now), -CHILD_AGE_MONTHS),
+              "gender": "male", "parent_id": parent.id, "created_at": now}
     fields.update(overrides)
     child = Child(**fields)
     db.session.add(child)

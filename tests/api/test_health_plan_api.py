@@ -161,8 +161,10 @@ def test_deleting_the_child_or_the_account_deletes_its_records(client, auth):
     parent, headers = auth.parent()
     first, second = make_child(parent), make_child(parent)
     for child in (first, second):
-        client.post(f"/api/v1/children/{child.id}/health-records", headers=headers,
-                    json={"code": "BCG", "done_on": "2025-06-02"})
+        done_on = (child.birth_date + timedelta(days=1)).isoformat()
+        recorded = client.post(f"/api/v1/children/{child.id}/health-records", headers=headers,
+                               json={"code": "BCG", "done_on": done_on})
+        assert recorded.status_code == 201, recorded.get_json()
     client.delete(f"/api/v1/children/{first.id}", headers=headers)
     assert db.session.scalar(db.select(db.func.count()).select_from(HealthRecord)) == 1
     client.delete("/api/v1/me", headers=headers)

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The body of `make stress`: the concurrency tests RUNS times in a row
+# (default 20) beside a CPU hog, on SQLite and on PostgreSQL, with a tally per database.
+# Needs stress-ng (apt-get install stress-ng) and PARENTAPP_TEST_DATABASE_URL for PostgreSQL.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-20}
+HOGS=${HOGS:-2}
+# Every test that races real threads or processes against one database.
+TESTS=(tests/services/test_booking_concurrency.py tests/services/test_class_concurrency.py
+       tests/services/test_dispatch_threads.py tests/services/test_dispatch_processes.py
+       tests/services/test_booking_lock_waits.py tests/services/test_filings.py
+       tests/api/test_booking_idempotency.py)
+PYTEST=(.venv/bin/pytest -p no:cacheprovider -q "${TESTS[@]}")
+command -v stress-ng >/dev/null || { echo "stress-ng is not installed"; exit 2; }
+
+stress-ng --cpu "$HOGS" --quiet &
+hog=$!
+trap 'kill $hog 2>/dev/null' EXIT
+echo "== CPU hog: stress-ng --cpu $HOGS (pid $hog)"
+
+status=0
+tally() {  # tally NAME: RUNS runs of the concurrency tests against one database
+    local name=$1 passed=0 failed=0 started=$SECONDS
+    for run in $(seq "$RUNS"); do
+        if "${PYTEST[@]}" > "/tmp/parentapp-stress-$name-$run.log" 2>&1; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1))
+            echo "   run $run failed: /tmp/parentapp-stress-$name-$run.log"
+        fi
+        echo "   $name run $run/$RUNS: $(tail -1 "/tmp/parentapp-stress-$name-$run.log")"
+    done
+    echo "== $name: $passed of $RUNS runs passed, $failed failed ($((SECONDS - started)) s)"
+    [ "$failed" -eq 0 ]
+}
+
+(unset PARENTAPP_TEST_DATABASE_URL; tally sqlite) || status=1
+if [ -n "${PARENTAPP_TEST_DATABASE_URL:-}" ]; then tally postgresql || status=1
+else echo "== PostgreSQL skipped: PARENTAPP_TEST_DATABASE_URL is not set"; fi
+exit $status
