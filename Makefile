@@ -9,10 +9,13 @@ PG_TEST_URL ?= $(PARENTAPP_TEST_DATABASE_URL)
 .PHONY: install run test test-sqlite test-postgres test-clock stress lint bench clean
 
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
-	rm -f $(VENV)/.installed-* && touch $(STAMP)
+	@test -x $(BIN)/python || { echo "== creating virtualenv $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "== upgrading pip"
+	@$(BIN)/python -m pip install --progress-bar on --upgrade pip
+	@echo "== installing dependencies from pyproject.toml (first run takes a minute)"
+	@$(BIN)/python -m pip install --progress-bar on -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+	@echo "== dependencies installed"
 
 install: $(STAMP)
 
