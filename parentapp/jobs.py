@@ -1,9 +1,10 @@
 """Scheduled work: module-level job functions and the one registry of them.
 
 Each job takes ``now`` (aware UTC), does its work through services, and
-returns a one-line summary for the log. To add a job, write its function here
-(a few lines calling a service) and add it to ``JOBS``. ``flask --app
-parentapp jobs run NAME`` runs one now; the scheduler process runs them on
+returns a one-line summary for the log. Jobs never commit: the services they
+call own their transactions. To add a job, write its function here (a few lines
+calling a service) and add it to ``JOBS``. ``flask --app parentapp jobs run
+NAME`` runs one now; the scheduler process runs them on
 their triggers. Jobs must be safe to run twice at once (row claims and unique
 keys make them so), since a second scheduler process must be harmless.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from parentapp.extensions import db
 from parentapp.services.booking import waitlist_offers
 from parentapp.services.common import idempotency
 from parentapp.services.reminders import dispatch, event_planning, health_planning
@@ -24,13 +24,11 @@ Job = Callable[[datetime], str]
 def plan_reminders(now: datetime) -> str:
     """Vaccine, checkup, booking and class reminders that came into the horizon."""
     health = health_planning.plan_health_reminders(now)
-    bookings = event_planning.plan_booking_reminders(now)
-    classes = event_planning.plan_class_reminders(now)
-    withdrawn = event_planning.withdraw_stale(now)
-    db.session.commit()
+    events = event_planning.plan_event_reminders(now)
     return (f"{health['children']} children planned, {health['created']} health reminders "
-            f"created, {health['updated']} updated, {health['withdrawn'] + withdrawn} "
-            f"withdrawn; {bookings} booking and {classes} class reminders created")
+            f"created, {health['updated']} updated, {health['withdrawn'] + events['withdrawn']} "
+            f"withdrawn; {events['bookings']} booking and {events['classes']} class reminders "
+            "created")
 
 
 def dispatch_notifications(now: datetime) -> str:

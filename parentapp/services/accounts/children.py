@@ -9,6 +9,7 @@ from parentapp.extensions import db
 from parentapp.models import Child
 from parentapp.services.accounts import cleanup
 from parentapp.services.common.pagination import paginate
+from parentapp.services.common.transactions import rolls_back
 from parentapp.services.reminders import health_planning
 
 
@@ -24,6 +25,7 @@ def get_child(parent_id: int, child_id: int) -> Child:
     return child
 
 
+@rolls_back
 def add_child(parent_id: int, name: str, birth_date: date, gender: str,
               now: datetime, vaccine_choices: dict | None = None) -> Child:
     child = Child(parent_id=parent_id, name=name, birth_date=birth_date, gender=gender,
@@ -34,6 +36,7 @@ def add_child(parent_id: int, name: str, birth_date: date, gender: str,
     return child
 
 
+@rolls_back
 def update_child(parent_id: int, child_id: int, changes: dict) -> Child:
     child = get_child(parent_id, child_id)
     choices = changes.pop("vaccine_choices", None)
@@ -47,6 +50,7 @@ def update_child(parent_id: int, child_id: int, changes: dict) -> Child:
     return child
 
 
+@rolls_back
 def delete_child(parent_id: int, child_id: int, now: datetime) -> None:
     child = get_child(parent_id, child_id)
     cleanup.before_child_deleted(child, now)

@@ -24,6 +24,7 @@ from parentapp.errors import (
 from parentapp.extensions import db
 from parentapp.models import Child, User
 from parentapp.services.accounts import cleanup, tokens
+from parentapp.services.common.transactions import rolls_back
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ def mask_phone(phone: str | None) -> str | None:
     return None if not phone else phone[:3] + "****" + phone[-4:]
 
 
+@rolls_back
 def wechat_login(code: str, now: datetime) -> tuple[str, User, bool]:
     """Exchange ``code`` once with WeChat; create the parent on first login.
 
@@ -63,21 +65,27 @@ def _parent_by_openid(openid: str) -> User | None:
     return db.session.scalar(db.select(User).where(User.wechat_openid == openid))
 
 
+@rolls_back
 def register_operator(username: str, password: str, phone: str, name: str,
                       now: datetime) -> tuple[str, User]:
     user = User(role="operator", username=username, password_hash=generate_password_hash(password),
                 phone=phone, name=name, created_at=now)
-    return _create_staff(user, now)
+    raw, user = _create_staff(user, now)
+    db.session.commit()
+    return raw, user
 
 
+@rolls_back
 def create_staff_user(role: str, username: str, password: str, now: datetime) -> User:
     user = User(role=role, username=username, password_hash=generate_password_hash(password),
                 created_at=now)
     _create_staff(user, now, with_token=False)
+    db.session.commit()
     return user
 
 
 def _create_staff(user: User, now: datetime, with_token: bool = True) -> tuple[str | None, User]:
+    """Add the staff account (and a token); raises UsernameTaken. Caller commits."""
     db.session.add(user)
     try:
         db.session.flush()
@@ -85,10 +93,10 @@ def _create_staff(user: User, now: datetime, with_token: bool = True) -> tuple[s
         db.session.rollback()
         raise UsernameTaken(details={"username": ["该用户名已被使用。"]}) from exc
     raw = tokens.issue_token(user, now) if with_token else None
-    db.session.commit()
     return raw, user
 
 
+@rolls_back
 def password_login(username: str, password: str, now: datetime) -> tuple[str, User]:
     user = db.session.scalar(db.select(User).where(
         User.username == username, User.role.in_(("operator", "regulator")),
@@ -100,6 +108,7 @@ def password_login(username: str, password: str, now: datetime) -> tuple[str, Us
     return raw, user
 
 
+@rolls_back
 def set_password(user_id: int, password: str, now: datetime) -> None:
     """A password change ends every session of the account."""
     user = db.session.get(User, user_id)
@@ -110,11 +119,13 @@ def set_password(user_id: int, password: str, now: datetime) -> None:
     db.session.commit()
 
 
+@rolls_back
 def logout(token_id: int, now: datetime) -> None:
     tokens.revoke_token(token_id, now)
     db.session.commit()
 
 
+@rolls_back
 def update_profile(user: User, changes: dict) -> User:
     for key, value in changes.items():
         setattr(user, key, value)
@@ -122,6 +133,7 @@ def update_profile(user: User, changes: dict) -> User:
     return user
 
 
+@rolls_back
 def bind_phone(user: User, code: str) -> str:
     """Store the number WeChat vouches for; returns it masked."""
     info = wechat.phone_number(code)
@@ -133,6 +145,7 @@ def bind_phone(user: User, code: str) -> str:
     return mask_phone(number)
 
 
+@rolls_back
 def delete_account(user: User, now: datetime) -> None:
     """Erase the parent's personal data and children, end every token.
 

@@ -38,8 +38,10 @@ from parentapp.services.booking.places import lock_slots
 from parentapp.services.booking.waitlist_offers import expire_due_offers
 from parentapp.services.common import idempotency
 from parentapp.services.common.pagination import paginate
+from parentapp.services.common.transactions import rolls_back
 
 
+@rolls_back
 def book_slots(parent_id: int, child_id: int, slot_ids: list[int], note: str | None,
                now: datetime, *, record: Callable[[Booking], None] | None = None) -> Booking:
     """Book ``slot_ids`` for the parent's child; ``record(booking)`` runs inside the

@@ -32,6 +32,7 @@ from parentapp.services.classes.queries import (
     waitlist_positions,
 )
 from parentapp.services.common.pagination import paginate
+from parentapp.services.common.transactions import rolls_back
 from parentapp.services.reminders.inbox import notify
 from parentapp.timeutil import LOCAL_TZ, age_months
 
@@ -50,6 +51,7 @@ def class_link(class_id: int) -> str:
     return f"/pages/classes/detail?id={class_id}"
 
 
+@rolls_back
 def enroll(parent_id: int, class_id: int, child_id: int | None, now: datetime) -> dict:
     """Take a seat, or a waitlist place when the class is full.
 
@@ -83,6 +85,7 @@ def enroll(parent_id: int, class_id: int, child_id: int | None, now: datetime) -
     return view
 
 
+@rolls_back
 def leave(parent_id: int, class_id: int, now: datetime) -> None:
     """Give up the family's seat or waitlist place; a freed seat moves the waitlist.
 

@@ -24,6 +24,7 @@ from parentapp.services.classes.queries import (
     storable_id,
 )
 from parentapp.services.common.pagination import paginate
+from parentapp.services.common.transactions import rolls_back
 from parentapp.services.reminders.inbox import notify
 from parentapp.timeutil import LOCAL_TZ
 
@@ -61,6 +62,7 @@ def list_organizer_classes(user: User, now: datetime, page: int, per_page: int,
     return present_page(paginate(stmt, page, per_page), now)
 
 
+@rolls_back
 def create_class(user: User, fields: dict, now: datetime) -> dict:
     """Publish a class. Raises ValidationFailed (field rules, nursery not approved),
     NotFound (a nursery that is not the operator's)."""
@@ -73,6 +75,7 @@ def create_class(user: User, fields: dict, now: datetime) -> dict:
     return present(cls, None, now)
 
 
+@rolls_back
 def update_class(user: User, class_id: int, changes: dict, now: datetime) -> dict:
     """Edit a scheduled class. A higher capacity moves the waitlist at once.
 
@@ -101,6 +104,7 @@ def update_class(user: User, class_id: int, changes: dict, now: datetime) -> dic
     return present(cls, seat_counts([cls.id]).get(cls.id), now)
 
 
+@rolls_back
 def cancel_class(user: User, class_id: int, reason: str | None, now: datetime) -> dict:
     """Cancel a class that has not ended; every enrolled and waitlisted family is told.
 

@@ -14,6 +14,7 @@ from parentapp.services.accounts.users import mask_phone
 from parentapp.services.classes.organizing import organizer_class
 from parentapp.services.classes.queries import waitlist_positions
 from parentapp.services.common.pagination import paginate
+from parentapp.services.common.transactions import rolls_back
 from parentapp.timeutil import LOCAL_TZ, age_months
 
 _STATUS_ORDER = case({"enrolled": 0, "waitlisted": 1}, value=ClassEnrollment.status, else_=2)
@@ -49,6 +50,7 @@ def _row(cls: ParentingClass, entry: ClassEnrollment, positions: dict[int, int])
             "created_at": entry.created_at, "promoted_at": entry.promoted_at}
 
 
+@rolls_back
 def mark_attendance(user: User, class_id: int, enrollment_ids: list[int], attended: bool,
                     now: datetime) -> dict:
     """Mark (or, with ``attended=False``, unmark) families present; idempotent.

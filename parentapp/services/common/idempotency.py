@@ -32,6 +32,7 @@ from parentapp.errors import (
 )
 from parentapp.extensions import db
 from parentapp.models import IdempotencyKey
+from parentapp.services.common.transactions import rolls_back
 
 REPLAY_FOR = timedelta(hours=24)
 STALE_CLAIM = timedelta(seconds=30)
@@ -151,6 +152,7 @@ def _release(user_id: int, key: str) -> None:
                 type(getattr(last, "orig", last)).__name__, STALE_CLAIM)
 
 
+@rolls_back
 def purge_expired(now: datetime) -> int:
     """Forget answers older than 24 hours (the ``purge-idempotency-keys`` job)."""
     deleted = db.session.execute(

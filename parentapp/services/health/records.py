@@ -10,6 +10,7 @@ from parentapp.errors import NotFound, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import Child, HealthRecord
 from parentapp.services.accounts import children
+from parentapp.services.common.transactions import rolls_back
 from parentapp.services.health.plan import PlanItem, plan_items, recordable_codes
 from parentapp.services.health.schedule import Schedule
 from parentapp.services.health.schedule_files import load_schedule
@@ -36,6 +37,7 @@ def health_plan(parent_id: int, child_id: int, now: datetime) -> tuple[Schedule,
     return schedule, items
 
 
+@rolls_back
 def record_item(parent_id: int, child_id: int, code: str, done_on: date,
                 now: datetime) -> tuple[HealthRecord, bool]:
     """Record ``code`` as done; again replaces the date. Returns (record, created).
@@ -56,6 +58,7 @@ def record_item(parent_id: int, child_id: int, code: str, done_on: date,
     return record, created
 
 
+@rolls_back
 def delete_record(parent_id: int, child_id: int, code: str) -> None:
     child = children.get_child(parent_id, child_id)
     deleted = db.session.execute(db.delete(HealthRecord).where(

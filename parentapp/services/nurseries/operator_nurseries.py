@@ -24,6 +24,7 @@ FIELD_NAMES = {"name": "名称", "credit_code": "统一社会信用代码", "add
                "inclusive": "普惠性质"}
 
 
+@rolls_back
 def create_nursery(operator_id: int, fields: dict, now: datetime) -> Nursery:
     """A draft nursery; its creation opens the audit trail."""
     nursery = Nursery(operator_id=operator_id, filing_status="draft", created_at=now,

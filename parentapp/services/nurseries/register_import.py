@@ -32,6 +32,7 @@ from parentapp import data
 from parentapp.extensions import db
 from parentapp.models import Nursery, User
 from parentapp.schemas.nurseries import NurseryImportSchema
+from parentapp.services.common.transactions import rolls_back
 from parentapp.services.nurseries import filings
 
 REQUIRED_COLUMNS = ("name", "address", "township", "lat", "lng", "phone", "kind",
@@ -100,6 +101,7 @@ def read_rows(text: str) -> list[tuple[int, dict]]:
     return [(reader.line_num, row) for row in reader]
 
 
+@rolls_back
 def import_register(raw: bytes, operator_username: str, now: datetime, *, source: str = "",
                     dry_run: bool = False, skip_invalid: bool = False,
                     progress: Callable[[int], None] | None = None) -> ImportReport:

@@ -31,7 +31,9 @@ def change_slot(operator_id: int, slot_id: int, change: dict, now: datetime) -> 
     if nursery_id is None:
         raise NotFound("没有找到该时段。")
     nursery = owned_nursery(operator_id, nursery_id, lock=True)
-    return _apply(nursery, [{**change, "slot_id": slot_id}], now)[0]
+    _apply(nursery, [{**change, "slot_id": slot_id}], now)
+    db.session.commit()
+    return views_of([slot_id], now)[0]
 
 
 @rolls_back
@@ -42,10 +44,13 @@ def change_slots(operator_id: int, nursery_id: int, changes: list[dict],
     ids = [c["slot_id"] for c in changes]
     if len(set(ids)) != len(ids):
         raise ValidationFailed.on("changes", "同一时段不能出现多次。")
-    return _apply(nursery, changes, now)
+    _apply(nursery, changes, now)
+    db.session.commit()
+    return views_of(ids, now)
 
 
-def _apply(nursery: Nursery, changes: list[dict], now: datetime) -> list[SlotView]:
+def _apply(nursery: Nursery, changes: list[dict], now: datetime) -> None:
+    """Apply the changes to the nursery's locked slots. Caller commits."""
     slots = {s.id: s for s in lock_slots(c["slot_id"] for c in changes)}
     missing = [c["slot_id"] for c in changes
                if c["slot_id"] not in slots or slots[c["slot_id"]].nursery_id != nursery.id]
@@ -71,8 +76,6 @@ def _apply(nursery: Nursery, changes: list[dict], now: datetime) -> list[SlotVie
         db.session.flush()
         ensure_within_licensed_places(nursery, {s.date for s in freeing})
         offer_freed_places(freeing, now)
-    db.session.commit()
-    return views_of([c["slot_id"] for c in changes], now)
 
 
 def _frees_places(change: dict, slot: Slot) -> bool:

@@ -34,6 +34,7 @@ import mini_program_api as mp
 from parentapp import wechat
 from parentapp.extensions import db
 from parentapp.models import Notification, User
+from parentapp.services.common.transactions import rolls_back
 from parentapp.services.reminders import event_planning
 from parentapp.services.reminders.dispatch_outcomes import (
     Claim,
@@ -70,6 +71,7 @@ class _Clock:
         return time.monotonic() - self._t0
 
 
+@rolls_back
 def dispatch_notifications(now: datetime, batch_size: int = BATCH_SIZE,
                            max_seconds: float = MAX_RUN_SECONDS) -> Counter:
     """Send what is due at ``now``; returns counts by outcome (and ``quiet`` at night)."""

@@ -31,6 +31,7 @@ from parentapp.models import (
     ParentingClass,
     Slot,
 )
+from parentapp.services.common.transactions import rolls_back
 from parentapp.services.reminders.health_planning import insert_notifications
 from parentapp.services.reminders.health_timing import HORIZON_DAYS
 from parentapp.services.reminders.messages import Message, booking_reminder, class_reminder
@@ -76,8 +77,17 @@ def _first_slots(booking_ids: list[int]) -> dict[int, tuple[date, time]]:
     return first
 
 
+@rolls_back
+def plan_event_reminders(now: datetime) -> dict[str, int]:
+    """One planning run of booking and class reminders, and the stale ones withdrawn."""
+    counts = {"bookings": plan_booking_reminders(now), "classes": plan_class_reminders(now),
+              "withdrawn": withdraw_stale(now)}
+    db.session.commit()
+    return counts
+
+
 def plan_booking_reminders(now: datetime) -> int:
-    """Rows for confirmed bookings whose first slot starts within the horizon."""
+    """Rows for confirmed bookings whose first slot starts within the horizon. Caller commits."""
     today = local_today(now)
     last = today + timedelta(days=HORIZON_DAYS + 1)
     ids = list(db.session.scalars(
@@ -107,7 +117,7 @@ def plan_booking_reminders(now: datetime) -> int:
 
 
 def plan_class_reminders(now: datetime) -> int:
-    """Rows for families holding a seat in a class starting within the horizon."""
+    """Rows for families holding a seat in a class starting within the horizon. Caller commits."""
     until = now + CLASS_LEAD + timedelta(days=HORIZON_DAYS)
     seats = db.session.execute(
         select(ClassEnrollment.id, ClassEnrollment.family_id, ClassEnrollment.created_at,
@@ -128,7 +138,8 @@ def plan_class_reminders(now: datetime) -> int:
 
 def withdraw_stale(now: datetime, due_only: bool = False) -> int:
     """Withdraw pending booking and class reminders whose subject no longer holds
-    (``due_only``: only those due for sending at ``now``, checked before each dispatch)."""
+    (``due_only``: only those due for sending at ``now``, checked before each dispatch).
+    Caller commits."""
     stmt = (select(Notification.id, Notification.kind, Notification.subject_id,
                    Notification.dedupe_key)
             .where(Notification.kind.in_(EVENT_KINDS), Notification.delivery_state == "pending"))
@@ -171,7 +182,7 @@ def _class_keys(entry_ids: list[int]) -> dict[str, int]:
 
 def withdraw_reminders(subject_type: str, subject_ids: list[int]) -> int:
     """Withdraw the pending reminders of these bookings (``booking``) or class seats
-    (``class_enrollment``) at once, in the caller's transaction (it commits)."""
+    (``class_enrollment``) at once. Caller commits."""
     if not subject_ids:
         return 0
     return db.session.execute(update(Notification).where(

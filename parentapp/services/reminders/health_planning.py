@@ -25,6 +25,7 @@ from sqlalchemy import or_, select
 from parentapp.extensions import db
 from parentapp.models import Child, HealthRecord, Notification, ReminderPlan
 from parentapp.services.common.dialect_insert import insert_for
+from parentapp.services.common.transactions import rolls_back
 from parentapp.services.health.schedule_files import load_schedule
 from parentapp.services.reminders import health_sync
 from parentapp.services.reminders.health_timing import PlannedReminder, dedupe_key, plan_child
@@ -39,6 +40,7 @@ NEW_CHILD_WINDOW = timedelta(days=3)
 HEALTH_KINDS = ("vaccine", "checkup")
 
 
+@rolls_back
 def plan_health_reminders(now: datetime, batch_size: int = BATCH_SIZE) -> dict[str, int]:
     """Plan every child that needs it; one transaction per batch. Returns counts."""
     schedule = load_schedule(current_app.config["SCHEDULE_VERSION"])

@@ -13,6 +13,7 @@ from parentapp.errors import NotFound
 from parentapp.extensions import db
 from parentapp.models import Notification
 from parentapp.services.common.pagination import paginate
+from parentapp.services.common.transactions import rolls_back
 
 
 def notify(user_id: int, kind: str, title: str, body: str, now: datetime, *,
@@ -47,6 +48,7 @@ def inbox(user_id: int, now: datetime, unread_only: bool, page: int, per_page: i
     return paginate(stmt, page, per_page)
 
 
+@rolls_back
 def mark_read(user_id: int, notification_id: int, now: datetime) -> None:
     row = db.session.get(Notification, notification_id)
     if row is None or row.user_id != user_id or row.planned_at > now:

@@ -19,6 +19,7 @@ from parentapp.errors import ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import SubscriptionGrant
 from parentapp.services.common.dialect_insert import insert_for
+from parentapp.services.common.transactions import rolls_back
 
 RESULTS = ("accept", "reject", "ban", "filter")
 
@@ -38,6 +39,7 @@ def grants_of(user_id: int) -> dict[str, int]:
     return counts
 
 
+@rolls_back
 def record_results(user_id: int, results: dict[str, str], now: datetime) -> dict[str, int]:
     """Apply ``wx.requestSubscribeMessage`` results; returns the grants left.
 

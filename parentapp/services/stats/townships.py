@@ -6,8 +6,10 @@ from parentapp import data
 from parentapp.errors import NotFound
 from parentapp.extensions import db
 from parentapp.models import Township
+from parentapp.services.common.transactions import rolls_back
 
 
+@rolls_back
 def ensure_townships() -> int:
     """Insert any reference township missing from the table; returns how many. Idempotent."""
     existing = set(db.session.scalars(db.select(Township.code)))
@@ -32,6 +34,7 @@ def township_codes() -> set[str]:
     return {row["code"] for row in data.townships()}
 
 
+@rolls_back
 def set_population(code: str, population: int) -> Township:
     township = db.session.get(Township, code)
     if township is None:
