@@ -1,4 +1,4 @@
-"""Login for parents (WeChat) and staff (password), registration, logout."""
+"""Login for parents (WeChat) and staff (password), registration, password change, logout."""
 
 from flask import current_app, g
 from flask_smorest import Blueprint
@@ -6,12 +6,13 @@ from flask_smorest import Blueprint
 from parentapp.models import utcnow
 from parentapp.schemas.accounts import (
     LoginSchema,
+    PasswordChangeSchema,
     RegisterOperatorSchema,
     StaffTokenSchema,
     WechatLoginResultSchema,
     WechatLoginSchema,
 )
-from parentapp.schemas.base import EmptySchema
+from parentapp.schemas.base import EmptySchema, ErrorSchema
 from parentapp.security import auth_required
 from parentapp.services.accounts import users
 
@@ -53,3 +54,15 @@ def login(body):
 @blp.response(204)
 def logout(_body=None):
     users.logout(g.token.id, utcnow())
+
+
+@blp.route("/password", methods=["POST"])
+@auth_required("operator", "regulator")
+@blp.arguments(PasswordChangeSchema)
+@blp.response(204)
+@blp.alt_response(422, schema=ErrorSchema, description=(
+    "validation_error: details.old_password when it is wrong, details.new_password when "
+    "it is under 8 characters or equals the old one"))
+def change_password(body):
+    """Change the caller's password; every other session of the account ends."""
+    users.change_password(g.user.id, keep_token_id=g.token.id, now=utcnow(), **body)

@@ -1,16 +1,18 @@
-"""Sign-in, sign-out and the landing page; feature pages live in their own modules."""
+"""Sign-in, sign-out, password change, the landing page; feature pages have their own modules."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask import flash, g, redirect, render_template, request, session, url_for
+from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from parentapp.console.blueprint import bp
 from parentapp.console.session_auth import signed_in
-from parentapp.errors import AppError
+from parentapp.errors import AppError, ValidationFailed
 from parentapp.models import utcnow
+from parentapp.schemas.accounts import PasswordChangeSchema
 from parentapp.services.accounts import users
 from parentapp.timeutil import LOCAL_TZ
 
@@ -48,6 +50,27 @@ def logout():
     session.clear()
     flash("已退出登录。")
     return redirect(url_for("console.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@signed_in()
+def change_password():
+    if request.method == "GET":
+        return render_template("console/password.html", errors={})
+    form = {key: request.form[key] for key in ("old_password", "new_password")
+            if request.form.get(key)}
+    try:
+        data = PasswordChangeSchema().load(form)
+        if request.form.get("confirm_password") != data["new_password"]:
+            raise ValidationFailed.on("confirm_password", "两次输入的新密码不一致。")
+        users.change_password(g.console_user.id, keep_token_id=g.console_token.id,
+                              now=utcnow(), **data)
+    except ValidationError as exc:
+        return render_template("console/password.html", errors=exc.messages), 422
+    except ValidationFailed as exc:
+        return render_template("console/password.html", errors=exc.details), 422
+    flash("密码已修改，其他设备上的登录已退出。")
+    return redirect(url_for("console.home"))
 
 
 @bp.route("/")

@@ -36,6 +36,12 @@ class LoginSchema(BaseSchema):
     password = fields.String(required=True, validate=length(1, 128))
 
 
+class PasswordChangeSchema(BaseSchema):
+    old_password = fields.String(required=True, validate=length(1, 128))
+    new_password = fields.String(required=True, validate=length(1, 128), metadata={
+        "description": "at least 8 characters, different from old_password"})
+
+
 class ParentBriefSchema(BaseSchema):
     id = fields.Integer(required=True)
     nickname = fields.String(allow_none=True)

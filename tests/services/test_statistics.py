@@ -15,7 +15,6 @@ from parentapp.models import (
     Township,
     User,
 )
-from parentapp.services.health.plan import checkups_up_to_date
 from parentapp.services.health.records import active_schedule
 from parentapp.services.stats import policy_figures
 from parentapp.timeutil import LOCAL_TZ, add_months, age_months, local_instant
@@ -62,6 +61,9 @@ EDGE_BIRTHS = [
     # just outside the 30 days' grace.
     add_months(date(2026, 11, 4), -6), add_months(date(2026, 10, 25), -12),
     add_months(date(2025, 12, 6), -6), add_months(date(2025, 11, 26), -12),
+    # CHK-6M due exactly 30 days (still in grace) and 31 days before a reference day.
+    add_months(date(2026, 10, 30), -6), add_months(date(2026, 10, 29), -6),
+    add_months(date(2025, 12, 1), -6), add_months(date(2025, 11, 30), -6),
 ]
 
 
@@ -81,6 +83,12 @@ def _child(rng: random.Random, family: User) -> None:
             db.session.add(HealthRecord(child_id=child.id, code=code,
                                         done_on=due + timedelta(days=rng.choice([0, 3, 20, 60]))))
     db.session.commit()
+
+
+def _checkups_up_to_date(schedule, birth: date, records: dict, ref_day: date) -> bool:
+    """The oracle: each checkup more than 30 days past its due date is recorded."""
+    return all(code in records for code in CHECKUPS
+               if schedule.by_code[code].due.date_from(birth) + timedelta(days=30) < ref_day)
 
 
 def _brute_force(year: int) -> dict[str, dict]:
@@ -120,7 +128,7 @@ def _brute_force(year: int) -> dict[str, dict]:
             target["families"][1] += guided
         for c in young:
             records = {r.code: r.done_on for r in c.health_records if r.done_on <= ref_day}
-            ok = checkups_up_to_date(schedule, c.birth_date, records, ref_day)
+            ok = _checkups_up_to_date(schedule, c.birth_date, records, ref_day)
             for target in targets:
                 target["children"][0] += 1
                 target["children"][1] += ok

@@ -6,7 +6,6 @@ import pytest
 
 from parentapp.services.health.plan import (
     InvalidChoice,
-    checkups_up_to_date,
     item_status,
     missing_vaccinations,
     plan_items,
@@ -334,25 +333,3 @@ def test_missing_vaccinations_with_another_grace():
     assert missing_vaccinations(SCHEDULE, D("2026-08-30"), None, {}, TODAY, grace_days=0) == [
         "HepB-1", "BCG", "HepB-2", "IPV-1", "DTaP-1",
     ]
-
-
-@pytest.mark.parametrize(
-    ("birth", "records", "up_to_date"),
-    [
-        ("2026-11-29", {}, True),
-        ("2026-10-02", {"NB-VISIT": "2026-10-09"}, True),  # CHK-1M due 2026-10-30, in grace
-        ("2026-10-01", {"NB-VISIT": "2026-10-08"}, False),  # CHK-1M due 2026-10-29
-        ("2026-10-01", {"NB-VISIT": "2026-10-08", "CHK-1M": "2026-10-29"}, True),
-        ("2026-08-30", {"NB-VISIT": "2026-09-06", "CHK-1M": "2026-09-27"}, True),
-        ("2026-08-30", {"NB-VISIT": "2026-09-06"}, False),
-        ("2025-01-31", {"NB-VISIT": "2025-02-07", "CHK-1M": "2025-02-28"}, False),
-    ],
-)
-def test_checkups_up_to_date_allow_thirty_days_grace(birth, records, up_to_date):
-    recorded = {code: D(day) for code, day in records.items()}
-    assert checkups_up_to_date(SCHEDULE, D(birth), recorded, TODAY) is up_to_date
-
-
-def test_checkups_up_to_date_ignore_vaccines():
-    records = {code: D("2026-11-01") for code in DUE_DATES if code not in VACCINE_CODES}
-    assert checkups_up_to_date(SCHEDULE, D("2020-11-29"), records, TODAY) is True

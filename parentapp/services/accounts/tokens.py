@@ -53,8 +53,9 @@ def revoke_token(token_id: int, now: datetime) -> None:
     )
 
 
-def revoke_all_tokens(user_id: int, now: datetime) -> None:
-    db.session.execute(
-        update(AuthToken).where(AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+def revoke_all_tokens(user_id: int, now: datetime, *, keep_token_id: int | None = None) -> None:
+    """End every live token of the user but ``keep_token_id``; the caller commits."""
+    stmt = update(AuthToken).where(AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None))
+    if keep_token_id is not None:
+        stmt = stmt.where(AuthToken.id != keep_token_id)
+    db.session.execute(stmt.values(revoked_at=now))

@@ -15,9 +15,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from parentapp import wechat
 from parentapp.errors import (
+    Forbidden,
     InvalidCredentials,
     InvalidPhoneCode,
-    NotFound,
     UsernameTaken,
     ValidationFailed,
 )
@@ -109,14 +109,26 @@ def password_login(username: str, password: str, now: datetime) -> tuple[str, Us
 
 
 @rolls_back
-def set_password(user_id: int, password: str, now: datetime) -> None:
-    """A password change ends every session of the account."""
-    user = db.session.get(User, user_id)
-    if user is None or user.role == "parent":
-        raise NotFound()
-    user.password_hash = generate_password_hash(password)
-    tokens.revoke_all_tokens(user.id, now)
+def change_password(user_id: int, *, old_password: str, new_password: str, keep_token_id: int,
+                    now: datetime) -> None:
+    """Replace a staff member's password; every session but ``keep_token_id`` ends.
+
+    Raises Forbidden for an account without a password (parents sign in through
+    WeChat), ValidationFailed on ``old_password`` when it is wrong, and on
+    ``new_password`` when it breaks the password rules or equals the old one.
+    """
+    user = db.session.get(User, user_id, with_for_update=True)
+    if user is None or user.password_hash is None:
+        raise Forbidden()
+    if not check_password_hash(user.password_hash, old_password):
+        raise ValidationFailed.on("old_password", "原密码不正确。")
+    validate_password(new_password, field="new_password")
+    if new_password == old_password:
+        raise ValidationFailed.on("new_password", "新密码不能与原密码相同。")
+    user.password_hash = generate_password_hash(new_password)
+    tokens.revoke_all_tokens(user.id, now, keep_token_id=keep_token_id)
     db.session.commit()
+    log.info("user %s changed their password", user.id)
 
 
 @rolls_back
@@ -167,6 +179,6 @@ def delete_account(user: User, now: datetime) -> None:
     db.session.commit()
 
 
-def validate_password(password: str) -> None:
+def validate_password(password: str, field: str = "password") -> None:
     if len(password) < 8:
-        raise ValidationFailed.on("password", "密码至少 8 个字符。")
+        raise ValidationFailed.on(field, "密码至少 8 个字符。")

@@ -150,22 +150,6 @@ def missing_vaccinations(
     ]
 
 
-def checkups_up_to_date(
-    schedule: Schedule,
-    birth_date: date,
-    records: Mapping[str, date],
-    today: date,
-    grace_days: int = GRACE_DAYS,
-) -> bool:
-    """Whether every checkup due so far (with the grace) is recorded."""
-    limit = today - timedelta(days=grace_days)
-    return all(
-        entry.done_on is not None
-        for entry in plan_items(schedule, birth_date, None, records, today)
-        if entry.kind == "checkup" and entry.due_date < limit
-    )
-
-
 def _rule_fires(rule: SkipRule, schedule: Schedule, records: Mapping[str, date]) -> bool:
     doses = sum(
         1 for code in records

@@ -35,7 +35,9 @@ def latest_birth_date_due(due_of, ref_day: date, grace_days: int = GRACE_DAYS) -
 
 
 def checkup_thresholds(schedule: Schedule, ref_day: date) -> dict[str, date]:
-    return {item.code: latest_birth_date_due(item.due.date_from, ref_day)
+    # A checkup counts once it is overdue, due + grace < ref_day: on the 30th day
+    # after its due date it is still "due" in the child's plan.
+    return {item.code: latest_birth_date_due(item.due.date_from, ref_day, GRACE_DAYS + 1)
             for item in schedule.items if item.kind == "checkup" and not item.optional}
 
 
