@@ -7,11 +7,12 @@ from pathlib import Path
 
 from flask import Flask
 
-from parentapp import cli, console, database, docs, request_guards
+from parentapp import cli, console, database, docs, request_guards, signals
 from parentapp.api import register_blueprints
 from parentapp.config import load_config
 from parentapp.database import BoundedIntConverter
 from parentapp.extensions import api, db, migrate
+from parentapp.services.booking.cancellation import close_on_revocation
 from parentapp.services.health.schedule_files import load_schedule
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -49,6 +50,9 @@ def create_app(config: dict | None = None) -> Flask:
     docs.init_app(app)
     console.init_app(app)
     cli.init_app(app)
+    # Cross-feature effects; blinker keeps one connection per receiver however many
+    # apps this process builds.
+    signals.filing_revoked.connect(close_on_revocation, weak=False)
     return app
 
 

@@ -1,9 +1,9 @@
 """What a nursery may know of a booked child's health: vaccinations up to date or not."""
 
 from flask_smorest import Blueprint
-from marshmallow import fields
 
 from parentapp.models import utcnow
+from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema
 from parentapp.security import auth_required, current_user
 from parentapp.services.health import admission

@@ -6,14 +6,11 @@ from flask import g, redirect, render_template, request, url_for
 
 from parentapp.console.blueprint import bp
 from parentapp.console.forms import attempt
-from parentapp.console.pages import NAV
 from parentapp.console.session_auth import signed_in
 from parentapp.models import utcnow
 from parentapp.schemas.filings import ApproveFilingSchema, FilingReasonSchema
 from parentapp.services.nurseries import filings
 from parentapp.services.stats.townships import list_townships
-
-NAV["regulator"].insert(0, ("console.filing_queue", "备案审核"))
 
 KIND_NAMES = {"nursery": "托育机构", "kindergarten_class": "幼儿园托班",
               "employer": "用人单位托育点"}

@@ -9,7 +9,7 @@ from flask import g, redirect, render_template, request
 
 from parentapp.console.blueprint import bp
 from parentapp.console.forms import attempt
-from parentapp.console.pages import NAV, safe_next
+from parentapp.console.pages import safe_next
 from parentapp.console.session_auth import signed_in
 from parentapp.models import utcnow
 from parentapp.schemas.slots import SlotChangeSchema
@@ -17,8 +17,6 @@ from parentapp.services.booking import roster
 from parentapp.services.nurseries import operator_nurseries, slot_changes, slots
 from parentapp.services.nurseries.filings import STATUS_NAMES
 from parentapp.timeutil import local_today
-
-NAV["operator"] += [("console.my_nurseries", "我的机构")]
 
 CARE_TYPES = {"full_day": "全日托", "half_day": "半日托", "hourly": "计时托", "temporary": "临时托"}
 ROSTER_ACTIONS = {"check_in": "已签到。", "check_out": "已签退。", "no_show": "已标记未到。"}

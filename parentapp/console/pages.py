@@ -9,6 +9,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from parentapp.console.blueprint import bp
+from parentapp.console.navigation import nav_items
 from parentapp.console.session_auth import signed_in
 from parentapp.errors import AppError, ValidationFailed
 from parentapp.models import utcnow
@@ -89,14 +90,6 @@ def http_error(error: HTTPException):
     messages = {403: "当前账号无权访问此页面。", 404: "没有找到该页面。"}
     message = messages.get(error.code, error.description or "请求有误。")
     return render_template("console/error.html", message=message), error.code
-
-
-# role -> [(endpoint, label)]: feature page modules add their entries.
-NAV: dict[str, list[tuple[str, str]]] = {"operator": [], "regulator": []}
-
-
-def nav_items(role: str) -> list[tuple[str, str]]:
-    return NAV.get(role, [])
 
 
 @bp.app_context_processor

@@ -6,7 +6,6 @@ from flask import redirect, render_template, request, url_for
 
 from parentapp.console.blueprint import bp
 from parentapp.console.forms import attempt, problems_text
-from parentapp.console.pages import NAV
 from parentapp.console.session_auth import signed_in
 from parentapp.console.svg_chart import bar_chart
 from parentapp.errors import AppError
@@ -14,8 +13,6 @@ from parentapp.models import utcnow
 from parentapp.schemas.statistics import TownshipPopulationSchema
 from parentapp.services.stats import policy_figures, townships
 from parentapp.timeutil import local_today
-
-NAV["regulator"] += [("console.dashboard", "指标看板"), ("console.township_list", "乡镇人口")]
 
 FIGURE_LABELS = {
     "places_per_1000": ("每千人托位数", "≥ {target}"),

@@ -1,5 +1,6 @@
-from marshmallow import ValidationError, fields, validate, validates
+from marshmallow import ValidationError, validate, validates
 
+from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, length
 from parentapp.schemas.fields import LocalDateTime
 from parentapp.services.accounts.users import MOBILE, mask_phone

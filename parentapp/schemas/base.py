@@ -1,55 +1,14 @@
-"""Shared marshmallow pieces: the base schema, Chinese field messages, lists.
+"""Shared marshmallow pieces: the base schema, Chinese validators, lists.
 
-marshmallow's built-in messages are English; the details of a 422 are shown
-to parents, so the common ones are replaced once, here, at import.
+The base schema answers in Chinese for the schema as a whole (a body that is not
+an object, an unknown key); field messages are in ``parentapp.schemas.fields``.
 """
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
-_MESSAGES: dict[type, dict[str, str]] = {
-    fields.Field: {"required": "必填。", "null": "不能为空。", "validator_failed": "取值无效。"},
-    fields.String: {"invalid": "应为字符串。"},
-    fields.Integer: {"invalid": "应为整数。", "too_large": "数值过大。"},
-    fields.Number: {"invalid": "应为数字。", "too_large": "数值过大。"},
-    fields.Float: {"special": "应为有限数字。"},
-    fields.Boolean: {"invalid": "应为 true 或 false。"},
-    fields.Date: {"invalid": "应为 YYYY-MM-DD 格式的日期。", "format": "日期格式不正确。"},
-    fields.DateTime: {
-        "invalid": "应为带时区的 ISO 8601 时间。",
-        "invalid_awareness": "时间需要带时区。",
-        "format": "时间格式不正确。",
-    },
-    fields.List: {"invalid": "应为列表。"},
-    fields.Mapping: {"invalid": "应为对象。"},
-    fields.Nested: {"type": "应为对象。"},
-}
-
-
-def _use_chinese_messages() -> None:
-    for field_class, messages in _MESSAGES.items():
-        field_class.default_error_messages = {**field_class.default_error_messages, **messages}
-    Schema._default_error_messages = {"type": "应为 JSON 对象。", "unknown": "不支持的字段。"}
-
-
-# Every integer we store or look up fits a 64-bit column; a larger one is bad input
-# (a 422 on its field), never a driver overflow (a 500).
-DB_INT_MAX = 2**63 - 1
-_unbounded_integer = fields.Integer._validated
-
-
-def _bounded_integer(self, value):
-    number = _unbounded_integer(self, value)
-    if number is not None and not -DB_INT_MAX <= number <= DB_INT_MAX:
-        raise self.make_error("too_large")
-    return number
-
-
-_use_chinese_messages()
-fields.Integer.default_error_messages = {**fields.Integer.default_error_messages,
-                                         "too_large": "数值过大。"}
-fields.Integer._validated = _bounded_integer
+from parentapp.schemas import fields
 
 
 def one_of(choices) -> validate.OneOf:
@@ -78,6 +37,8 @@ def value_range(min=None, max=None) -> validate.Range:  # noqa: A002
 
 class BaseSchema(Schema):
     """Unknown keys are rejected (marshmallow's default RAISE), never ignored."""
+
+    error_messages = {"type": "应为 JSON 对象。", "unknown": "不支持的字段。"}
 
 
 class EmptySchema(BaseSchema):

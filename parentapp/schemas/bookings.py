@@ -1,8 +1,7 @@
 """Bookings as families and nurseries see them."""
 
-from marshmallow import fields
-
 from parentapp.models.booking import BOOKING_STATUSES
+from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, PageQuerySchema, length, one_of
 from parentapp.schemas.fields import LocalDateTime
 from parentapp.schemas.slots import HourMinute, items, unique

@@ -1,6 +1,7 @@
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError
 
 from parentapp.models import utcnow
+from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, length, one_of
 from parentapp.timeutil import age_months, local_today, years_before
 

@@ -1,8 +1,9 @@
 """Enrolments in parenting classes: the family's side and the organiser's roster."""
 
-from marshmallow import fields, validate
+from marshmallow import validate
 
 from parentapp.models.parenting_class import ENROLLMENT_STATUSES
+from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, PageQuerySchema, one_of
 from parentapp.schemas.classes import ID_RANGE
 from parentapp.schemas.fields import LocalDateTime

@@ -7,9 +7,10 @@ which reports them as a 422 on the field in the same shape as these.
 
 from datetime import UTC
 
-from marshmallow import ValidationError, fields, validates_schema
+from marshmallow import ValidationError, validates_schema
 
 from parentapp.models.parenting_class import CLASS_KINDS, CLASS_STATUSES, MAX_CAPACITY
+from parentapp.schemas import fields
 from parentapp.schemas.accounts import validate_township
 from parentapp.schemas.base import BaseSchema, PageQuerySchema, length, one_of, value_range
 from parentapp.schemas.fields import LocalDateTime

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import fields
-
+from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, PageQuerySchema, length, one_of
 from parentapp.schemas.fields import LocalDateTime
 from parentapp.schemas.nurseries import TrimmedString, validate_filing_no, validate_township

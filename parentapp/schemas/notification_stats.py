@@ -1,5 +1,4 @@
-from marshmallow import fields
-
+from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, PageQuerySchema, page_of, value_range
 from parentapp.schemas.fields import LocalDateTime
 from parentapp.services.stats.delivery import MAX_DAYS

@@ -1,5 +1,4 @@
-from marshmallow import fields
-
+from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, PageQuerySchema
 from parentapp.schemas.fields import LocalDateTime
 

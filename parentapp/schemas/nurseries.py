@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 
-from marshmallow import ValidationError, fields, validates_schema
+from marshmallow import ValidationError, validates_schema
 
 from parentapp.models.base import utcnow
 from parentapp.models.nursery import KINDS, REGISTRATION_TYPES
+from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, length, one_of, value_range
 from parentapp.services.accounts.users import MOBILE
 from parentapp.services.nurseries import credit_code

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import ValidationError, pre_load, validate, validates_schema
 
 from parentapp.models.nursery import CARE_TYPES, KINDS, REGISTRATION_TYPES
+from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, PageQuerySchema, length, one_of, value_range
 from parentapp.schemas.nurseries import TrimmedString, validate_township
 from parentapp.schemas.offerings import OfferingSchema

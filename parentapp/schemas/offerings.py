@@ -1,8 +1,7 @@
 """Offerings: price, ages and booking terms per nursery and care type."""
 
-from marshmallow import fields
-
 from parentapp.models.offering import CARE_TYPES, MAX_AGE_MONTHS
+from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, value_range
 
 MAX_PRICE_FEN = 10_000_000  # 100,000 yuan: far above any month of care

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from marshmallow import fields
-
 from parentapp.models.nursery import FILING_STATUSES
+from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema
 from parentapp.schemas.fields import LocalDateTime
 

@@ -1,8 +1,9 @@
 """Slots: generation, listing and operator changes."""
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, validate, validates_schema
 
 from parentapp.models.offering import CARE_TYPES
+from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, length, one_of, value_range
 
 CARE_TYPE = one_of(CARE_TYPES)

@@ -1,5 +1,4 @@
-from marshmallow import fields
-
+from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, value_range
 
 FIGURE_KEYS = ("places_per_1000", "inclusive_nurseries", "kindergarten_classes",

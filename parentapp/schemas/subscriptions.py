@@ -1,5 +1,4 @@
-from marshmallow import fields
-
+from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, length, one_of
 from parentapp.services.reminders.subscriptions import RESULTS
 

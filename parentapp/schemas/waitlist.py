@@ -1,8 +1,7 @@
 """Waitlist entries."""
 
-from marshmallow import fields
-
 from parentapp.models.waitlist import WAITLIST_STATUSES
+from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema
 from parentapp.schemas.fields import LocalDateTime
 from parentapp.schemas.slots import SlotBriefSchema

@@ -4,7 +4,7 @@ import pytest
 
 from parentapp.extensions import db
 from parentapp.models import FilingEvent, Notification, Nursery, User, utcnow
-from parentapp.services.nurseries import filings
+from parentapp.signals import filing_revoked
 from tests.asserts import assert_error
 from tests.factories import bearer, make_nursery
 
@@ -100,15 +100,18 @@ def _operator_headers(nursery):
     return bearer(db.session.get(User, nursery.operator_id))
 
 
-def test_revoke_hides_the_nursery_runs_the_hooks_and_tells_the_operator(client, auth,
-                                                                        monkeypatch):
+def test_revoke_hides_the_nursery_signals_the_revocation_and_tells_the_operator(client,
+                                                                                auth):
     regulator, headers = auth.regulator()
     nursery = make_nursery()
     seen = []
-    monkeypatch.setattr(filings, "on_revoked", [
-        *filings.on_revoked, lambda n, now: seen.append((n.id, n.filing_status, now))])
-    body = client.post(f"{URL}/{nursery.id}/revoke", headers=headers,
-                       json={"reason": "经核查已停止办托。"}).get_json()
+
+    def receiver(n, now):
+        seen.append((n.id, n.filing_status, now))
+
+    with filing_revoked.connected_to(receiver):
+        body = client.post(f"{URL}/{nursery.id}/revoke", headers=headers,
+                           json={"reason": "经核查已停止办托。"}).get_json()
     assert body["status"] == "revoked"
     assert len(seen) == 1 and seen[0][:2] == (nursery.id, "revoked")
     assert client.get(f"/api/v1/nurseries/{nursery.id}").status_code == 404
@@ -116,17 +119,17 @@ def test_revoke_hides_the_nursery_runs_the_hooks_and_tells_the_operator(client, 
     assert note.kind == "filing_revoked" and "停止办托" in note.body
 
 
-def test_a_failing_revocation_hook_rolls_everything_back(client, auth, monkeypatch):
+def test_a_failing_revocation_receiver_rolls_everything_back(client, auth):
     _, headers = auth.regulator()
     nursery = make_nursery()
 
-    def hook(n, now):
+    def receiver(n, now):
         db.session.add(FilingEvent(nursery_id=n.id, to_status="x", created_at=now))
         raise RuntimeError("bookings could not be cancelled")
 
-    monkeypatch.setattr(filings, "on_revoked", [*filings.on_revoked, hook])
-    response = client.post(f"{URL}/{nursery.id}/revoke", headers=headers,
-                           json={"reason": "经核查已停止办托。"})
+    with filing_revoked.connected_to(receiver):
+        response = client.post(f"{URL}/{nursery.id}/revoke", headers=headers,
+                               json={"reason": "经核查已停止办托。"})
     assert_error(response, 500, "internal_error")
     db.session.refresh(nursery)
     assert nursery.filing_status == "approved"

@@ -122,3 +122,25 @@ def test_an_exhausted_connection_pool_answers_busy_not_500(app, tmp_path):
     assert response.status_code == 503
     assert _error(response)["code"] == "busy"
     assert response.headers["Retry-After"] == "1"
+
+
+def test_chinese_messages_are_our_schemas_own_marshmallow_is_left_english(app, client, auth):
+    from marshmallow import Schema
+    from marshmallow import fields as marshmallow_fields
+
+    assert marshmallow_fields.Field.default_error_messages["required"] == (
+        "Missing data for required field.")
+    assert marshmallow_fields.String().error_messages["required"] == (
+        "Missing data for required field.")
+    assert marshmallow_fields.Integer().error_messages["invalid"] == "Not a valid integer."
+    assert marshmallow_fields.Integer().deserialize(2**64) == 2**64  # no bound patched in
+    assert Schema().error_messages["unknown"] == "Unknown field."
+    _, headers = auth.parent()
+    response = client.post("/api/v1/children", headers=headers, json={
+        "name": 1, "birth_date": "soon", "gender": "male", "vaccine_choices": [], "pet": 1})
+    assert response.status_code == 422
+    error = _error(response)
+    assert error["code"] == "validation_error"
+    assert error["details"] == {
+        "name": ["应为字符串。"], "birth_date": ["应为 YYYY-MM-DD 格式的日期。"],
+        "vaccine_choices": {"_schema": ["应为 JSON 对象。"]}, "pet": ["不支持的字段。"]}

@@ -1,12 +1,17 @@
 """A revoked filing cancels the nursery's future bookings (cancelled_by_nursery, families
-told) through the filings service's ``on_revoked`` hook."""
+told) through the ``filing_revoked`` signal, which ``create_app`` connects."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
+from parentapp import create_app
 from parentapp.models import Booking, Notification, Slot, WaitlistEntry, utcnow
+from parentapp.services.booking.cancellation import close_on_revocation
 from parentapp.services.nurseries import filings
+from parentapp.signals import filing_revoked
 from tests.booking_factories import book, fill, fresh, in_days, make_slot, setup_nursery
 from tests.factories import make_child, make_user
 
@@ -45,3 +50,29 @@ def test_a_booking_wholly_in_the_future_becomes_cancelled_by_nursery(auth, db):
     filings.revoke_filing(nursery.id, "停业", regulator.id, utcnow())
     assert {fresh(Booking, b.id).status for b in bookings} == {"cancelled_by_nursery"}
     assert {fresh(Booking, b.id).price_fen for b in bookings} == {0}
+
+
+@pytest.fixture
+def unwired():
+    """The process as if no app had been built yet: nothing listens to revocations."""
+    filing_revoked.disconnect(close_on_revocation)
+    yield
+    filing_revoked.connect(close_on_revocation, weak=False)
+
+
+def test_create_app_connects_revocation_to_bookings_once(app, auth, db, unwired):
+    regulator, _ = auth.regulator()
+    now = utcnow()
+    before, _ = setup_nursery()
+    before_booking = book(make_user("parent"), [make_slot(before)], now=now)
+    filings.revoke_filing(before.id, "停业", regulator.id, now)
+    assert fresh(Booking, before_booking.id).status == "confirmed"  # no receiver: untouched
+
+    create_app(dict(app.config))
+    create_app(dict(app.config))
+
+    assert list(filing_revoked.receivers_for(object())) == [close_on_revocation]
+    after, _ = setup_nursery()
+    after_booking = book(make_user("parent"), [make_slot(after)], now=now)
+    filings.revoke_filing(after.id, "停业", regulator.id, now)
+    assert fresh(Booking, after_booking.id).status == "cancelled_by_nursery"

@@ -12,6 +12,7 @@
     cancelling by the family / by the nursery    -> cancellation.cancel_booking,
                                                     cancellation.cancel_slots_by_nursery
     a revoked filing cancels future bookings     -> cancellation.close_on_revocation
+                                                    (on signals.filing_revoked)
     joining, leaving and positions on a waitlist -> waitlist
     waitlist offer hold and expiry               -> waitlist_offers.offer_deadline,
                                                     waitlist_offers.expire_due_offers

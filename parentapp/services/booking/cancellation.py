@@ -23,7 +23,6 @@ from parentapp.services.booking.waitlist_offers import (
     offer_freed_places,
 )
 from parentapp.services.common.transactions import rolls_back
-from parentapp.services.nurseries import filings
 from parentapp.timeutil import local_today
 
 
@@ -182,14 +181,7 @@ def close_future_slots(nursery: Nursery, reason: str, now: datetime) -> int:
     return affected
 
 
-def close_on_revocation(nursery: Nursery, now: datetime) -> None:
+def close_on_revocation(nursery: Nursery, *, now: datetime) -> None:
+    """Receiver of ``signals.filing_revoked`` (connected in ``create_app``): a revoked
+    filing cancels the nursery's future bookings (contract, Regulators). No commit."""
     close_future_slots(nursery, "机构备案已撤销", now)
-
-
-def register_revocation_hook() -> None:
-    """A revoked filing cancels the nursery's future bookings (contract, Regulators)."""
-    if close_on_revocation not in filings.on_revoked:
-        filings.on_revoked.append(close_on_revocation)
-
-
-register_revocation_hook()

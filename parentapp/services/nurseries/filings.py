@@ -8,15 +8,13 @@
 Every transition writes a FilingEvent (who, when, why) in the same transaction;
 a transition the machine does not allow raises InvalidState and changes nothing.
 
-``on_revoked`` is the hook other features use to undo what hangs on a nursery
-when its filing is revoked (bookings cancel its future bookings there). Each
-callable gets ``(nursery, now)``, runs inside the revoke transaction after the
-status changed, must not commit, and may raise to abort the revocation.
+A revocation sends ``parentapp.signals.filing_revoked`` inside its transaction, so
+other features undo what hangs on the nursery (bookings cancel its future
+bookings there); a receiver that raises aborts the revocation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,9 +26,8 @@ from parentapp.models import FilingEvent, Nursery, User
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.reminders.inbox import notify
+from parentapp.signals import filing_revoked
 from parentapp.timeutil import local_today
-
-on_revoked: list[Callable[[Nursery, datetime], None]] = []
 
 # action -> (statuses it may start from, status it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -150,14 +147,14 @@ def reject_filing(nursery_id: int, reason: str, regulator_id: int,
 @rolls_back
 def revoke_filing(nursery_id: int, reason: str, regulator_id: int,
                   now: datetime) -> FilingRecord:
-    """approved -> revoked: hidden from parents; ``on_revoked`` hooks run in this transaction.
+    """approved -> revoked: hidden from parents; ``filing_revoked`` receivers run in this
+    transaction.
 
     Raises NotFound, InvalidState.
     """
     nursery = _locked_filing(nursery_id)
     transition(nursery, "revoke", regulator_id, now, reason=reason)
-    for hook in on_revoked:
-        hook(nursery, now)
+    filing_revoked.send(nursery, now=now)
     _tell_operator(nursery, "filing_revoked", "托育机构备案已撤销",
                    f"“{nursery.name}”的备案已被撤销：{reason}", now)
     db.session.commit()
