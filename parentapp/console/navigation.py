@@ -20,7 +20,9 @@ BY_ROLE: dict[str, tuple[NavItem, ...]] = {
 }
 
 # Pages every staff account has, whatever its role, shown after the role's own.
-EVERY_ROLE: tuple[NavItem, ...] = ()
+EVERY_ROLE: tuple[NavItem, ...] = (
+    ("console.change_password", "修改密码"),
+)
 
 
 def nav_items(role: str) -> tuple[NavItem, ...]:

@@ -6,10 +6,11 @@ import pytest
 
 from tests.console.console_helpers import signed_in_client
 
+EVERY_ROLE = [("/console/password", "修改密码")]
 MENUS = {
-    "operator": [("/console/nurseries", "我的机构")],
+    "operator": [("/console/nurseries", "我的机构"), *EVERY_ROLE],
     "regulator": [("/console/filings", "备案审核"), ("/console/dashboard", "指标看板"),
-                  ("/console/townships", "乡镇人口")],
+                  ("/console/townships", "乡镇人口"), *EVERY_ROLE],
 }
 
 
