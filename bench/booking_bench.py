@@ -30,8 +30,8 @@ import tempfile
 import threading
 import time
 import uuid
-from datetime import date, timedelta
 from datetime import time as clock
+from datetime import timedelta
 from pathlib import Path
 
 import requests
@@ -40,12 +40,12 @@ from flask import Flask, jsonify, request
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from parentapp import create_app  # noqa: E402
+from parentapp import create_app, service_settings  # noqa: E402
 from parentapp.extensions import db  # noqa: E402
 from parentapp.models import Child, Nursery, Offering, Slot, User, utcnow  # noqa: E402
 from parentapp.services.accounts import tokens  # noqa: E402
 from parentapp.services.stats.townships import ensure_townships  # noqa: E402
-from parentapp.timeutil import local_today  # noqa: E402
+from parentapp.timeutil import add_months, local_today  # noqa: E402
 from tests.dbutil import temporary_database  # noqa: E402
 
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -73,7 +73,8 @@ def bare_app() -> Flask:
 
 def seed(clients: int, bookings: int) -> dict:
     """A nursery with every care type over 31 days, and families with tokens."""
-    now = utcnow()
+    now, policy = utcnow(), service_settings.token_policy()
+    born = add_months(local_today(now), -12)
     operator = User(role="operator", username="bench-operator", created_at=now)
     db.session.add(operator)
     db.session.flush()
@@ -109,13 +110,13 @@ def seed(clients: int, bookings: int) -> dict:
         db.session.add(parent)
         db.session.flush()
         db.session.execute(db.insert(Child), [
-            {"parent_id": parent.id, "name": "压测", "birth_date": date(2025, 1, 1),
+            {"parent_id": parent.id, "name": "压测", "birth_date": born,
              "gender": "male", "je_choice": "live", "hepa_choice": "live", "created_at": now}
             for _ in range(2 * per_client)])
         child_ids = list(db.session.scalars(db.select(Child.id).where(
             Child.parent_id == parent.id).order_by(Child.id)))
-        families.append({"headers": {"Authorization": f"Bearer {tokens.issue_token(parent, now)}"},
-                         "children": child_ids})
+        raw = tokens.issue_token(parent, now, policy=policy)
+        families.append({"headers": {"Authorization": f"Bearer {raw}"}, "children": child_ids})
     db.session.commit()
     return {"nursery_id": nursery.id, "from": days[0], "to": days[-1],
             "full_days": [full_days[d] for d in days], "families": families,

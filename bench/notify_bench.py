@@ -51,6 +51,7 @@ from parentapp.models import (  # noqa: E402
     SubscriptionGrant,
     User,
 )
+from parentapp.service_settings import dispatch_config, health_schedule  # noqa: E402
 from parentapp.services.health.plan import plan_items  # noqa: E402
 from parentapp.services.health.schedule_files import load_schedule  # noqa: E402
 from parentapp.timeutil import local_instant  # noqa: E402
@@ -130,7 +131,7 @@ def planning_child(url: str) -> None:
         results["baseline_scan_s"] = time.perf_counter() - started
         for label, now in (("first", NOW), ("second", NOW), ("next_day", NOW + timedelta(days=1))):
             started = time.perf_counter()
-            totals = plan_health_reminders(now)
+            totals = plan_health_reminders(now, schedule=health_schedule())
             results[label] = {"seconds": time.perf_counter() - started, **totals,
                               "rss_peak_mb": _rss_mb()}
         results["rows"] = db.session.scalar(select(db.func.count()).select_from(Notification))
@@ -139,7 +140,7 @@ def planning_child(url: str) -> None:
         db.session.execute(delete(ReminderPlan))
         db.session.commit()
         tracemalloc.start()
-        plan_health_reminders(NOW)
+        plan_health_reminders(NOW, schedule=health_schedule())
         results["traced_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
     print(json.dumps(results))
@@ -197,7 +198,7 @@ def dispatch_child(raw: str) -> None:
         db.session.commit()
         sys.stdin.readline()
         started = time.perf_counter()
-        counts = dispatch_notifications(NOW, max_seconds=600)
+        counts = dispatch_notifications(NOW, max_seconds=600, config=dispatch_config())
         print(json.dumps({"sent": counts.get("sent", 0), "seconds": time.perf_counter() - started}))
 
 

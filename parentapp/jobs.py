@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from parentapp import service_settings
 from parentapp.services.booking import waitlist_offers
 from parentapp.services.common import idempotency
 from parentapp.services.reminders import dispatch, event_planning, health_planning
@@ -23,7 +24,8 @@ Job = Callable[[datetime], str]
 
 def plan_reminders(now: datetime) -> str:
     """Vaccine, checkup, booking and class reminders that came into the horizon."""
-    health = health_planning.plan_health_reminders(now)
+    health = health_planning.plan_health_reminders(
+        now, schedule=service_settings.health_schedule())
     events = event_planning.plan_event_reminders(now)
     return (f"{health['children']} children planned, {health['created']} health reminders "
             f"created, {health['updated']} updated, {health['withdrawn'] + events['withdrawn']} "
@@ -33,7 +35,7 @@ def plan_reminders(now: datetime) -> str:
 
 def dispatch_notifications(now: datetime) -> str:
     """Send due WeChat messages (claims make concurrent dispatchers safe)."""
-    counts = dispatch.dispatch_notifications(now)
+    counts = dispatch.dispatch_notifications(now, config=service_settings.dispatch_config())
     return ", ".join(f"{key} {value}" for key, value in sorted(counts.items())) or "nothing due"
 
 

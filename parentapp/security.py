@@ -1,3 +1,4 @@
+
 """Bearer-token authentication and role checks for views."""
 
 from __future__ import annotations
@@ -6,6 +7,7 @@ import functools
 
 from flask import g, request
 
+from parentapp import service_settings
 from parentapp.errors import Forbidden, Unauthorized
 from parentapp.models import User, utcnow
 from parentapp.services.accounts.tokens import user_for_token
@@ -27,7 +29,8 @@ def auth_required(*roles: str):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            user, token = user_for_token(_bearer_token(), utcnow())
+            user, token = user_for_token(_bearer_token(), utcnow(),
+                                         policy=service_settings.token_policy())
             if roles and user.role not in roles:
                 raise Forbidden()
             g.user, g.token = user, token
@@ -46,7 +49,7 @@ def optional_user() -> User | None:
     """The caller when a valid token is sent; None for anonymous browsing."""
     if "Authorization" not in request.headers:
         return None
-    user, _ = user_for_token(_bearer_token(), utcnow())
+    user, _ = user_for_token(_bearer_token(), utcnow(), policy=service_settings.token_policy())
     return user
 
 

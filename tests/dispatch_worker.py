@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from parentapp import create_app
 from parentapp.extensions import db
 from parentapp.models import Notification
+from parentapp.service_settings import dispatch_config
 from parentapp.services.reminders.dispatch import dispatch_notifications
 
 MAX_ROUNDS = 1000
@@ -35,7 +36,8 @@ def main(raw: str) -> None:
     totals: Counter = Counter()
     with app.app_context():
         for _ in range(MAX_ROUNDS):
-            totals.update(dispatch_notifications(now, batch_size=10))
+            totals.update(dispatch_notifications(now, batch_size=10,
+                                                 config=dispatch_config()))
             due = _next_due()
             db.session.commit()
             if due is None:

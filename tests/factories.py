@@ -1,3 +1,4 @@
+
 """Plain functions that put rows in the database, with overridable fields."""
 
 from __future__ import annotations
@@ -5,6 +6,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, datetime
 
+from parentapp import service_settings
 from parentapp.extensions import db
 from parentapp.models import Child, Nursery, User, utcnow
 from parentapp.services.accounts import tokens
@@ -44,7 +46,7 @@ def make_child(parent: User, now: datetime | None = None, **overrides) -> Child:
 
 
 def bearer(user: User) -> dict[str, str]:
-    raw = tokens.issue_token(user, utcnow())
+    raw = tokens.issue_token(user, utcnow(), policy=service_settings.token_policy())
     db.session.commit()
     return {"Authorization": f"Bearer {raw}"}
 

@@ -3,6 +3,7 @@
 from flask import Response
 from flask_smorest import Blueprint
 
+from parentapp import service_settings
 from parentapp.models import utcnow
 from parentapp.schemas.statistics import (
     PolicyStatsSchema,
@@ -20,7 +21,8 @@ blp = Blueprint("admin_stats", __name__, url_prefix="/api/v1/admin",
 
 def _stats(query: dict) -> dict:
     now = utcnow()
-    return policy_figures.policy_stats(query.get("year", local_today(now).year), now)
+    return policy_figures.policy_stats(query.get("year", local_today(now).year), now,
+                                       schedule=service_settings.health_schedule())
 
 
 @blp.route("/stats")

@@ -2,6 +2,7 @@
 
 from flask_smorest import Blueprint
 
+from parentapp import service_settings
 from parentapp.models import utcnow
 from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema
@@ -27,4 +28,5 @@ class HealthSummarySchema(BaseSchema):
 @auth_required("operator")
 @blp.response(200, HealthSummarySchema)
 def health_summary(booking_id):
-    return admission.health_summary(current_user().id, booking_id, utcnow())
+    return admission.health_summary(current_user().id, booking_id, utcnow(),
+                                    schedule=service_settings.health_schedule())

@@ -1,8 +1,10 @@
+
 """Login for parents (WeChat) and staff (password), registration, password change, logout."""
 
 from flask import current_app, g
 from flask_smorest import Blueprint
 
+from parentapp import service_settings
 from parentapp.models import utcnow
 from parentapp.schemas.accounts import (
     LoginSchema,
@@ -27,7 +29,8 @@ def _ttl() -> int:
 @blp.arguments(WechatLoginSchema)
 @blp.response(200, WechatLoginResultSchema)
 def wechat_login(body):
-    token, user, is_new = users.wechat_login(body["code"], utcnow())
+    token, user, is_new = users.wechat_login(body["code"], utcnow(),
+                                              policy=service_settings.token_policy())
     parent = {"id": user.id, "nickname": user.nickname, "is_new": is_new}
     return {"token": token, "expires_in": _ttl(), "parent": parent}
 
@@ -36,7 +39,8 @@ def wechat_login(body):
 @blp.arguments(RegisterOperatorSchema)
 @blp.response(201, StaffTokenSchema)
 def register_operator(body):
-    token, user = users.register_operator(now=utcnow(), **body)
+    token, user = users.register_operator(now=utcnow(), policy=service_settings.token_policy(),
+                                         **body)
     return {"token": token, "expires_in": _ttl(), "user": user}
 
 
@@ -44,7 +48,8 @@ def register_operator(body):
 @blp.arguments(LoginSchema)
 @blp.response(200, StaffTokenSchema)
 def login(body):
-    token, user = users.password_login(body["username"], body["password"], utcnow())
+    token, user = users.password_login(body["username"], body["password"], utcnow(),
+                                       policy=service_settings.token_policy())
     return {"token": token, "expires_in": _ttl(), "user": user}
 
 

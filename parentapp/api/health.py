@@ -2,6 +2,7 @@
 
 from flask_smorest import Blueprint
 
+from parentapp import service_settings
 from parentapp.models import utcnow
 from parentapp.schemas.health import HealthPlanSchema, HealthRecordSchema
 from parentapp.security import auth_required, current_user
@@ -15,7 +16,8 @@ blp = Blueprint("health_plan", __name__, url_prefix="/api/v1/children",
 @auth_required("parent")
 @blp.response(200, HealthPlanSchema)
 def health_plan(child_id):
-    schedule, items = records.health_plan(current_user().id, child_id, utcnow())
+    schedule, items = records.health_plan(current_user().id, child_id, utcnow(),
+                                         schedule=service_settings.health_schedule())
     return {"schedule_version": schedule.version, "items": items}
 
 
@@ -25,8 +27,9 @@ def health_plan(child_id):
 @blp.response(201, HealthRecordSchema)
 @blp.alt_response(200, schema=HealthRecordSchema, description="recorded again: date replaced")
 def record_item(body, child_id):
-    record, created = records.record_item(current_user().id, child_id, body["code"],
-                                                 body["done_on"], utcnow())
+    record, created = records.record_item(
+        current_user().id, child_id, code=body["code"], done_on=body["done_on"], now=utcnow(),
+        schedule=service_settings.health_schedule())
     return record, 201 if created else 200
 
 

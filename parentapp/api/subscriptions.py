@@ -2,6 +2,7 @@
 
 from flask_smorest import Blueprint
 
+from parentapp import service_settings
 from parentapp.models import utcnow
 from parentapp.schemas.subscriptions import SubscriptionGrantsSchema, SubscriptionResultsSchema
 from parentapp.security import auth_required, current_user
@@ -15,7 +16,8 @@ blp = Blueprint("subscriptions", __name__, url_prefix="/api/v1/me/subscriptions"
 @auth_required("parent")
 @blp.response(200, SubscriptionGrantsSchema)
 def get_grants():
-    return {"grants": subscriptions.grants_of(current_user().id)}
+    return {"grants": subscriptions.grants_of(current_user().id,
+                                              templates=service_settings.wechat_templates())}
 
 
 @blp.route("", methods=["POST"])
@@ -23,5 +25,6 @@ def get_grants():
 @blp.arguments(SubscriptionResultsSchema)
 @blp.response(200, SubscriptionGrantsSchema)
 def record_results(body):
-    return {"grants": subscriptions.record_results(current_user().id, body["results"],
-                                                   utcnow())}
+    return {"grants": subscriptions.record_results(
+        current_user().id, body["results"], utcnow(),
+        templates=service_settings.wechat_templates())}

@@ -1,3 +1,4 @@
+
 """Sign-in, sign-out, password change, the landing page; feature pages have their own modules."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from flask import flash, g, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from parentapp import service_settings
 from parentapp.console.blueprint import bp
 from parentapp.console.navigation import nav_items
 from parentapp.console.session_auth import signed_in
@@ -35,7 +37,8 @@ def login():
     try:
         if not username or not password:
             raise AppError("请输入用户名和密码。")
-        token, _ = users.password_login(username, password, utcnow())
+        token, _ = users.password_login(username, password, utcnow(),
+                                           policy=service_settings.token_policy())
     except AppError as exc:
         return render_template("console/login.html", error=exc.message, username=username,
                                next=request.form.get("next", "")), 401

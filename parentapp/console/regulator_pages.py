@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 
+from parentapp import service_settings
 from parentapp.console.blueprint import bp
 from parentapp.console.forms import attempt, problems_text
 from parentapp.console.session_auth import signed_in
@@ -30,7 +31,8 @@ def dashboard():
     now = utcnow()
     year = request.args.get("year", type=int) or local_today(now).year
     try:
-        stats = policy_figures.policy_stats(year, now)
+        stats = policy_figures.policy_stats(year, now,
+                                            schedule=service_settings.health_schedule())
     except AppError as exc:
         message = exc.message + (f"（{problems_text(exc.details)}）" if exc.details else "")
         return render_template("console/error.html", message=message), exc.status

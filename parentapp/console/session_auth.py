@@ -1,3 +1,4 @@
+
 """Console sign-in state and CSRF protection for every form."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import secrets
 
 from flask import abort, g, redirect, request, session, url_for
 
+from parentapp import service_settings
 from parentapp.console.blueprint import bp
 from parentapp.errors import AppError
 from parentapp.models import utcnow
@@ -38,7 +40,8 @@ def _load_user() -> None:
     if not raw:
         return
     try:
-        g.console_user, g.console_token = user_for_token(raw, utcnow())
+        g.console_user, g.console_token = user_for_token(raw, utcnow(),
+                                                                policy=service_settings.token_policy())
     except AppError:
         session.pop("token", None)
 

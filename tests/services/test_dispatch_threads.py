@@ -9,6 +9,7 @@ import pytest
 from parentapp.config import SANDBOX_TEMPLATES
 from parentapp.extensions import db
 from parentapp.models import Notification, SubscriptionGrant
+from parentapp.service_settings import dispatch_config
 from parentapp.services.reminders.dispatch import dispatch_notifications
 from parentapp.services.reminders.health_planning import insert_notifications
 from tests.factories import make_user
@@ -41,7 +42,8 @@ def test_concurrent_dispatchers_deliver_each_row_exactly_once(app, fake, monkeyp
             with app.app_context():
                 for offset in ROUNDS:
                     barrier.wait()
-                    dispatch_notifications(NOW + timedelta(seconds=offset))
+                    dispatch_notifications(NOW + timedelta(seconds=offset),
+                                           config=dispatch_config())
                 db.session.remove()
         except Exception as exc:  # reported below; a thread's exception is otherwise lost
             errors.append(exc)

@@ -2,6 +2,7 @@ from datetime import time, timedelta
 
 from parentapp.extensions import db
 from parentapp.models import Notification
+from parentapp.service_settings import dispatch_config
 from parentapp.services.booking import cancellation
 from parentapp.services.classes import enrollment, organizing
 from parentapp.services.reminders.event_planning import (
@@ -136,7 +137,7 @@ def test_a_reminder_due_for_a_booking_cancelled_since_planning_is_not_sent(fake)
     give_grants(parent, "booking", fake=fake)
     plan_booking_reminders(now)
     cancellation.cancel_booking(parent.id, booking.id, None, now)
-    counts = dispatch_notifications(at(in_days(1), time(18, 1)))
+    counts = dispatch_notifications(at(in_days(1), time(18, 1)), config=dispatch_config())
     assert counts["withdrawn"] == 1 and "sent" not in counts
     assert rows("booking_reminder")[0].delivery_state == "withdrawn"
     assert fake.messages() == []

@@ -12,7 +12,7 @@ import pytest
 
 from parentapp.extensions import db
 from parentapp.models import Child, HealthRecord
-from parentapp.services.health.records import active_schedule
+from parentapp.service_settings import health_schedule
 from parentapp.services.stats.health_figures import health_by_township
 from tests.factories import make_user
 
@@ -36,7 +36,7 @@ def _up_to_date(birth: str, records: dict[str, str]) -> bool:
     db.session.add_all(HealthRecord(child_id=child.id, code=code, done_on=D(day))
                        for code, day in records.items())
     db.session.commit()
-    children, up_to_date = health_by_township(active_schedule(), TODAY)[TOWNSHIP]
+    children, up_to_date = health_by_township(health_schedule(), TODAY)[TOWNSHIP]
     assert children == 1
     return up_to_date == 1
 

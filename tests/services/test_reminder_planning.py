@@ -2,6 +2,7 @@ from datetime import date, time, timedelta
 
 from parentapp.extensions import db
 from parentapp.models import Notification, ReminderPlan
+from parentapp.service_settings import health_schedule
 from parentapp.services.accounts import children
 from parentapp.services.health import records
 from parentapp.services.reminders.health_planning import plan_health_reminders
@@ -33,7 +34,7 @@ def codes(row):
 
 def test_planning_writes_one_coalesced_row_with_template_data():
     child = old_child()
-    totals = plan_health_reminders(NOW)
+    totals = plan_health_reminders(NOW, schedule=health_schedule())
     assert totals["children"] == 1 and totals["created"] == 1
     [row] = rows()
     assert row.dedupe_key == f"health:{child.id}:vaccine:2025-07-29"
@@ -50,8 +51,8 @@ def test_planning_writes_one_coalesced_row_with_template_data():
 def test_planning_twice_creates_nothing_new_and_visits_no_child_again():
     old_child()
     old_child()
-    first = plan_health_reminders(NOW)
-    second = plan_health_reminders(NOW + timedelta(minutes=5))
+    first = plan_health_reminders(NOW, schedule=health_schedule())
+    second = plan_health_reminders(NOW + timedelta(minutes=5), schedule=health_schedule())
     assert first["created"] == 2
     assert second == {"children": 0, "created": 0, "updated": 0, "withdrawn": 0}
     assert len(rows()) == 2
@@ -59,10 +60,10 @@ def test_planning_twice_creates_nothing_new_and_visits_no_child_again():
 
 def test_a_marked_child_planned_again_gets_no_duplicate():
     child = old_child()
-    plan_health_reminders(NOW)
+    plan_health_reminders(NOW, schedule=health_schedule())
     db.session.execute(db.update(ReminderPlan).values(version=ReminderPlan.version + 1))
     db.session.commit()
-    again = plan_health_reminders(NOW)
+    again = plan_health_reminders(NOW, schedule=health_schedule())
     assert again["children"] == 1 and again["created"] == 0 and len(rows()) == 1
     assert rows()[0].child_id == child.id
 
@@ -71,7 +72,7 @@ def test_children_are_planned_in_batches_with_a_fixed_number_of_statements():
     for _ in range(7):
         old_child()
     with count_statements() as statements:
-        totals = plan_health_reminders(NOW, batch_size=3)
+        totals = plan_health_reminders(NOW, batch_size=3, schedule=health_schedule())
     assert totals["children"] == 7 and totals["created"] == 7
     # Per batch: candidates, records, insert, plan upsert; then one empty candidates query.
     assert len([s for s in statements if s.lstrip().upper().startswith(
@@ -80,24 +81,27 @@ def test_children_are_planned_in_batches_with_a_fixed_number_of_statements():
 
 def test_recording_an_item_rewrites_its_coalesced_row_and_then_withdraws_it():
     child = old_child()
-    plan_health_reminders(NOW)
-    records.record_item(child.parent_id, child.id, "IPV-1", date(2025, 7, 25), NOW)
+    plan_health_reminders(NOW, schedule=health_schedule())
+    records.record_item(child.parent_id, child.id, code="IPV-1", done_on=date(2025, 7, 25), now=NOW,
+                        schedule=health_schedule())
     [row] = rows()
     assert row.delivery_state == "pending" and codes(row) == ["DTaP-1"]
     assert row.wechat_data["thing1"] == "百白破疫苗 第1剂" and "脊灰" not in row.body
-    records.record_item(child.parent_id, child.id, "DTaP-1", date(2025, 7, 25), NOW)
+    records.record_item(child.parent_id, child.id, code="DTaP-1", done_on=date(2025, 7, 25),
+                        now=NOW, schedule=health_schedule())
     assert rows()[0].delivery_state == "withdrawn"
-    plan_health_reminders(NOW + timedelta(minutes=5))
+    plan_health_reminders(NOW + timedelta(minutes=5), schedule=health_schedule())
     assert [r.delivery_state for r in rows()] == ["withdrawn"]
 
 
 def test_deleting_a_record_brings_the_reminder_back():
     child = old_child()
-    plan_health_reminders(NOW)
+    plan_health_reminders(NOW, schedule=health_schedule())
     for code in ("IPV-1", "DTaP-1"):
-        records.record_item(child.parent_id, child.id, code, date(2025, 7, 25), NOW)
+        records.record_item(child.parent_id, child.id, code=code, done_on=date(2025, 7, 25),
+                            now=NOW, schedule=health_schedule())
     records.delete_record(child.parent_id, child.id, "IPV-1")
-    totals = plan_health_reminders(NOW + timedelta(minutes=5))
+    totals = plan_health_reminders(NOW + timedelta(minutes=5), schedule=health_schedule())
     assert totals["updated"] == 1
     [row] = rows()
     assert row.delivery_state == "pending" and codes(row) == ["IPV-1"]
@@ -105,9 +109,9 @@ def test_deleting_a_record_brings_the_reminder_back():
 
 def test_a_new_birth_date_moves_pending_reminders():
     child = old_child()
-    plan_health_reminders(NOW)
+    plan_health_reminders(NOW, schedule=health_schedule())
     children.update_child(child.parent_id, child.id, {"birth_date": date(2025, 6, 3)})
-    totals = plan_health_reminders(NOW + timedelta(minutes=5))
+    totals = plan_health_reminders(NOW + timedelta(minutes=5), schedule=health_schedule())
     assert totals["withdrawn"] == 1 and totals["created"] == 1
     states = {r.dedupe_key.rsplit(":", 1)[1]: r.delivery_state for r in rows()}
     assert states == {"2025-07-29": "withdrawn", "2025-07-31": "pending"}
@@ -115,25 +119,28 @@ def test_a_new_birth_date_moves_pending_reminders():
 
 def test_a_new_child_gets_one_catch_up_message_per_kind_once():
     child = make_child(make_user("parent"), birth_date=BORN, created_at=NOW - timedelta(hours=1))
-    plan_health_reminders(NOW)
+    plan_health_reminders(NOW, schedule=health_schedule())
     today = [r for r in rows() if r.planned_at == NOW]
     assert sorted(r.kind for r in today) == ["checkup", "vaccine"]
     assert all(r.child_id == child.id for r in today)
-    assert plan_health_reminders(NOW + timedelta(hours=1))["created"] == 0
+    later = plan_health_reminders(NOW + timedelta(hours=1), schedule=health_schedule())
+    assert later["created"] == 0
     assert len(rows()) == 3  # the two catch-ups and the 29 July reminder
 
 
 def test_a_child_is_skipped_until_its_next_reminder_enters_the_horizon():
     old_child()
-    plan_health_reminders(NOW)
-    assert plan_health_reminders(NOW + timedelta(days=3))["children"] == 0
-    totals = plan_health_reminders(local_instant(date(2025, 8, 8), time(0, 5)))
+    plan_health_reminders(NOW, schedule=health_schedule())
+    later = plan_health_reminders(NOW + timedelta(days=3), schedule=health_schedule())
+    assert later["children"] == 0
+    totals = plan_health_reminders(local_instant(date(2025, 8, 8), time(0, 5)),
+                                   schedule=health_schedule())
     assert totals["children"] == 1 and totals["created"] == 1
     assert rows()[-1].dedupe_key.endswith(":vaccine:2025-08-15")
 
 
 def test_deleting_a_child_erases_its_reminders():
     child = old_child()
-    plan_health_reminders(NOW)
+    plan_health_reminders(NOW, schedule=health_schedule())
     children.delete_child(child.parent_id, child.id, NOW)
     assert rows() == []

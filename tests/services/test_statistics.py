@@ -15,7 +15,7 @@ from parentapp.models import (
     Township,
     User,
 )
-from parentapp.services.health.records import active_schedule
+from parentapp.service_settings import health_schedule
 from parentapp.services.stats import policy_figures
 from parentapp.timeutil import LOCAL_TZ, add_months, age_months, local_instant
 from tests.factories import make_class, make_enrollment, make_nursery, make_user
@@ -75,7 +75,7 @@ def _child(rng: random.Random, family: User) -> None:
     child = Child(parent_id=family.id, name="孩子", birth_date=birth, gender="male")
     db.session.add(child)
     db.session.flush()
-    schedule = active_schedule()
+    schedule = health_schedule()
     for code in CHECKUPS:
         due = schedule.by_code[code].due.date_from(birth)
         # Mostly on time, sometimes late, sometimes never; the latest due one often missing.
@@ -95,7 +95,7 @@ def _brute_force(year: int) -> dict[str, dict]:
     today = NOW.astimezone(LOCAL_TZ).date()
     ref_day = min(today, date(year, 12, 31))
     ref_instant = min(NOW, local_instant(date(year + 1, 1, 1), time(0)))
-    schedule = active_schedule()
+    schedule = health_schedule()
     result = {t.code: {"licensed_places": 0, "inclusive_nurseries": 0,
                        "kindergarten_classes": 0, "activities_held": 0, "families": [0, 0],
                        "children": [0, 0], "population": t.population}
@@ -140,7 +140,7 @@ def _brute_force(year: int) -> dict[str, dict]:
 @pytest.mark.parametrize("year", [2025, 2026])
 def test_statistics_equal_a_brute_force_count(seed, year):
     _generate(random.Random(seed))
-    stats = policy_figures.policy_stats(year, NOW)
+    stats = policy_figures.policy_stats(year, NOW, schedule=health_schedule())
     expected = _brute_force(year)
     assert len(stats["townships"]) == 33
     for row in stats["townships"]:
@@ -165,7 +165,7 @@ def test_targets_and_met_flags_follow_the_policy():
     make_nursery(operator, township="500240001", inclusive=True, licensed_places=900)
     db.session.execute(db.update(Township).values(population=1000))
     db.session.commit()
-    stats = policy_figures.policy_stats(2026, NOW)
+    stats = policy_figures.policy_stats(2026, NOW, schedule=health_schedule())
     assert stats["targets"] == {"places_per_1000": 2.0, "inclusive_nurseries": 1,
                                 "kindergarten_classes": 20, "activities_held": 2,
                                 "guidance_rate": 0.9, "health_management_rate": 0.9}
@@ -203,7 +203,7 @@ def test_years_outside_the_policy_are_rejected(year):
     from parentapp.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed):
-        policy_figures.policy_stats(year, NOW)
+        policy_figures.policy_stats(year, NOW, schedule=health_schedule())
 
 
 def test_under_three_matches_age_months_at_clamped_month_ends():

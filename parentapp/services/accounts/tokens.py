@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import update
 
 from parentapp.errors import Unauthorized
@@ -15,28 +15,33 @@ from parentapp.extensions import db
 from parentapp.models import AuthToken, User
 
 
-def _digest(raw: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, raw.encode(), hashlib.sha256).hexdigest()
+@dataclass(frozen=True)
+class TokenPolicy:
+    """The key the stored token hashes are made with, and how long a token lives."""
+
+    secret_key: str
+    ttl: timedelta
+
+    def digest(self, raw: str) -> str:
+        return hmac.new(self.secret_key.encode(), raw.encode(), hashlib.sha256).hexdigest()
 
 
-def issue_token(user: User, now: datetime) -> str:
+def issue_token(user: User, now: datetime, *, policy: TokenPolicy) -> str:
     """Add a token for ``user`` to the session; the caller commits."""
     raw = secrets.token_urlsafe(32)
-    ttl = timedelta(seconds=current_app.config["TOKEN_TTL_SECONDS"])
-    db.session.add(AuthToken(user=user, token_hash=_digest(raw), created_at=now,
-                             expires_at=now + ttl))
+    db.session.add(AuthToken(user=user, token_hash=policy.digest(raw), created_at=now,
+                             expires_at=now + policy.ttl))
     return raw
 
 
-def user_for_token(raw: str, now: datetime) -> tuple[User, AuthToken]:
+def user_for_token(raw: str, now: datetime, *, policy: TokenPolicy) -> tuple[User, AuthToken]:
     """The live user behind ``raw``; raises Unauthorized for anything else."""
     if not raw or len(raw) > 200:
         raise Unauthorized()
     row = db.session.execute(
         db.select(AuthToken, User)
         .join(User, User.id == AuthToken.user_id)
-        .where(AuthToken.token_hash == _digest(raw))
+        .where(AuthToken.token_hash == policy.digest(raw))
     ).first()
     if row is None:
         raise Unauthorized()

@@ -38,7 +38,7 @@ def mask_phone(phone: str | None) -> str | None:
 
 
 @rolls_back
-def wechat_login(code: str, now: datetime) -> tuple[str, User, bool]:
+def wechat_login(code: str, now: datetime, *, policy: tokens.TokenPolicy) -> tuple[str, User, bool]:
     """Exchange ``code`` once with WeChat; create the parent on first login.
 
     Raises InvalidWechatCode, WechatUnavailable (nothing is created then).
@@ -55,7 +55,7 @@ def wechat_login(code: str, now: datetime) -> tuple[str, User, bool]:
             # A concurrent first login created the parent a moment ago.
             db.session.rollback()
             user, is_new = _parent_by_openid(session.openid), False
-    raw = tokens.issue_token(user, now)
+    raw = tokens.issue_token(user, now, policy=policy)
     db.session.commit()
     log.info("parent %s logged in (new=%s)", user.id, is_new)
     return raw, user, is_new
@@ -66,11 +66,13 @@ def _parent_by_openid(openid: str) -> User | None:
 
 
 @rolls_back
-def register_operator(username: str, password: str, phone: str, name: str,
-                      now: datetime) -> tuple[str, User]:
+def register_operator(*, username: str, password: str, phone: str, name: str, now: datetime,
+                      policy: tokens.TokenPolicy) -> tuple[str, User]:
+    """A new operator account, signed in. Raises UsernameTaken."""
     user = User(role="operator", username=username, password_hash=generate_password_hash(password),
                 phone=phone, name=name, created_at=now)
-    raw, user = _create_staff(user, now)
+    _add_staff(user)
+    raw = tokens.issue_token(user, now, policy=policy)
     db.session.commit()
     return raw, user
 
@@ -79,31 +81,30 @@ def register_operator(username: str, password: str, phone: str, name: str,
 def create_staff_user(role: str, username: str, password: str, now: datetime) -> User:
     user = User(role=role, username=username, password_hash=generate_password_hash(password),
                 created_at=now)
-    _create_staff(user, now, with_token=False)
+    _add_staff(user)
     db.session.commit()
     return user
 
 
-def _create_staff(user: User, now: datetime, with_token: bool = True) -> tuple[str | None, User]:
-    """Add the staff account (and a token); raises UsernameTaken. Caller commits."""
+def _add_staff(user: User) -> None:
+    """Add the staff account; raises UsernameTaken. Caller commits."""
     db.session.add(user)
     try:
         db.session.flush()
     except IntegrityError as exc:
         db.session.rollback()
         raise UsernameTaken(details={"username": ["该用户名已被使用。"]}) from exc
-    raw = tokens.issue_token(user, now) if with_token else None
-    return raw, user
 
 
 @rolls_back
-def password_login(username: str, password: str, now: datetime) -> tuple[str, User]:
+def password_login(username: str, password: str, now: datetime, *,
+                   policy: tokens.TokenPolicy) -> tuple[str, User]:
     user = db.session.scalar(db.select(User).where(
         User.username == username, User.role.in_(("operator", "regulator")),
         User.deleted_at.is_(None)))
     if not check_password_hash(user.password_hash if user else _DUMMY_HASH, password) or not user:
         raise InvalidCredentials()
-    raw = tokens.issue_token(user, now)
+    raw = tokens.issue_token(user, now, policy=policy)
     db.session.commit()
     return raw, user
 

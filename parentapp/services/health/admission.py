@@ -14,7 +14,8 @@ from parentapp.errors import NotFound
 from parentapp.extensions import db
 from parentapp.models import Booking, Child
 from parentapp.services.health.plan import GRACE_DAYS, missing_vaccinations
-from parentapp.services.health.records import active_schedule, records_of
+from parentapp.services.health.records import records_of
+from parentapp.services.health.schedule import Schedule
 from parentapp.services.nurseries.access import owned_nursery
 from parentapp.timeutil import local_today
 
@@ -33,7 +34,8 @@ class HealthSummary:
         return not self.missing_vaccines
 
 
-def health_summary(operator_id: int, booking_id: int, now: datetime) -> HealthSummary:
+def health_summary(operator_id: int, booking_id: int, now: datetime, *,
+                   schedule: Schedule) -> HealthSummary:
     """Raises NotFound for another nursery's booking or a child deleted since booking."""
     booking = db.session.get(Booking, booking_id)
     if booking is None:
@@ -42,7 +44,7 @@ def health_summary(operator_id: int, booking_id: int, now: datetime) -> HealthSu
     child = db.session.get(Child, booking.child_id) if booking.child_id else None
     if child is None:
         raise NotFound("该预约的孩子信息已被家长删除。")
-    schedule, today = active_schedule(), local_today(now)
+    today = local_today(now)
     missing = missing_vaccinations(schedule, child.birth_date, child.vaccine_choices,
                                    records_of(child.id), today, GRACE_DAYS)
     return HealthSummary(booking.id, child.id, today, schedule.version, GRACE_DAYS, missing)

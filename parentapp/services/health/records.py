@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import current_app
-
 from parentapp.errors import NotFound, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import Child, HealthRecord
@@ -13,13 +11,8 @@ from parentapp.services.accounts import children
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.health.plan import PlanItem, plan_items, recordable_codes
 from parentapp.services.health.schedule import Schedule
-from parentapp.services.health.schedule_files import load_schedule
 from parentapp.services.reminders import health_planning
 from parentapp.timeutil import local_today
-
-
-def active_schedule() -> Schedule:
-    return load_schedule(current_app.config["SCHEDULE_VERSION"])
 
 
 def records_of(child_id: int) -> dict[str, date]:
@@ -28,24 +21,24 @@ def records_of(child_id: int) -> dict[str, date]:
     return {code: done_on for code, done_on in rows}
 
 
-def health_plan(parent_id: int, child_id: int, now: datetime) -> tuple[Schedule, list[PlanItem]]:
+def health_plan(parent_id: int, child_id: int, now: datetime, *,
+                schedule: Schedule) -> tuple[Schedule, list[PlanItem]]:
     """Every dose and checkup from birth to 6 years; two queries whatever the plan's size."""
     child = children.get_child(parent_id, child_id)
-    schedule = active_schedule()
     items = plan_items(schedule, child.birth_date, child.vaccine_choices, records_of(child.id),
                        local_today(now))
     return schedule, items
 
 
 @rolls_back
-def record_item(parent_id: int, child_id: int, code: str, done_on: date,
-                now: datetime) -> tuple[HealthRecord, bool]:
+def record_item(parent_id: int, child_id: int, *, code: str, done_on: date, now: datetime,
+                schedule: Schedule) -> tuple[HealthRecord, bool]:
     """Record ``code`` as done; again replaces the date. Returns (record, created).
 
     Raises NotFound, ValidationFailed (unknown code, date before birth or in the future).
     """
     child = children.get_child(parent_id, child_id)
-    _check_record(child, code, done_on, now)
+    _check_record(child, code, done_on, now, schedule)
     record = db.session.scalar(db.select(HealthRecord).where(
         HealthRecord.child_id == child.id, HealthRecord.code == code))
     created = record is None
@@ -70,8 +63,9 @@ def delete_record(parent_id: int, child_id: int, code: str) -> None:
     db.session.commit()
 
 
-def _check_record(child: Child, code: str, done_on: date, now: datetime) -> None:
-    if code not in recordable_codes(active_schedule()):
+def _check_record(child: Child, code: str, done_on: date, now: datetime,
+                  schedule: Schedule) -> None:
+    if code not in recordable_codes(schedule):
         raise ValidationFailed.on("code", "没有这个疫苗或体检项目代码。")
     if done_on < child.birth_date:
         raise ValidationFailed.on("done_on", "完成日期不能早于出生日期。")

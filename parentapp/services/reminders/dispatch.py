@@ -25,9 +25,10 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import Connection, and_, or_, select, update
 
 import mini_program_api as mp
@@ -54,6 +55,17 @@ BATCH_SIZE = 20
 # sends a row another dispatcher may already have taken over.
 LEASE_MARGIN = timedelta(seconds=15)
 DEFAULT_LEASE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class DispatchConfig:
+    """What a dispatch run needs to know: template ids, the mini-program state,
+    the waits before each retry and how long a claim is leased."""
+
+    templates: Mapping[str, str]
+    miniprogram_state: str
+    retry_seconds: tuple[int, ...]
+    lease: timedelta = field(default=timedelta(seconds=DEFAULT_LEASE_SECONDS))
 # Shorter than the scheduler interval (20 s) so runs rarely overlap; the rest waits.
 MAX_RUN_SECONDS = 15
 
@@ -72,7 +84,7 @@ class _Clock:
 
 
 @rolls_back
-def dispatch_notifications(now: datetime, batch_size: int = BATCH_SIZE,
+def dispatch_notifications(now: datetime, *, config: DispatchConfig, batch_size: int = BATCH_SIZE,
                            max_seconds: float = MAX_RUN_SECONDS) -> Counter:
     """Send what is due at ``now``; returns counts by outcome (and ``quiet`` at night)."""
     counts: Counter = Counter()
@@ -84,16 +96,14 @@ def dispatch_notifications(now: datetime, batch_size: int = BATCH_SIZE,
     db.session.commit()
     _leave_transaction()
     clock = _Clock(now)
-    lease = timedelta(seconds=current_app.config.get("NOTIFY_LEASE_SECONDS",
-                                                     DEFAULT_LEASE_SECONDS))
     # One connection for the run, each step its own short transaction; between them
     # (and during every WeChat call) the connection holds no transaction.
     with db.engine.connect() as conn:
         counts["expired"] = _end_expired(conn, now)
         counts["interrupted"] = _end_interrupted(conn, now)
         while clock.elapsed() < max_seconds:
-            claims = claim_due(conn, clock(), batch_size, lease)
-            if not claims or _send_batch(conn, claims, clock, counts):
+            claims = claim_due(conn, clock(), batch_size, config.lease)
+            if not claims or _send_batch(conn, claims, clock, counts, config):
                 break
     return +counts
 
@@ -140,7 +150,8 @@ def claim_due(conn: Connection, now: datetime, limit: int, lease: timedelta) -> 
     return sorted(claims, key=lambda claim: claim.id)
 
 
-def _send_batch(conn: Connection, claims: list[Claim], clock: _Clock, counts: Counter) -> bool:
+def _send_batch(conn: Connection, claims: list[Claim], clock: _Clock, counts: Counter,
+                config: DispatchConfig) -> bool:
     """Send each claim; True when the run must stop (quota, night, lease running out)."""
     for index, claim in enumerate(claims):
         at = clock()
@@ -148,7 +159,7 @@ def _send_batch(conn: Connection, claims: list[Claim], clock: _Clock, counts: Co
             release(conn, claims[index:])
             counts["released"] += len(claims) - index
             return True
-        outcome = _send_one(conn, claim, at)
+        outcome = _send_one(conn, claim, at, config)
         counts[outcome.state if outcome else "lost"] += 1
         if outcome is not None and outcome.stop_run:
             release(conn, claims[index + 1:])
@@ -157,9 +168,9 @@ def _send_batch(conn: Connection, claims: list[Claim], clock: _Clock, counts: Co
     return False
 
 
-def _send_one(conn: Connection, claim: Claim, at: datetime) -> Outcome | None:
-    config = current_app.config
-    template_id = config["WECHAT_TEMPLATES"].get(claim.template_kind)
+def _send_one(conn: Connection, claim: Claim, at: datetime,
+              config: DispatchConfig) -> Outcome | None:
+    template_id = config.templates.get(claim.template_kind)
     data = _fitted(claim.wechat_data)
     problem = ("no_openid" if not claim.openid else "no_template" if not template_id
                else "invalid_value" if data is None else None)
@@ -174,14 +185,14 @@ def _send_one(conn: Connection, claim: Claim, at: datetime) -> Outcome | None:
     try:
         result = wechat.client().send_subscribe_message(
             claim.openid, template_id, data, page=(claim.link or "").lstrip("/") or None,
-            miniprogram_state=config["WECHAT_MINIPROGRAM_STATE"])
+            miniprogram_state=config.miniprogram_state)
         msgid = result.msgid
     except mp.MiniProgramError as exc:
         error = exc
     except Exception as exc:  # a bug must not stop the run or lose track of the grant
         log.exception("notification %s: sending failed unexpectedly", claim.id)
         error = exc
-    outcome = outcome_of(error, claim, at, config["NOTIFY_RETRY_SECONDS"])
+    outcome = outcome_of(error, claim, at, config.retry_seconds)
     record(conn, claim, outcome, at, msgid)
     return outcome
 

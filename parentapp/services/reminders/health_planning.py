@@ -19,14 +19,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import or_, select
 
 from parentapp.extensions import db
 from parentapp.models import Child, HealthRecord, Notification, ReminderPlan
 from parentapp.services.common.dialect_insert import insert_for
 from parentapp.services.common.transactions import rolls_back
-from parentapp.services.health.schedule_files import load_schedule
+from parentapp.services.health.schedule import Schedule
 from parentapp.services.reminders import health_sync
 from parentapp.services.reminders.health_timing import PlannedReminder, dedupe_key, plan_child
 from parentapp.services.reminders.messages import health_message
@@ -41,9 +40,9 @@ HEALTH_KINDS = ("vaccine", "checkup")
 
 
 @rolls_back
-def plan_health_reminders(now: datetime, batch_size: int = BATCH_SIZE) -> dict[str, int]:
+def plan_health_reminders(now: datetime, *, schedule: Schedule,
+                          batch_size: int = BATCH_SIZE) -> dict[str, int]:
     """Plan every child that needs it; one transaction per batch. Returns counts."""
-    schedule = load_schedule(current_app.config["SCHEDULE_VERSION"])
     totals = {"children": 0, "created": 0, "updated": 0, "withdrawn": 0}
     after = 0
     while True:

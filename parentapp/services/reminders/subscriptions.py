@@ -10,9 +10,9 @@ Decisions the contract leaves open:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 
 from parentapp.errors import ValidationFailed
@@ -24,13 +24,9 @@ from parentapp.services.common.transactions import rolls_back
 RESULTS = ("accept", "reject", "ban", "filter")
 
 
-def _templates() -> dict[str, str]:
-    return current_app.config["WECHAT_TEMPLATES"]
-
-
-def grants_of(user_id: int) -> dict[str, int]:
-    """Grants left per template kind, every kind listed."""
-    counts = {kind: 0 for kind in _templates()}
+def grants_of(user_id: int, *, templates: Mapping[str, str]) -> dict[str, int]:
+    """Grants left per template kind (``templates``: kind -> template id), every kind listed."""
+    counts = {kind: 0 for kind in templates}
     rows = db.session.execute(select(SubscriptionGrant.template_kind, SubscriptionGrant.grants)
                               .where(SubscriptionGrant.user_id == user_id))
     for kind, grants in rows:
@@ -40,12 +36,13 @@ def grants_of(user_id: int) -> dict[str, int]:
 
 
 @rolls_back
-def record_results(user_id: int, results: dict[str, str], now: datetime) -> dict[str, int]:
+def record_results(user_id: int, results: dict[str, str], now: datetime, *,
+                   templates: Mapping[str, str]) -> dict[str, int]:
     """Apply ``wx.requestSubscribeMessage`` results; returns the grants left.
 
     Raises ValidationFailed when a template id is not one of ours.
     """
-    kind_of = {template_id: kind for kind, template_id in _templates().items()}
+    kind_of = {template_id: kind for kind, template_id in templates.items()}
     unknown = sorted(template_id for template_id in results if template_id not in kind_of)
     if unknown:
         raise ValidationFailed.on("results", "包含未知的订阅消息模板。")
@@ -60,7 +57,7 @@ def record_results(user_id: int, results: dict[str, str], now: datetime) -> dict
             index_elements=["user_id", "template_kind"],
             set_={"grants": new_count, "updated_at": stmt.excluded.updated_at}))
     db.session.commit()
-    return grants_of(user_id)
+    return grants_of(user_id, templates=templates)
 
 
 def remove_grants(user_id: int) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import case, func, select
 from parentapp.errors import ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import Nursery, ParentingClass, Slot
-from parentapp.services.health.records import active_schedule
+from parentapp.services.health.schedule import Schedule
 from parentapp.services.stats import health_figures
 from parentapp.services.stats.townships import list_townships
 from parentapp.timeutil import local_instant, local_today
@@ -32,7 +32,7 @@ TARGETS = {
 }
 
 
-def policy_stats(year: int, now: datetime) -> dict:
+def policy_stats(year: int, now: datetime, *, schedule: Schedule) -> dict:
     """Raises ValidationFailed for a year before the policy or in the future."""
     today = local_today(now)
     if not FIRST_YEAR <= year <= today.year:
@@ -41,7 +41,7 @@ def policy_stats(year: int, now: datetime) -> dict:
     ref_instant = min(now, local_instant(date(year + 1, 1, 1), time(0)))
     families = Families(
         guidance=health_figures.guidance_by_township(ref_day, ref_instant),
-        health=health_figures.health_by_township(active_schedule(), ref_day))
+        health=health_figures.health_by_township(schedule, ref_day))
     rows = _township_rows(year, ref_instant, families)
     county = _county(rows, families)
     return {"year": year, "as_of": ref_day, "county": county, "townships": rows,
