@@ -41,7 +41,8 @@ def dispatch_notifications(now: datetime) -> str:
 
 def expire_waitlist_offers(now: datetime) -> str:
     """Waitlist offers past their deadline expire; their places go to the next family."""
-    expired, offered = waitlist_offers.expire_due_offers(now)
+    expired, offered = waitlist_offers.expire_due_offers(now,
+                                                         offer_minutes=service_settings.offer_minutes())
     return f"expired {expired} offers, made {offered} new offers"
 
 

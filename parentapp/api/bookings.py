@@ -3,6 +3,7 @@
 from flask import current_app, request
 from flask_smorest import Blueprint
 
+from parentapp import service_settings
 from parentapp.errors import IdempotencyKeyRequired, ValidationFailed
 from parentapp.models import utcnow
 from parentapp.schemas.base import page_of
@@ -43,7 +44,7 @@ def create_booking(body):
     print_ = idempotency.fingerprint("POST", request.path, request.get_json(silent=True))
     answer = bookings.book_once(current_user().id, key, print_, body["child_id"],
                                body["slot_ids"], body.get("note"), utcnow(),
-                               BookingSchema().dump)
+                               BookingSchema().dump, offer_minutes=service_settings.offer_minutes())
     response = current_app.json.response(answer.body)
     response.status_code = answer.status
     return response
@@ -72,4 +73,4 @@ def get_booking(booking_id):
 def cancel_booking(body, booking_id):
     """Cancel the named slots (default: all still booked), each before its cut-off."""
     return cancellation.cancel_booking(current_user().id, booking_id, body.get("slot_ids"),
-                                       utcnow())
+                                       utcnow(), offer_minutes=service_settings.offer_minutes())

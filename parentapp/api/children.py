@@ -2,6 +2,7 @@
 
 from flask_smorest import Blueprint
 
+from parentapp import service_settings
 from parentapp.models import utcnow
 from parentapp.schemas.base import PageQuerySchema, page_of
 from parentapp.schemas.children import ChildSchema, ChildUpdateSchema
@@ -46,4 +47,5 @@ def update_child(changes, child_id):
 @auth_required("parent")
 @blp.response(204)
 def delete_child(child_id):
-    children.delete_child(current_user().id, child_id, utcnow())
+    children.delete_child(current_user().id, child_id, utcnow(),
+                          offer_minutes=service_settings.offer_minutes())

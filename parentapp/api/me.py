@@ -2,6 +2,7 @@
 
 from flask_smorest import Blueprint
 
+from parentapp import service_settings
 from parentapp.models import utcnow
 from parentapp.schemas.accounts import MeSchema, MeUpdateSchema, PhoneCodeSchema, PhoneResultSchema
 from parentapp.security import auth_required, current_user
@@ -29,7 +30,7 @@ def update_me(changes):
 @auth_required("parent")
 @blp.response(204)
 def delete_me():
-    users.delete_account(current_user(), utcnow())
+    users.delete_account(current_user(), utcnow(), offer_minutes=service_settings.offer_minutes())
 
 
 @blp.route("/phone", methods=["POST"])

@@ -2,6 +2,7 @@
 
 from flask_smorest import Blueprint
 
+from parentapp import service_settings
 from parentapp.models import utcnow
 from parentapp.schemas.base import page_of
 from parentapp.schemas.nursery_search import (
@@ -22,7 +23,8 @@ blp = Blueprint("nurseries", __name__, url_prefix="/api/v1/nurseries",
 @blp.response(200, page_of(NurseryListItemSchema))
 def search_nurseries(query):
     """Approved nurseries, nearest first (by name without lat/lng)."""
-    return search.search_nurseries(now=utcnow(), user=optional_user(), **query)
+    return search.search_nurseries(now=utcnow(), user=optional_user(), **query,
+                                   offer_minutes=service_settings.offer_minutes())
 
 
 @blp.route("/<int:nursery_id>")
@@ -30,4 +32,5 @@ def search_nurseries(query):
 @blp.response(200, NurseryDetailSchema)
 def get_nursery(query, nursery_id):
     """One approved nursery with its filing disclosure; any other is 404."""
-    return search.get_public_nursery(nursery_id, now=utcnow(), **query)
+    return search.get_public_nursery(nursery_id, now=utcnow(), **query,
+                                     offer_minutes=service_settings.offer_minutes())

@@ -2,6 +2,7 @@
 
 from flask_smorest import Blueprint
 
+from parentapp import service_settings
 from parentapp.models import utcnow
 from parentapp.schemas.slots import (
     SlotBatchResultSchema,
@@ -34,7 +35,8 @@ def generate_slots(body, nursery_id):
 @blp.arguments(SlotChangeSchema)
 @blp.response(200, SlotItemSchema)
 def change_slot(body, slot_id):
-    return slot_changes.change_slot(current_user().id, slot_id, body, utcnow())
+    return slot_changes.change_slot(current_user().id, slot_id, body, utcnow(),
+                                    offer_minutes=service_settings.offer_minutes())
 
 
 @blp.route("/nurseries/<int:nursery_id>/slots", methods=["PATCH"])
@@ -44,4 +46,5 @@ def change_slot(body, slot_id):
 def change_slots(body, nursery_id):
     """Apply every change or none."""
     return {"items": slot_changes.change_slots(current_user().id, nursery_id, body["changes"],
-                                               utcnow())}
+                                               utcnow(),
+                                               offer_minutes=service_settings.offer_minutes())}

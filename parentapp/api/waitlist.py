@@ -2,6 +2,7 @@
 
 from flask_smorest import Blueprint
 
+from parentapp import service_settings
 from parentapp.models import utcnow
 from parentapp.schemas.base import PageQuerySchema, page_of
 from parentapp.schemas.bookings import BookingSchema
@@ -18,14 +19,16 @@ blp = Blueprint("waitlist", __name__, url_prefix="/api/v1", description="Waitlis
 @blp.response(201, WaitlistJoinedSchema)
 def join_waitlist(body, slot_id):
     """Only a full slot has a waitlist (slot_not_full otherwise)."""
-    return waitlist.join_waitlist(current_user().id, slot_id, body["child_id"], utcnow())
+    return waitlist.join_waitlist(current_user().id, slot_id, body["child_id"], utcnow(),
+                                  offer_minutes=service_settings.offer_minutes())
 
 
 @blp.route("/waitlist/<int:entry_id>", methods=["DELETE"])
 @auth_required("parent")
 @blp.response(204)
 def leave_waitlist(entry_id):
-    waitlist.leave_waitlist(current_user().id, entry_id, utcnow())
+    waitlist.leave_waitlist(current_user().id, entry_id, utcnow(),
+                            offer_minutes=service_settings.offer_minutes())
 
 
 @blp.route("/me/waitlist")
@@ -33,7 +36,8 @@ def leave_waitlist(entry_id):
 @blp.arguments(PageQuerySchema, location="query")
 @blp.response(200, page_of(WaitlistEntrySchema))
 def my_waitlist(query):
-    return waitlist.my_waitlist(current_user().id, utcnow(), query["page"], query["per_page"])
+    return waitlist.my_waitlist(current_user().id, utcnow(), query["page"], query["per_page"],
+                                offer_minutes=service_settings.offer_minutes())
 
 
 @blp.route("/waitlist/<int:entry_id>/accept", methods=["POST"])
@@ -42,5 +46,6 @@ def my_waitlist(query):
 @blp.alt_response(200, schema=BookingSchema, description="accepted before: the same booking")
 def accept_offer(entry_id):
     """Book the offered place under the rules of POST /bookings."""
-    accepted, created = waitlist.accept_offer(current_user().id, entry_id, utcnow())
+    accepted, created = waitlist.accept_offer(current_user().id, entry_id, utcnow(),
+                                              offer_minutes=service_settings.offer_minutes())
     return accepted, 201 if created else 200

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from flask import g, redirect, render_template, request
 
+from parentapp import service_settings
 from parentapp.console.blueprint import bp
 from parentapp.console.forms import attempt
 from parentapp.console.pages import safe_next
@@ -39,7 +40,8 @@ def slot_calendar(nursery_id):
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     care_type = request.args.get("care_type", "full_day")
     care_type = care_type if care_type in CARE_TYPES else "full_day"
-    views = slots.list_slots(nursery.id, first, last, care_type, now, viewer=g.console_user)
+    views = slots.list_slots(nursery.id, first, last, care_type, now, viewer=g.console_user,
+                             offer_minutes=service_settings.offer_minutes())
     by_day: dict[date, list] = {}
     for view in views:
         by_day.setdefault(view.slot.date, []).append(view)
@@ -59,7 +61,8 @@ def change_slot(slot_id):
     if "capacity" in form and form["capacity"].lstrip("-").isdigit():
         form["capacity"] = int(form["capacity"])  # the API schema takes JSON numbers only
     attempt(lambda **change: slot_changes.change_slot(g.console_user.id, slot_id, change,
-                                                      utcnow()),
+                                                      utcnow(),
+                                                      offer_minutes=service_settings.offer_minutes()),
             "时段已更新。", SlotChangeSchema(), form)
     return redirect(safe_next(request.form.get("back")))
 

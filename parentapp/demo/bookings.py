@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from parentapp import service_settings
 from parentapp.extensions import db
 from parentapp.models import Booking, Child, Nursery, Offering, Slot, User, utcnow
 from parentapp.services.booking import bookings
@@ -86,5 +87,6 @@ def _demo_family_books(now: datetime) -> str:
         Slot.date >= local_today(now) + timedelta(days=2)).order_by(Slot.date).limit(5)))
     if child is None or not week:
         return "nothing to book"
-    made = bookings.book_slots(parent.id, child.id, week, "第一周适应期，请多关照。", now)
+    made = bookings.book_slots(parent.id, child.id, week, "第一周适应期，请多关照。", now,
+                               offer_minutes=service_settings.offer_minutes())
     return f"{child.name} booked {len(week)} full days (booking {made.id})"

@@ -7,6 +7,7 @@ import uuid
 from datetime import timedelta
 
 from parentapp.models import Booking, BookingSlot, Slot
+from parentapp.service_settings import offer_minutes
 from parentapp.services.booking.cancellation import cancel_child_future
 from tests.booking_factories import book, fresh, in_days, make_slot, make_slots, setup_nursery
 from tests.factories import make_child
@@ -140,7 +141,7 @@ def test_child_deletion_keeps_slots_that_have_started(auth, db):
     child = make_child(parent)
     booking = book(parent, [past, future], child=child)
     later = past.starts_at() + timedelta(hours=1)  # the first day is under way
-    cancel_child_future(child, later)
+    cancel_child_future(child, later, offer_minutes=offer_minutes())
     db.session.commit()
     statuses = [bs.status for bs in fresh(Booking, booking.id).slots]
     assert statuses == ["confirmed", "cancelled"]

@@ -7,6 +7,7 @@ import threading
 from datetime import timedelta
 
 from parentapp.models import Booking, IdempotencyKey, Slot, utcnow
+from parentapp.service_settings import offer_minutes
 from parentapp.services.booking import bookings as booking_service
 from parentapp.services.common import idempotency
 from tests.booking_factories import fill, fresh, in_days, make_slot, setup_nursery
@@ -59,7 +60,8 @@ def test_an_error_answer_is_replayed_even_after_the_situation_changed(client, au
     assert first.status_code == 409 and first.get_json()["error"]["code"] == "slot_full"
     from parentapp.services.booking.cancellation import cancel_booking
 
-    cancel_booking(taken.parent_id, taken.id, None, utcnow())  # a place is free now
+    cancel_booking(taken.parent_id, taken.id, None, utcnow(),
+                   offer_minutes=offer_minutes())  # a place is free now
     again = send(client, headers, "retry-me", body)
     assert again.status_code == 409 and again.get_json() == first.get_json()
     fresh_key = send(client, headers, "new-key", body)
@@ -159,14 +161,15 @@ def test_answers_are_replayed_for_24_hours_then_forgotten(auth, db):
 
     def book_at(now):
         return booking_service.book_once(parent.id, "day-key", print_, child.id,
-                                         [slots[0].id], None, now, lambda b: {"id": b.id})
+                                         [slots[0].id], None, now, lambda b: {"id": b.id},
+                                         offer_minutes=offer_minutes())
 
     now = utcnow()
     first = book_at(now)
     assert book_at(now + timedelta(hours=23, minutes=59)) == first
     from parentapp.services.booking.cancellation import cancel_booking
 
-    cancel_booking(parent.id, first.body["id"], None, now)
+    cancel_booking(parent.id, first.body["id"], None, now, offer_minutes=offer_minutes())
     later = book_at(now + timedelta(hours=24))
     assert later.status == 201 and later.body["id"] != first.body["id"]
     assert idempotency.purge_expired(now + timedelta(hours=48)) == 1

@@ -8,6 +8,7 @@ import pytest
 
 from parentapp.errors import InvalidState
 from parentapp.models import Booking, utcnow
+from parentapp.service_settings import offer_minutes
 from parentapp.services.booking import roster
 from parentapp.services.booking.cancellation import cancel_booking
 from parentapp.timeutil import add_months
@@ -56,7 +57,7 @@ def test_cancelled_bookings_leave_the_roster_unless_asked_for(client, auth):
     slot = make_slot(nursery, day=in_days(4))
     parent = make_user("parent")
     booking = book(parent, [slot])
-    cancel_booking(parent.id, booking.id, None, utcnow())
+    cancel_booking(parent.id, booking.id, None, utcnow(), offer_minutes=offer_minutes())
     assert roster_of(client, headers, nursery.id, in_days(4)).get_json()["total"] == 0
     shown = roster_of(client, headers, nursery.id, in_days(4), include_cancelled="true")
     assert shown.get_json()["items"][0]["status"] == "cancelled"
@@ -111,7 +112,8 @@ def test_no_check_out_before_check_in_and_no_check_in_when_cancelled(auth):
     _refused(operator.id, booking.id, "check_in", now)
     _refused(operator.id, booking.id, "no_show", now)
     other = book(make_user("parent"), [slot])
-    cancel_booking(other.parent_id, other.id, None, slot.starts_at() - timedelta(hours=1))
+    cancel_booking(other.parent_id, other.id, None, slot.starts_at() - timedelta(hours=1),
+                   offer_minutes=offer_minutes())
     _refused(operator.id, other.id, "check_in", now)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from parentapp.service_settings import offer_minutes
 from parentapp.services.nurseries.search import offer_summaries
 from parentapp.timeutil import add_months
 from tests.booking_factories import fill, in_days, make_offering, make_slot
@@ -90,7 +91,7 @@ def test_offer_facts_cost_the_same_for_one_or_twenty_nurseries(db):
         ids = [n.id for n in nurseries]
         db.session.commit()
         with count_statements() as statements:
-            facts = offer_summaries(ids, "full_day", day, child)
+            facts = offer_summaries(ids, "full_day", day, child, offer_minutes=offer_minutes())
         assert all(f.has_vacancy and f.matches for f in facts.values())
         counts.append(len(statements))
     assert counts[0] == counts[1] <= 5, counts

@@ -9,6 +9,7 @@ import pytest
 
 from parentapp import jobs
 from parentapp.models import Notification, Slot, WaitlistEntry, utcnow
+from parentapp.service_settings import offer_minutes
 from parentapp.services.booking import waitlist_offers
 from parentapp.services.booking.cancellation import cancel_booking
 from tests.booking_factories import (
@@ -120,7 +121,7 @@ def test_a_cancellation_offers_the_place_to_the_first_family(client, auth, db):
     first = join(client, first_headers, slot.id, first_child.id).get_json()
     second = join(client, second_headers, slot.id, second_child.id).get_json()
     before = utcnow()
-    cancel_booking(taken.parent_id, taken.id, None, before)
+    cancel_booking(taken.parent_id, taken.id, None, before, offer_minutes=offer_minutes())
 
     offered = entry(first["id"])
     assert offered.status == "offered"
@@ -151,7 +152,7 @@ def test_accepting_an_offer_books_it_once(client, auth):
     slot, [taken] = full_slot()
     _, headers, child = family(auth)
     waiting = join(client, headers, slot.id, child.id).get_json()
-    cancel_booking(taken.parent_id, taken.id, None, utcnow())
+    cancel_booking(taken.parent_id, taken.id, None, utcnow(), offer_minutes=offer_minutes())
     accepted = client.post(f"/api/v1/waitlist/{waiting['id']}/accept", headers=headers)
     assert accepted.status_code == 201
     booking = accepted.get_json()
@@ -168,7 +169,7 @@ def test_the_offered_family_may_also_book_the_held_place_directly(client, auth):
     slot, [taken] = full_slot()
     _, headers, child = family(auth)
     waiting = join(client, headers, slot.id, child.id).get_json()
-    cancel_booking(taken.parent_id, taken.id, None, utcnow())
+    cancel_booking(taken.parent_id, taken.id, None, utcnow(), offer_minutes=offer_minutes())
     response = client.post("/api/v1/bookings", headers={
         **headers, "Idempotency-Key": str(uuid.uuid4())},
         json={"child_id": child.id, "slot_ids": [slot.id]})
@@ -197,7 +198,7 @@ def test_an_expired_offer_passes_to_the_next_family(client, auth, db):
     first = join(client, first_headers, slot.id, first_child.id).get_json()
     second = offers_join(db, slot, second_parent.id, second_child.id)
     now = utcnow()
-    cancel_booking(taken.parent_id, taken.id, None, now)
+    cancel_booking(taken.parent_id, taken.id, None, now, offer_minutes=offer_minutes())
     assert jobs.JOBS["expire-waitlist-offers"](now + timedelta(minutes=MINUTES - 1)) \
         == "expired 0 offers, made 0 new offers"
     summary = jobs.JOBS["expire-waitlist-offers"](now + timedelta(minutes=MINUTES))
@@ -227,7 +228,7 @@ def test_an_expired_offer_never_blocks_a_booking_even_before_the_job_runs(client
     slot, [taken] = full_slot()
     _, headers, child = family(auth)
     waiting = join(client, headers, slot.id, child.id).get_json()
-    cancel_booking(taken.parent_id, taken.id, None, utcnow())
+    cancel_booking(taken.parent_id, taken.id, None, utcnow(), offer_minutes=offer_minutes())
     _expire_now(db, waiting["id"])
     [item] = client.get(f"/api/v1/nurseries/{slot.nursery_id}/slots").get_json()["items"]
     assert (item["remaining"], item["bookable"]) == (1, True)
@@ -238,7 +239,7 @@ def test_an_expired_offer_is_released_when_someone_books(client, auth, db):
     slot, [taken] = full_slot()
     _, headers, child = family(auth)
     waiting = join(client, headers, slot.id, child.id).get_json()
-    cancel_booking(taken.parent_id, taken.id, None, utcnow())
+    cancel_booking(taken.parent_id, taken.id, None, utcnow(), offer_minutes=offer_minutes())
     _expire_now(db, waiting["id"])
     _, other_headers, other_child = family(auth)
     response = client.post("/api/v1/bookings", headers={
@@ -252,7 +253,7 @@ def test_an_expired_offer_is_seen_as_expired_by_its_family(client, auth, db):
     slot, [taken] = full_slot()
     _, headers, child = family(auth)
     waiting = join(client, headers, slot.id, child.id).get_json()
-    cancel_booking(taken.parent_id, taken.id, None, utcnow())
+    cancel_booking(taken.parent_id, taken.id, None, utcnow(), offer_minutes=offer_minutes())
     _expire_now(db, waiting["id"])
     items = client.get("/api/v1/me/waitlist", headers=headers).get_json()["items"]
     assert items[0]["status"] == "expired" and fresh(Slot, slot.id).held == 0
@@ -268,7 +269,7 @@ def test_leaving_moves_the_queue_up_and_declining_passes_the_offer_on(client, au
     assert client.delete(f"/api/v1/waitlist/{e2['id']}", headers=h2).status_code == 204
     assert client.get("/api/v1/me/waitlist", headers=h3).get_json()["items"][0][
         "position"] == 2
-    cancel_booking(taken.parent_id, taken.id, None, utcnow())
+    cancel_booking(taken.parent_id, taken.id, None, utcnow(), offer_minutes=offer_minutes())
     assert entry(e1["id"]).status == "offered"
     assert client.delete(f"/api/v1/waitlist/{e1['id']}", headers=h1).status_code == 204
     assert entry(e1["id"]).status == "left" and entry(e3["id"]).status == "offered"
@@ -308,11 +309,12 @@ def test_an_offer_never_outlives_the_booking_window(auth, db):
     [taken] = fill(slot, now=now)
     parent, _, child = family(auth)
     waiting = offers_join(db, slot, parent.id, child.id)
-    cancel_booking(taken.parent_id, taken.id, None, now)
+    cancel_booking(taken.parent_id, taken.id, None, now, offer_minutes=offer_minutes())
     assert entry(waiting.id).offer_expires_at == slot.starts_at() - timedelta(hours=2)
     offering.min_notice_hours = 0
     db.session.commit()
-    assert waitlist_offers.offer_deadline(fresh(Slot, slot.id), offering, now) == now + timedelta(
+    assert waitlist_offers.offer_deadline(fresh(Slot, slot.id), offering, now,
+                                          offer_minutes=offer_minutes()) == now + timedelta(
         minutes=MINUTES)
 
 
@@ -323,7 +325,8 @@ def test_no_offer_is_made_once_the_slot_can_no_longer_be_booked(auth, db):
     parent, _, child = family(auth)
     waiting = offers_join(db, slot, parent.id, child.id)
     # Six hours before the start: too late to book, so nobody is offered the place.
-    cancel_booking(taken.parent_id, taken.id, None, slot.starts_at() - timedelta(hours=6))
+    cancel_booking(taken.parent_id, taken.id, None, slot.starts_at() - timedelta(hours=6),
+                   offer_minutes=offer_minutes())
     assert entry(waiting.id).status == "waiting" and fresh(Slot, slot.id).held == 0
 
 
@@ -333,7 +336,7 @@ def test_the_offer_length_is_configurable(app, auth, db, monkeypatch):
     parent, _, child = family(auth)
     waiting = offers_join(db, slot, parent.id, child.id)
     now = utcnow()
-    cancel_booking(taken.parent_id, taken.id, None, now)
+    cancel_booking(taken.parent_id, taken.id, None, now, offer_minutes=offer_minutes())
     assert entry(waiting.id).offer_expires_at == now + timedelta(minutes=30)
 
 
@@ -350,7 +353,7 @@ def test_the_expiry_job_runs_from_the_command_line(app, auth, db):
     slot, [taken] = full_slot()
     parent, _, child = family(auth)
     waiting = offers_join(db, slot, parent.id, child.id)
-    cancel_booking(taken.parent_id, taken.id, None, utcnow())
+    cancel_booking(taken.parent_id, taken.id, None, utcnow(), offer_minutes=offer_minutes())
     _expire_now(db, waiting.id)
     runner = app.test_cli_runner()
     listed = runner.invoke(args=["jobs", "list"]).output.split()

@@ -15,6 +15,7 @@ import pytest
 
 from parentapp.models import BookingSlot, Slot, utcnow
 from parentapp.models.booking import ACTIVE_STATUSES
+from parentapp.service_settings import offer_minutes
 from parentapp.services.booking import bookings as booking_service
 from tests.booking_factories import in_days, make_slot, setup_nursery
 from tests.concurrency import run_at_once
@@ -146,7 +147,8 @@ def test_racing_while_families_cancel(app, db):
 
 
 def book_for(parent_id, child_id, slot):
-    return booking_service.book_slots(parent_id, child_id, [slot.id], None, utcnow()).id
+    return booking_service.book_slots(parent_id, child_id, [slot.id], None, utcnow(),
+                                      offer_minutes=offer_minutes()).id
 
 
 def test_multi_slot_bookings_on_overlapping_sets_never_deadlock_nor_half_succeed(app, db):

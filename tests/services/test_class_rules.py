@@ -13,6 +13,7 @@ from parentapp.errors import (
     ValidationFailed,
 )
 from parentapp.models import Child, ClassEnrollment, Notification, ParentingClass, utcnow
+from parentapp.service_settings import offer_minutes
 from parentapp.services.accounts.cleanup import before_account_deleted
 from parentapp.services.classes import enrollment, organizing
 from tests.factories import make_class, make_enrollment, make_user
@@ -53,7 +54,7 @@ def test_nobody_moves_up_once_the_class_has_started(db):
     with pytest.raises(InvalidState):
         enrollment.leave(seated.family_id, cls.id, during)
     organizing.update_class(regulator, cls.id, {"capacity": 5}, during)
-    before_account_deleted(seated.family, during)
+    before_account_deleted(seated.family, during, offer_minutes=offer_minutes())
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(ClassEnrollment, waiting.id).status == "waitlisted"

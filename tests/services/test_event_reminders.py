@@ -2,7 +2,7 @@ from datetime import time, timedelta
 
 from parentapp.extensions import db
 from parentapp.models import Notification
-from parentapp.service_settings import dispatch_config
+from parentapp.service_settings import dispatch_config, offer_minutes
 from parentapp.services.booking import cancellation
 from parentapp.services.classes import enrollment, organizing
 from parentapp.services.reminders.event_planning import (
@@ -62,7 +62,7 @@ def test_cancelling_the_booking_withdraws_its_pending_reminder():
     now = at(today(), time(10))
     booking = book(parent, [make_slot(nursery, day=in_days(3))], now=now)
     plan_booking_reminders(now)
-    cancellation.cancel_booking(parent.id, booking.id, None, now)
+    cancellation.cancel_booking(parent.id, booking.id, None, now, offer_minutes=offer_minutes())
     assert withdraw_stale(now) == 1
     assert rows("booking_reminder")[0].delivery_state == "withdrawn"
     assert plan_booking_reminders(now) == 0
@@ -75,7 +75,8 @@ def test_cancelling_the_first_slot_moves_the_reminder_to_the_next():
     first, second = make_slot(nursery, day=in_days(3)), make_slot(nursery, day=in_days(4))
     booking = book(parent, [first, second], now=now)
     plan_booking_reminders(now)
-    cancellation.cancel_booking(parent.id, booking.id, [first.id], now)
+    cancellation.cancel_booking(parent.id, booking.id, [first.id], now,
+                                offer_minutes=offer_minutes())
     withdraw_stale(now)
     assert plan_booking_reminders(now) == 1
     old, new = rows("booking_reminder")
@@ -136,7 +137,7 @@ def test_a_reminder_due_for_a_booking_cancelled_since_planning_is_not_sent(fake)
     booking = book(parent, [make_slot(nursery, day=in_days(2))], now=now)
     give_grants(parent, "booking", fake=fake)
     plan_booking_reminders(now)
-    cancellation.cancel_booking(parent.id, booking.id, None, now)
+    cancellation.cancel_booking(parent.id, booking.id, None, now, offer_minutes=offer_minutes())
     counts = dispatch_notifications(at(in_days(1), time(18, 1)), config=dispatch_config())
     assert counts["withdrawn"] == 1 and "sent" not in counts
     assert rows("booking_reminder")[0].delivery_state == "withdrawn"

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from parentapp.extensions import db
 from parentapp.models import Nursery, utcnow
+from parentapp.service_settings import offer_minutes
 from parentapp.services.nurseries import geo
 from parentapp.services.nurseries.search import search_nurseries
 from tests.factories import make_user
@@ -83,7 +84,7 @@ def expected(lat, lng, radius_km, inclusive=None, township=None):
 def check(lat, lng, radius_km, page, per_page, **filters):
     want = expected(lat, lng, radius_km, **filters)
     got = search_nurseries(now=utcnow(), user=None, lat=lat, lng=lng, radius_km=radius_km,
-                           page=page, per_page=per_page, **filters)
+                           page=page, per_page=per_page, **filters, offer_minutes=offer_minutes())
     window = want[(page - 1) * per_page: page * per_page]
     assert got["total"] == len(want)
     assert [item.nursery.id for item in got["items"]] == [nid for _, nid in window]

@@ -2,7 +2,7 @@ from datetime import date, time, timedelta
 
 from parentapp.extensions import db
 from parentapp.models import Notification, ReminderPlan
-from parentapp.service_settings import health_schedule
+from parentapp.service_settings import health_schedule, offer_minutes
 from parentapp.services.accounts import children
 from parentapp.services.health import records
 from parentapp.services.reminders.health_planning import plan_health_reminders
@@ -142,5 +142,5 @@ def test_a_child_is_skipped_until_its_next_reminder_enters_the_horizon():
 def test_deleting_a_child_erases_its_reminders():
     child = old_child()
     plan_health_reminders(NOW, schedule=health_schedule())
-    children.delete_child(child.parent_id, child.id, NOW)
+    children.delete_child(child.parent_id, child.id, NOW, offer_minutes=offer_minutes())
     assert rows() == []

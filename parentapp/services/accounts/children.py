@@ -51,9 +51,9 @@ def update_child(parent_id: int, child_id: int, changes: dict) -> Child:
 
 
 @rolls_back
-def delete_child(parent_id: int, child_id: int, now: datetime) -> None:
+def delete_child(parent_id: int, child_id: int, now: datetime, *, offer_minutes: int) -> None:
     child = get_child(parent_id, child_id)
-    cleanup.before_child_deleted(child, now)
+    cleanup.before_child_deleted(child, now, offer_minutes=offer_minutes)
     db.session.delete(child)
     db.session.commit()
 

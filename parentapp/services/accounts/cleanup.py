@@ -15,20 +15,20 @@ from parentapp.services.classes import enrollment
 from parentapp.services.reminders import erasure
 
 
-def before_child_deleted(child: Child, now: datetime) -> None:
+def before_child_deleted(child: Child, now: datetime, *, offer_minutes: int) -> None:
     """Undo what hangs on ``child`` before its row is deleted."""
     # Future booked slots return to sale (waitlists move up); live waitlist entries end.
-    cancellation.cancel_child_future(child, now)
+    cancellation.cancel_child_future(child, now, offer_minutes=offer_minutes)
     # Class seats belong to the family: they stay, but stop naming the child.
     enrollment.forget_child(child.id)
     # Last, so messages the steps above wrote about the child go too.
     erasure.erase_child_messages(child.id)
 
 
-def before_account_deleted(user: User, now: datetime) -> None:
+def before_account_deleted(user: User, now: datetime, *, offer_minutes: int) -> None:
     """Undo what hangs on the account's children and on the family itself."""
     for child in user.children:
-        before_child_deleted(child, now)
+        before_child_deleted(child, now, offer_minutes=offer_minutes)
     # Seats and waitlist places are given up (waitlists move up), then erased.
     enrollment.release_family(user.id, now)
     # Last: every message to the family (pending ones included) and its WeChat grants.

@@ -159,14 +159,14 @@ def bind_phone(user: User, code: str) -> str:
 
 
 @rolls_back
-def delete_account(user: User, now: datetime) -> None:
+def delete_account(user: User, now: datetime, *, offer_minutes: int) -> None:
     """Erase the parent's personal data and children, end every token.
 
     The account row stays as an anonymous tombstone so that history others
     rely on (a nursery's past roster) keeps its keys; the WeChat openid is
     cleared so a new login starts a fresh account.
     """
-    cleanup.before_account_deleted(user, now)
+    cleanup.before_account_deleted(user, now, offer_minutes=offer_minutes)
     db.session.execute(db.delete(Child).where(Child.parent_id == user.id))
     user.wechat_openid = None
     user.username = None

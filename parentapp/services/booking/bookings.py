@@ -43,14 +43,15 @@ from parentapp.services.common.transactions import rolls_back
 
 @rolls_back
 def book_slots(parent_id: int, child_id: int, slot_ids: list[int], note: str | None,
-               now: datetime, *, record: Callable[[Booking], None] | None = None) -> Booking:
+               now: datetime, *, offer_minutes: int,
+               record: Callable[[Booking], None] | None = None) -> Booking:
     """Book ``slot_ids`` for the parent's child; ``record(booking)`` runs inside the
     transaction (the idempotency answer is stored with the booking).
 
     Raises NotFound (child, slots, hidden nursery), SlotsNotBookableTogether,
     BookingWindowClosed, AgeIneligible, AlreadyBooked, SlotClosed, SlotFull.
     """
-    expire_due_offers(now, Slot.id.in_(slot_ids))
+    expire_due_offers(now, Slot.id.in_(slot_ids), offer_minutes=offer_minutes)
     try:
         booking, offering = _write_booking(parent_id, child_id, slot_ids, note, now)
         if record is not None:
@@ -200,8 +201,8 @@ def list_bookings(parent_id: int, status: str | None, day_from: date | None,
 
 
 def book_once(parent_id: int, key: str, print_: str, child_id: int, slot_ids: list[int],
-              note: str | None, now: datetime, render: Callable[[Booking], dict]
-              ) -> idempotency.Answer:
+              note: str | None, now: datetime, render: Callable[[Booking], dict], *,
+              offer_minutes: int) -> idempotency.Answer:
     """``book_slots`` behind an Idempotency-Key: the answer (the rendered booking or the
     error) is stored with the booking and replayed for repeats of the same request."""
 
@@ -212,7 +213,8 @@ def book_once(parent_id: int, key: str, print_: str, child_id: int, slot_ids: li
             answers.append(idempotency.Answer(201, render(booking)))
             store(answers[0])
 
-        book_slots(parent_id, child_id, slot_ids, note, now, record=record)
+        book_slots(parent_id, child_id, slot_ids, note, now, record=record,
+                   offer_minutes=offer_minutes)
         return answers[0]
 
     return idempotency.run_once(parent_id, key, print_, now, work)

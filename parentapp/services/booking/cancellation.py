@@ -51,7 +51,7 @@ def _release(booking_slots: list[BookingSlot], status: str, slots: dict[int, Slo
 
 @rolls_back
 def cancel_booking(parent_id: int, booking_id: int, slot_ids: list[int] | None,
-                   now: datetime) -> Booking:
+                   now: datetime, *, offer_minutes: int) -> Booking:
     """The family cancels some slots of a booking (or all it still holds), each before
     its cut-off. Raises NotFound, ValidationFailed, InvalidState, CancelWindowClosed."""
     booking = db.session.get(Booking, booking_id)
@@ -69,7 +69,7 @@ def cancel_booking(parent_id: int, booking_id: int, slot_ids: list[int] | None,
     _release(targets, "cancelled", slots, now)
     booking.settle("cancelled")
     booking.updated_at = now
-    offer_freed_places([slots[bs.slot_id] for bs in targets], now)
+    offer_freed_places([slots[bs.slot_id] for bs in targets], now, offer_minutes=offer_minutes)
     db.session.commit()
     return get_booking(parent_id, booking_id)
 
@@ -129,7 +129,7 @@ def _future(slots: Iterable[Slot], now: datetime) -> list[Slot]:
     return [s for s in slots if s.starts_at() > now]
 
 
-def cancel_child_future(child: Child, now: datetime) -> None:
+def cancel_child_future(child: Child, now: datetime, *, offer_minutes: int) -> None:
     """Before a child (or the account) is deleted: its future slots return to sale and its
     live waitlist entries end (``left``). Runs in the deletion transaction; no commit."""
     lock_family(child.parent_id)  # first, as a booking does: no booking slips in meanwhile
@@ -153,7 +153,7 @@ def cancel_child_future(child: Child, now: datetime) -> None:
         _release(hit, "cancelled", slots, now)
         booking.settle("cancelled")
         booking.updated_at = now
-    offer_freed_places(list(slots.values()), now)
+    offer_freed_places(list(slots.values()), now, offer_minutes=offer_minutes)
 
 
 def _leave_waitlists(child_id: int, slots: dict[int, Slot], now: datetime) -> None:

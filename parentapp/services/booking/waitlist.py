@@ -59,11 +59,12 @@ def positions(entry_ids: list[int]) -> dict[int, int]:
 
 
 @rolls_back
-def join_waitlist(parent_id: int, slot_id: int, child_id: int, now: datetime) -> QueuedEntry:
+def join_waitlist(parent_id: int, slot_id: int, child_id: int, now: datetime, *,
+                  offer_minutes: int) -> QueuedEntry:
     """Queue the child for a full slot. Raises NotFound, SlotClosed, BookingWindowClosed,
     AgeIneligible, AlreadyBooked, SlotNotFull, InvalidState (already waiting)."""
     child = children.get_child(parent_id, child_id)
-    expire_due_offers(now, Slot.id == slot_id)
+    expire_due_offers(now, Slot.id == slot_id, offer_minutes=offer_minutes)
     row = db.session.execute(
         db.select(Slot, Offering, Nursery)
         .join(Offering, (Offering.nursery_id == Slot.nursery_id)
@@ -112,7 +113,7 @@ def _own_entry(parent_id: int, entry_id: int) -> WaitlistEntry:
 
 
 @rolls_back
-def leave_waitlist(parent_id: int, entry_id: int, now: datetime) -> None:
+def leave_waitlist(parent_id: int, entry_id: int, now: datetime, *, offer_minutes: int) -> None:
     """Leave a queue or decline an offer (its place passes on). Raises NotFound, InvalidState."""
     entry = _own_entry(parent_id, entry_id)
     slot = lock_slots([entry.slot_id])[0]
@@ -122,13 +123,14 @@ def leave_waitlist(parent_id: int, entry_id: int, now: datetime) -> None:
     was_offered = entry.status == "offered"
     end_offer(entry, slot, "left", now)
     if was_offered:
-        offer_freed_places([slot], now)
+        offer_freed_places([slot], now, offer_minutes=offer_minutes)
     db.session.commit()
 
 
-def my_waitlist(parent_id: int, now: datetime, page: int, per_page: int) -> dict:
+def my_waitlist(parent_id: int, now: datetime, page: int, per_page: int, *,
+                offer_minutes: int) -> dict:
     """The family's entries, newest first, ended ones included, with queue positions."""
-    expire_due_offers(now, WaitlistEntry.parent_id == parent_id)
+    expire_due_offers(now, WaitlistEntry.parent_id == parent_id, offer_minutes=offer_minutes)
     stmt = (db.select(WaitlistEntry).options(joinedload(WaitlistEntry.slot))
             .where(WaitlistEntry.parent_id == parent_id).order_by(WaitlistEntry.id.desc()))
     result = paginate(stmt, page, per_page)
@@ -137,13 +139,14 @@ def my_waitlist(parent_id: int, now: datetime, page: int, per_page: int) -> dict
     return result
 
 
-def accept_offer(parent_id: int, entry_id: int, now: datetime) -> tuple[Booking, bool]:
+def accept_offer(parent_id: int, entry_id: int, now: datetime, *,
+                 offer_minutes: int) -> tuple[Booking, bool]:
     """Book the offered place under every booking rule. Returns (booking, created);
     accepting again returns the same booking. Raises NotFound, InvalidState (not offered),
     and booking_service.book_slots' errors."""
     entry = _own_entry(parent_id, entry_id)
     if entry.status == "offered" and entry.offer_expires_at <= now:
-        expire_due_offers(now, WaitlistEntry.id == entry.id)
+        expire_due_offers(now, WaitlistEntry.id == entry.id, offer_minutes=offer_minutes)
         db.session.refresh(entry)
     if entry.status == "accepted" and entry.booking_id is not None:
         return booking_service.get_booking(parent_id, entry.booking_id), False
@@ -151,7 +154,7 @@ def accept_offer(parent_id: int, entry_id: int, now: datetime) -> tuple[Booking,
         raise InvalidState("该候补当前没有可接受的名额。", details={"status": entry.status})
     try:
         booking = booking_service.book_slots(parent_id, entry.child_id, [entry.slot_id], None,
-                                             now)
+                                             now, offer_minutes=offer_minutes)
     except AppError:
         db.session.refresh(entry)  # a concurrent accept may have won: same booking, 200
         if entry.status == "accepted" and entry.booking_id is not None:

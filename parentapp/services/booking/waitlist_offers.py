@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app
-
 from parentapp.extensions import db
 from parentapp.models import Child, Nursery, Slot, WaitlistEntry
 from parentapp.services.booking import notices
@@ -27,14 +25,15 @@ from parentapp.services.common.transactions import rolls_back
 from parentapp.services.nurseries.offerings import offerings_by_key
 
 
-def offer_deadline(slot: Slot, offering, now: datetime) -> datetime:
-    """``WAITLIST_OFFER_MINUTES`` from now, but never past the last moment the slot can be
-    booked (its start less the notice), so every offer can still be accepted."""
-    minutes = current_app.config["WAITLIST_OFFER_MINUTES"]
-    return min(now + timedelta(minutes=minutes), last_booking_instant(slot, offering))
+def offer_deadline(slot: Slot, offering, now: datetime, *, offer_minutes: int) -> datetime:
+    """``offer_minutes`` (the configured ``WAITLIST_OFFER_MINUTES``) from now, but never past
+    the last moment the slot can be booked (its start less the notice), so every offer can
+    still be accepted."""
+    return min(now + timedelta(minutes=offer_minutes), last_booking_instant(slot, offering))
 
 
-def offer_freed_places(slots: list[Slot], now: datetime) -> list[WaitlistEntry]:
+def offer_freed_places(slots: list[Slot], now: datetime, *,
+                       offer_minutes: int) -> list[WaitlistEntry]:
     """Offer every free place of these locked slots to the next waiting families.
 
     Runs in the caller's transaction; returns the new offers.
@@ -54,7 +53,7 @@ def offer_freed_places(slots: list[Slot], now: datetime) -> list[WaitlistEntry]:
         # Out of the booking window the place simply stays as it is: nobody could book it.
         if remaining_places(slot) < 1 or window_blocker(slot, offering, now) is not None:
             continue
-        deadline = offer_deadline(slot, offering, now)
+        deadline = offer_deadline(slot, offering, now, offer_minutes=offer_minutes)
         if deadline <= now:
             continue
         entry.status, entry.offered_at, entry.offer_expires_at = "offered", now, deadline
@@ -85,7 +84,7 @@ def end_offer(entry: WaitlistEntry, slot: Slot, status: str, now: datetime) -> N
 
 
 @rolls_back
-def expire_due_offers(now: datetime, *where) -> tuple[int, int]:
+def expire_due_offers(now: datetime, *where, offer_minutes: int) -> tuple[int, int]:
     """Offers past their deadline expire and pass on; commits only when there were some.
 
     ``where``: SQL conditions on WaitlistEntry and Slot narrowing the search (the slots
@@ -106,7 +105,7 @@ def expire_due_offers(now: datetime, *where) -> tuple[int, int]:
         .execution_options(populate_existing=True)))
     for entry in entries:
         end_offer(entry, slots[entry.slot_id], "expired", now)
-    offered = offer_freed_places(list(slots.values()), now)
+    offered = offer_freed_places(list(slots.values()), now, offer_minutes=offer_minutes)
     db.session.commit()
     return len(entries), len(offered)
 

@@ -48,7 +48,8 @@ class Listing:
 
 
 def offer_summaries(nursery_ids: list[int], care_type: str | None, day: date | None,
-                    child: Child | None, now: datetime | None = None) -> dict[int, OfferSummary]:
+                    child: Child | None, now: datetime | None = None, *,
+                    offer_minutes: int) -> dict[int, OfferSummary]:
     """Offer facts per nursery id (every id present in the answer), from the offerings and
     slots (services.vacancies: a fixed number of queries per few thousand ids).
 
@@ -56,7 +57,8 @@ def offer_summaries(nursery_ids: list[int], care_type: str | None, day: date | N
     is False when the nursery does not offer ``care_type`` or no offering (of that care
     type) takes the child's age on ``day`` (today without one).
     """
-    facts = vacancies.offer_facts(nursery_ids, care_type, day, child, now or utcnow())
+    facts = vacancies.offer_facts(nursery_ids, care_type, day, child, now or utcnow(),
+                                  offer_minutes=offer_minutes)
     return {nursery_id: OfferSummary(**facts[nursery_id]) for nursery_id in nursery_ids}
 
 
@@ -75,7 +77,8 @@ def search_nurseries(*, now: datetime, user: User | None, lat: float | None = No
                      lng: float | None = None, radius_km: float = 5, care_type: str | None = None,
                      day: date | None = None, child_id: int | None = None,
                      inclusive: bool | None = None, township: str | None = None,
-                     q: str | None = None, page: int = 1, per_page: int = 20) -> dict:
+                     q: str | None = None, page: int = 1, per_page: int = 20,
+                     offer_minutes: int) -> dict:
     """Visible nurseries, nearest first (by name without a position), one page.
 
     Raises Unauthorized (child_id without a parent login), NotFound (not their child).
@@ -89,12 +92,15 @@ def search_nurseries(*, now: datetime, user: User | None, lat: float | None = No
     start, radius_m = (page - 1) * per_page, radius_km * 1000
     if not filtering:
         if not by_distance:
-            return _page_by_name(filters, care_type, day, page, per_page, now)
+            return _page_by_name(filters, care_type, day, page, per_page, now,
+                                 offer_minutes=offer_minutes)
         window, total = nearest(lat, lng, radius_m, filters, start, per_page)
-        offers = offer_summaries([nid for _, nid in window], care_type, day, None, now)
+        offers = offer_summaries([nid for _, nid in window], care_type, day, None, now,
+                                 offer_minutes=offer_minutes)
     else:
         window, total, offers = _filtered_page(filters, lat, lng, radius_m, care_type, day,
-                                               child, start, per_page, now)
+                                               child, start, per_page, now,
+                                               offer_minutes=offer_minutes)
     rows = {n.id: n for n in db.session.scalars(
         db.select(Nursery).where(Nursery.id.in_([nid for _, nid in window])))}
     items = [Listing(rows[nid], None if h is None else metres(h), offers[nid])
@@ -104,14 +110,15 @@ def search_nurseries(*, now: datetime, user: User | None, lat: float | None = No
 
 def _filtered_page(filters: list, lat: float | None, lng: float | None, radius_m: float,
                    care_type: str | None, day: date | None, child: Child | None, start: int,
-                   per_page: int, now: datetime) -> tuple[list, int, dict]:
+                   per_page: int, now: datetime, *, offer_minutes: int) -> tuple[list, int, dict]:
     """Offer filters need every candidate: rank them all, keep the matching, cut one page."""
     if lat is not None and lng is not None:
         ranked = within_radius(lat, lng, radius_m, filters)
     else:
         ranked = [(None, nid) for nid in db.session.scalars(
             db.select(Nursery.id).where(*filters).order_by(Nursery.name, Nursery.id))]
-    offers = offer_summaries([nid for _, nid in ranked], care_type, day, child, now)
+    offers = offer_summaries([nid for _, nid in ranked], care_type, day, child, now,
+                             offer_minutes=offer_minutes)
     ranked = [hit for hit in ranked if offers[hit[1]].matches]
     end = start + per_page
     window = heapq.nsmallest(end, ranked)[start:] if lat is not None else ranked[start:end]
@@ -120,14 +127,15 @@ def _filtered_page(filters: list, lat: float | None, lng: float | None, radius_m
 
 def get_public_nursery(nursery_id: int, *, now: datetime, lat: float | None = None,
                        lng: float | None = None, care_type: str | None = None,
-                       day: date | None = None) -> Listing:
+                       day: date | None = None, offer_minutes: int) -> Listing:
     """One visible nursery with its filing disclosure; anything else is NotFound."""
     nursery = db.session.get(Nursery, nursery_id)
     if nursery is None or not nursery.is_visible_to_parents:
         raise NotFound("没有找到这家托育机构。")
     distance = None if lat is None or lng is None else distance_m(
         lat, lng, nursery.lat, nursery.lng)
-    offers = offer_summaries([nursery.id], care_type, day, None, now)[nursery.id]
+    offers = offer_summaries([nursery.id], care_type, day, None, now,
+                             offer_minutes=offer_minutes)[nursery.id]
     return Listing(nursery, distance, offers, nursery_offerings(nursery.id))
 
 
@@ -151,9 +159,10 @@ def _filters(inclusive: bool | None, township: str | None, q: str | None) -> lis
 
 
 def _page_by_name(filters: list, care_type: str | None, day: date | None,
-                  page: int, per_page: int, now: datetime) -> dict:
+                  page: int, per_page: int, now: datetime, *, offer_minutes: int) -> dict:
     stmt = db.select(Nursery).where(*filters).order_by(Nursery.name, Nursery.id)
     result = paginate(stmt, page, per_page)
-    offers = offer_summaries([n.id for n in result["items"]], care_type, day, None, now)
+    offers = offer_summaries([n.id for n in result["items"]], care_type, day, None, now,
+                             offer_minutes=offer_minutes)
     result["items"] = [Listing(n, None, offers[n.id]) for n in result["items"]]
     return result

@@ -24,32 +24,33 @@ from parentapp.services.nurseries.slots import SlotView, views_of
 
 
 @rolls_back
-def change_slot(operator_id: int, slot_id: int, change: dict, now: datetime) -> SlotView:
+def change_slot(operator_id: int, slot_id: int, change: dict, now: datetime, *,
+                offer_minutes: int) -> SlotView:
     """Raises NotFound, ValidationFailed, InvalidState, CapacityBelowBooked,
     CapacityExceedsLicensedPlaces."""
     nursery_id = db.session.scalar(db.select(Slot.nursery_id).where(Slot.id == slot_id))
     if nursery_id is None:
         raise NotFound("没有找到该时段。")
     nursery = owned_nursery(operator_id, nursery_id, lock=True)
-    _apply(nursery, [{**change, "slot_id": slot_id}], now)
+    _apply(nursery, [{**change, "slot_id": slot_id}], now, offer_minutes=offer_minutes)
     db.session.commit()
     return views_of([slot_id], now)[0]
 
 
 @rolls_back
 def change_slots(operator_id: int, nursery_id: int, changes: list[dict],
-                 now: datetime) -> list[SlotView]:
+                 now: datetime, *, offer_minutes: int) -> list[SlotView]:
     """The batch form: every change applies or none does (same errors as change_slot)."""
     nursery = owned_nursery(operator_id, nursery_id, lock=True)
     ids = [c["slot_id"] for c in changes]
     if len(set(ids)) != len(ids):
         raise ValidationFailed.on("changes", "同一时段不能出现多次。")
-    _apply(nursery, changes, now)
+    _apply(nursery, changes, now, offer_minutes=offer_minutes)
     db.session.commit()
     return views_of(ids, now)
 
 
-def _apply(nursery: Nursery, changes: list[dict], now: datetime) -> None:
+def _apply(nursery: Nursery, changes: list[dict], now: datetime, *, offer_minutes: int) -> None:
     """Apply the changes to the nursery's locked slots. Caller commits."""
     slots = {s.id: s for s in lock_slots(c["slot_id"] for c in changes)}
     missing = [c["slot_id"] for c in changes
@@ -75,7 +76,7 @@ def _apply(nursery: Nursery, changes: list[dict], now: datetime) -> None:
     if freeing:
         db.session.flush()
         ensure_within_licensed_places(nursery, {s.date for s in freeing})
-        offer_freed_places(freeing, now)
+        offer_freed_places(freeing, now, offer_minutes=offer_minutes)
 
 
 def _frees_places(change: dict, slot: Slot) -> bool:

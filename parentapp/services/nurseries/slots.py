@@ -135,8 +135,8 @@ def generate_slots(operator_id: int, nursery_id: int, care_type: str, day_from: 
 
 
 def list_slots(nursery_id: int, day_from: date | None, day_to: date | None,
-               care_type: str | None, now: datetime, viewer: User | None = None
-               ) -> list[SlotView]:
+               care_type: str | None, now: datetime, viewer: User | None = None, *,
+               offer_minutes: int) -> list[SlotView]:
     """Slots of a visible nursery (or the viewer's own) in date order; the range defaults
     to the week from today. Raises NotFound, ValidationFailed (range). Fixed query count.
     """
@@ -149,7 +149,7 @@ def list_slots(nursery_id: int, day_from: date | None, day_to: date | None,
     in_range = [Slot.nursery_id == nursery_id, Slot.date.between(day_from, day_to)]
     if care_type:
         in_range.append(Slot.care_type == care_type)
-    expire_due_offers(now, *in_range)
+    expire_due_offers(now, *in_range, offer_minutes=offer_minutes)
     rows = db.session.execute(
         db.select(Slot, waitlist_length()).where(*in_range)
         .order_by(Slot.date, Slot.start_time, Slot.care_type, Slot.id)).all()

@@ -28,7 +28,7 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
 
 
 def offer_facts(nursery_ids: list[int], care_type: str | None, day: date | None,
-                child: Child | None, now: datetime) -> dict[int, dict]:
+                child: Child | None, now: datetime, *, offer_minutes: int) -> dict[int, dict]:
     """Per nursery id: ``care_types``, ``min_price_fen``, ``has_vacancy`` (None unless both
     ``day`` and ``care_type``), ``matches`` (offers ``care_type``; takes ``child``'s age)."""
     ids = list(dict.fromkeys(nursery_ids))
@@ -37,7 +37,8 @@ def offer_facts(nursery_ids: list[int], care_type: str | None, day: date | None,
         for offering in db.session.scalars(
                 db.select(Offering).where(Offering.nursery_id.in_(chunk))):
             offered[offering.nursery_id][offering.care_type] = offering
-    vacant = _vacancies(ids, offered, care_type, day, now) if care_type and day else None
+    vacant = _vacancies(ids, offered, care_type, day, now,
+                        offer_minutes=offer_minutes) if care_type and day else None
     months = None if child is None else age_months(child.birth_date, day or local_today(now))
     facts = {}
     for nid in ids:
@@ -55,12 +56,13 @@ def offer_facts(nursery_ids: list[int], care_type: str | None, day: date | None,
 
 
 def _vacancies(ids: list[int], offered: dict[int, dict[str, Offering]], care_type: str,
-               day: date, now: datetime) -> set[int]:
+               day: date, now: datetime, *, offer_minutes: int) -> set[int]:
     with_offering = [nid for nid in ids if care_type in offered[nid]]
     vacant: set[int] = set()
     for chunk in _chunks(with_offering):
         where = [Slot.nursery_id.in_(chunk), Slot.care_type == care_type, Slot.date == day]
-        expire_due_offers(now, *where)  # an expired offer must not hide a vacancy
+        expire_due_offers(now, *where,
+                          offer_minutes=offer_minutes)  # an expired offer must not hide a vacancy
         for slot in db.session.scalars(db.select(Slot).where(*where)):
             if slot.nursery_id not in vacant and availability(
                     slot, offered[slot.nursery_id][care_type], now).bookable:
