@@ -45,6 +45,12 @@ def auth_required(*roles: str):
     return decorator
 
 
+def viewer_id(role: str | None = None) -> int | None:
+    """The signed-in account's id on a public endpoint (of ``role`` only, when given)."""
+    user = optional_user()
+    return user.id if user is not None and (role is None or user.role == role) else None
+
+
 def optional_user() -> User | None:
     """The caller when a valid token is sent; None for anonymous browsing."""
     if "Authorization" not in request.headers:

@@ -11,7 +11,7 @@ from parentapp.schemas.class_enrollments import (
     MyEnrollmentSchema,
 )
 from parentapp.schemas.classes import ClassDetailSchema, ClassItemSchema, ClassListQuerySchema
-from parentapp.security import auth_required, current_user, optional_user
+from parentapp.security import auth_required, current_user, viewer_id
 from parentapp.services.classes import enrollment, queries
 
 blp = Blueprint("classes", __name__, url_prefix="/api/v1", description=(
@@ -34,9 +34,7 @@ def list_classes(query):
 @blp.response(200, ClassDetailSchema)
 def get_class(class_id):
     """One class; with a parent's token, ``my_enrollment`` is that family's latest entry."""
-    user = optional_user()
-    parent_id = user.id if user is not None and user.role == "parent" else None
-    return queries.get_class(class_id, utcnow(), parent_id)
+    return queries.get_class(class_id, utcnow(), viewer_id(role="parent"))
 
 
 @blp.route("/classes/<int:class_id>/enrollments", methods=["POST"])

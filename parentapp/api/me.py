@@ -23,14 +23,15 @@ def get_me():
 @blp.arguments(MeUpdateSchema)
 @blp.response(200, MeSchema)
 def update_me(changes):
-    return users.update_profile(current_user(), changes)
+    return users.update_profile(current_user().id, changes)
 
 
 @blp.route("", methods=["DELETE"])
 @auth_required("parent")
 @blp.response(204)
 def delete_me():
-    users.delete_account(current_user(), utcnow(), offer_minutes=service_settings.offer_minutes())
+    users.delete_account(current_user().id, utcnow(),
+                         offer_minutes=service_settings.offer_minutes())
 
 
 @blp.route("/phone", methods=["POST"])
@@ -38,4 +39,4 @@ def delete_me():
 @blp.arguments(PhoneCodeSchema)
 @blp.response(200, PhoneResultSchema)
 def bind_phone(body):
-    return {"phone": users.bind_phone(current_user(), body["code"])}
+    return {"phone": users.bind_phone(current_user().id, body["code"])}

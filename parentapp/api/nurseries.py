@@ -11,7 +11,7 @@ from parentapp.schemas.nursery_search import (
     NurseryListItemSchema,
     NurserySearchQuerySchema,
 )
-from parentapp.security import optional_user
+from parentapp.security import viewer_id
 from parentapp.services.nurseries import search
 
 blp = Blueprint("nurseries", __name__, url_prefix="/api/v1/nurseries",
@@ -23,7 +23,7 @@ blp = Blueprint("nurseries", __name__, url_prefix="/api/v1/nurseries",
 @blp.response(200, page_of(NurseryListItemSchema))
 def search_nurseries(query):
     """Approved nurseries, nearest first (by name without lat/lng)."""
-    return search.search_nurseries(now=utcnow(), user=optional_user(), **query,
+    return search.search_nurseries(now=utcnow(), viewer_id=viewer_id(), **query,
                                    offer_minutes=service_settings.offer_minutes())
 
 

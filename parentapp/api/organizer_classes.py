@@ -35,7 +35,7 @@ ORGANIZERS = ("operator", "regulator")
 @blp.response(200, page_of(OrganizerClassSchema))
 def list_classes(query):
     """Your classes (regulators: every class), latest start first."""
-    return organizing.list_organizer_classes(current_user(), now=utcnow(), **query)
+    return organizing.list_organizer_classes(current_user().id, now=utcnow(), **query)
 
 
 @blp.route("", methods=["POST"])
@@ -46,14 +46,14 @@ def create_class(body):
     """Publish a class. 422 on any rule (start in the future and at most a year ahead, end
     after start, deadline not in the past nor after the start, capacity 1-500, coordinates in
     Shizhu, age band 0-72 months in order); 404 for a nursery that is not yours."""
-    return organizing.create_class(current_user(), body, utcnow())
+    return organizing.create_class(current_user().id, body, utcnow())
 
 
 @blp.route("/<int:class_id>")
 @auth_required(*ORGANIZERS)
 @blp.response(200, OrganizerClassSchema)
 def get_class(class_id):
-    return organizing.get_organizer_class(current_user(), class_id, utcnow())
+    return organizing.get_organizer_class(current_user().id, class_id, utcnow())
 
 
 @blp.route("/<int:class_id>", methods=["PATCH"])
@@ -64,7 +64,7 @@ def update_class(changes, class_id):
     """Edit a scheduled class. A higher capacity enrols waitlisted families at once; a lower
     one than the enrolled count is a 409 capacity_below_enrolled. Moving the time or place
     tells every family holding a place. 409 invalid_state once cancelled or ended."""
-    return organizing.update_class(current_user(), class_id, changes, utcnow())
+    return organizing.update_class(current_user().id, class_id, changes, utcnow())
 
 
 @blp.route("/<int:class_id>/cancel", methods=["POST"])
@@ -74,7 +74,7 @@ def update_class(changes, class_id):
 def cancel_class(body, class_id):
     """Cancel; every enrolled and waitlisted family is told (their entries become
     ``cancelled``). 409 invalid_state when already cancelled or ended."""
-    return organizing.cancel_class(current_user(), class_id, body.get("reason"), utcnow())
+    return organizing.cancel_class(current_user().id, class_id, body.get("reason"), utcnow())
 
 
 @blp.route("/<int:class_id>/enrollments")
@@ -83,7 +83,7 @@ def cancel_class(body, class_id):
 @blp.response(200, page_of(ClassRosterItemSchema))
 def roster(query, class_id):
     """Who comes: seats first, then the waitlist in order, then ended entries."""
-    return class_roster.roster(current_user(), class_id, **query)
+    return class_roster.roster(current_user().id, class_id, **query)
 
 
 @blp.route("/<int:class_id>/attendance", methods=["POST"])
@@ -94,5 +94,5 @@ def mark_attendance(body, class_id):
     """Mark enrolled families present (``attended: false`` unmarks); idempotent. 409
     invalid_state before the start or for a cancelled class; 422 for ids that are not
     enrolled entries of this class."""
-    return class_roster.mark_attendance(current_user(), class_id, body["enrollment_ids"],
+    return class_roster.mark_attendance(current_user().id, class_id, body["enrollment_ids"],
                                         body["attended"], utcnow())

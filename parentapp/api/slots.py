@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from parentapp import service_settings
 from parentapp.models import utcnow
 from parentapp.schemas.slots import SlotListSchema, SlotQuerySchema
-from parentapp.security import optional_user
+from parentapp.security import viewer_id
 from parentapp.services.nurseries import slots
 
 blp = Blueprint("slots", __name__, url_prefix="/api/v1/nurseries", description="Slots")
@@ -17,6 +17,6 @@ blp = Blueprint("slots", __name__, url_prefix="/api/v1/nurseries", description="
 def list_slots(query, nursery_id):
     """A nursery's slots with places left; no login needed (max 62 days)."""
     items = slots.list_slots(nursery_id, query.get("from_"), query.get("to"),
-                             query.get("care_type"), utcnow(), optional_user(),
+                             query.get("care_type"), utcnow(), viewer_id(),
                              offer_minutes=service_settings.offer_minutes())
     return {"items": items}

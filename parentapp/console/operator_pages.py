@@ -40,7 +40,7 @@ def slot_calendar(nursery_id):
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     care_type = request.args.get("care_type", "full_day")
     care_type = care_type if care_type in CARE_TYPES else "full_day"
-    views = slots.list_slots(nursery.id, first, last, care_type, now, viewer=g.console_user,
+    views = slots.list_slots(nursery.id, first, last, care_type, now, viewer_id=g.console_user.id,
                              offer_minutes=service_settings.offer_minutes())
     by_day: dict[date, list] = {}
     for view in views:

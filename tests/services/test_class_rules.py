@@ -53,7 +53,7 @@ def test_nobody_moves_up_once_the_class_has_started(db):
     during = cls.starts_at + timedelta(minutes=5)
     with pytest.raises(InvalidState):
         enrollment.leave(seated.family_id, cls.id, during)
-    organizing.update_class(regulator, cls.id, {"capacity": 5}, during)
+    organizing.update_class(regulator.id, cls.id, {"capacity": 5}, during)
     before_account_deleted(seated.family, during, offer_minutes=offer_minutes())
     db.session.commit()
     db.session.expire_all()
@@ -83,18 +83,18 @@ def test_the_deadline_may_be_now_and_equal_to_the_start():
               "venue": "南宾街道", "lat": 30.0, "lng": 108.1, "starts_at": start,
               "ends_at": start + timedelta(hours=8), "capacity": 20, "enroll_deadline": now,
               "description": ""}
-    assert organizing.create_class(regulator, dict(fields), now)["status"] == "scheduled"
+    assert organizing.create_class(regulator.id, dict(fields), now)["status"] == "scheduled"
     with pytest.raises(ValidationFailed) as error:
-        organizing.create_class(regulator, {**fields, "enroll_deadline": now - MICRO}, now)
+        organizing.create_class(regulator.id, {**fields, "enroll_deadline": now - MICRO}, now)
     assert "enroll_deadline" in error.value.details
-    created = organizing.create_class(regulator, {**fields, "enroll_deadline": start}, now)
+    created = organizing.create_class(regulator.id, {**fields, "enroll_deadline": start}, now)
     assert created["enroll_deadline"] == start
 
 
 def test_an_empty_edit_changes_nothing(db):
     regulator = make_user("regulator")
     cls = make_class(regulator)
-    view = organizing.update_class(regulator, cls.id, {}, utcnow())
+    view = organizing.update_class(regulator.id, cls.id, {}, utcnow())
     assert view["title"] == cls.title
     assert db.session.scalar(select(ParentingClass.capacity)) == 10
 

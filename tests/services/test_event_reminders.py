@@ -111,7 +111,7 @@ def test_leaving_a_class_or_its_cancellation_withdraws_the_reminders():
     enrollment.leave(leaver.id, cls.id, now)
     assert withdraw_stale(now) == 1
     organizer = db.session.get(type(leaver), cls.organizer_id)
-    organizing.cancel_class(organizer, cls.id, "场地维修", now)
+    organizing.cancel_class(organizer.id, cls.id, "场地维修", now)
     assert withdraw_stale(now) == 1
     assert {r.delivery_state for r in rows("class_reminder")} == {"withdrawn"}
 

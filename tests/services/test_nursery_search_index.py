@@ -61,7 +61,7 @@ def _plan(statement: str, parameters) -> str:
 
 def _plans_of(**query) -> list[str]:
     with captured() as sent:
-        search_nurseries(now=utcnow(), user=None, **query, offer_minutes=offer_minutes())
+        search_nurseries(now=utcnow(), viewer_id=None, **query, offer_minutes=offer_minutes())
     return [_plan(*s) for s in sent]
 
 
@@ -98,7 +98,7 @@ def test_a_search_sends_a_fixed_number_of_statements(many_nurseries, geo_mode):
     counts = set()
     for radius_km in (1, 10, 50):
         with count_statements() as statements:
-            result = search_nurseries(now=utcnow(), user=None, lat=30.1, lng=108.2,
+            result = search_nurseries(now=utcnow(), viewer_id=None, lat=30.1, lng=108.2,
                                       radius_km=radius_km, per_page=50,
                                       offer_minutes=offer_minutes())
         assert result["items"]
@@ -106,7 +106,7 @@ def test_a_search_sends_a_fixed_number_of_statements(many_nurseries, geo_mode):
         counts.add(len([s for s in statements if s.lstrip().upper().startswith("SELECT")]))
     assert len(counts) == 1, statements
     with count_statements() as statements:
-        search_nurseries(now=utcnow(), user=None, q="托育园", offer_minutes=offer_minutes())
+        search_nurseries(now=utcnow(), viewer_id=None, q="托育园", offer_minutes=offer_minutes())
     assert len([s for s in statements if _reads_nurseries(s)]) == 2, statements
 
 

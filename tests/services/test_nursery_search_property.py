@@ -83,7 +83,7 @@ def expected(lat, lng, radius_km, inclusive=None, township=None):
 
 def check(lat, lng, radius_km, page, per_page, **filters):
     want = expected(lat, lng, radius_km, **filters)
-    got = search_nurseries(now=utcnow(), user=None, lat=lat, lng=lng, radius_km=radius_km,
+    got = search_nurseries(now=utcnow(), viewer_id=None, lat=lat, lng=lng, radius_km=radius_km,
                            page=page, per_page=per_page, **filters, offer_minutes=offer_minutes())
     window = want[(page - 1) * per_page: page * per_page]
     assert got["total"] == len(want)

@@ -18,6 +18,7 @@ from parentapp.errors import (
     Forbidden,
     InvalidCredentials,
     InvalidPhoneCode,
+    NotFound,
     UsernameTaken,
     ValidationFailed,
 )
@@ -139,7 +140,8 @@ def logout(token_id: int, now: datetime) -> None:
 
 
 @rolls_back
-def update_profile(user: User, changes: dict) -> User:
+def update_profile(user_id: int, changes: dict) -> User:
+    user = _live_user(user_id)
     for key, value in changes.items():
         setattr(user, key, value)
     db.session.commit()
@@ -147,8 +149,9 @@ def update_profile(user: User, changes: dict) -> User:
 
 
 @rolls_back
-def bind_phone(user: User, code: str) -> str:
+def bind_phone(user_id: int, code: str) -> str:
     """Store the number WeChat vouches for; returns it masked."""
+    user = _live_user(user_id)
     info = wechat.phone_number(code)
     number = info.pure_phone_number
     if str(info.country_code) not in {"86", "+86"} or not MOBILE.match(number or ""):
@@ -159,13 +162,14 @@ def bind_phone(user: User, code: str) -> str:
 
 
 @rolls_back
-def delete_account(user: User, now: datetime, *, offer_minutes: int) -> None:
+def delete_account(user_id: int, now: datetime, *, offer_minutes: int) -> None:
     """Erase the parent's personal data and children, end every token.
 
     The account row stays as an anonymous tombstone so that history others
     rely on (a nursery's past roster) keeps its keys; the WeChat openid is
     cleared so a new login starts a fresh account.
     """
+    user = _live_user(user_id)
     cleanup.before_account_deleted(user, now, offer_minutes=offer_minutes)
     db.session.execute(db.delete(Child).where(Child.parent_id == user.id))
     user.wechat_openid = None
@@ -178,6 +182,13 @@ def delete_account(user: User, now: datetime, *, offer_minutes: int) -> None:
     user.deleted_at = now
     tokens.revoke_all_tokens(user.id, now)
     db.session.commit()
+
+
+def _live_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.deleted_at is not None:
+        raise NotFound()
+    return user
 
 
 def validate_password(password: str, field: str = "password") -> None:

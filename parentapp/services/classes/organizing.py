@@ -35,6 +35,14 @@ RULE_FIELDS = ("starts_at", "ends_at", "enroll_deadline", "child_age_min_months"
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "venue", "lat", "lng")
 
 
+def organizer_of(organizer_id: int) -> User:
+    """The staff account acting as organiser (a regulator or an operator). Raises NotFound."""
+    user = db.session.get(User, organizer_id)
+    if user is None or user.role not in ("regulator", "operator"):
+        raise NotFound()
+    return user
+
+
 def organizer_class(user: User, class_id: int, lock: bool = False) -> ParentingClass:
     """The class if ``user`` may manage it (row-locked with ``lock``). Raises NotFound."""
     if lock:
@@ -46,14 +54,16 @@ def organizer_class(user: User, class_id: int, lock: bool = False) -> ParentingC
     return cls
 
 
-def get_organizer_class(user: User, class_id: int, now: datetime) -> dict:
+def get_organizer_class(organizer_id: int, class_id: int, now: datetime) -> dict:
+    user = organizer_of(organizer_id)
     cls = organizer_class(user, class_id)
     return present(cls, seat_counts([cls.id]).get(cls.id), now)
 
 
-def list_organizer_classes(user: User, now: datetime, page: int, per_page: int,
+def list_organizer_classes(organizer_id: int, now: datetime, page: int, per_page: int,
                            **filters) -> dict:
     """Latest first; regulators see every class, operators their own."""
+    user = organizer_of(organizer_id)
     stmt = select(ParentingClass)
     if user.role != "regulator":
         stmt = stmt.where(ParentingClass.organizer_id == user.id)
@@ -63,9 +73,10 @@ def list_organizer_classes(user: User, now: datetime, page: int, per_page: int,
 
 
 @rolls_back
-def create_class(user: User, fields: dict, now: datetime) -> dict:
+def create_class(organizer_id: int, fields: dict, now: datetime) -> dict:
     """Publish a class. Raises ValidationFailed (field rules, nursery not approved),
     NotFound (a nursery that is not the operator's)."""
+    user = organizer_of(organizer_id)
     nursery_id = _checked_nursery(user, fields.pop("nursery_id", None))
     _check_rules(fields, set(fields), now)
     cls = ParentingClass(organizer_id=user.id, nursery_id=nursery_id, created_at=now,
@@ -76,12 +87,13 @@ def create_class(user: User, fields: dict, now: datetime) -> dict:
 
 
 @rolls_back
-def update_class(user: User, class_id: int, changes: dict, now: datetime) -> dict:
+def update_class(organizer_id: int, class_id: int, changes: dict, now: datetime) -> dict:
     """Edit a scheduled class. A higher capacity moves the waitlist at once.
 
     Raises NotFound, InvalidState (cancelled or completed), ValidationFailed,
     CapacityBelowEnrolled.
     """
+    user = organizer_of(organizer_id)
     cls = organizer_class(user, class_id, lock=True)
     if cls.status_at(now) != "scheduled":
         raise InvalidState("已取消或已结束的课程不能修改。")
@@ -105,11 +117,12 @@ def update_class(user: User, class_id: int, changes: dict, now: datetime) -> dic
 
 
 @rolls_back
-def cancel_class(user: User, class_id: int, reason: str | None, now: datetime) -> dict:
+def cancel_class(organizer_id: int, class_id: int, reason: str | None, now: datetime) -> dict:
     """Cancel a class that has not ended; every enrolled and waitlisted family is told.
 
     Raises NotFound, InvalidState (already cancelled or ended).
     """
+    user = organizer_of(organizer_id)
     cls = organizer_class(user, class_id, lock=True)
     if cls.status_at(now) != "scheduled":
         raise InvalidState("课程已取消或已结束。")

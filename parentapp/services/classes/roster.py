@@ -9,9 +9,9 @@ from sqlalchemy.orm import joinedload
 
 from parentapp.errors import InvalidState, ValidationFailed
 from parentapp.extensions import db
-from parentapp.models import ClassEnrollment, ParentingClass, User
+from parentapp.models import ClassEnrollment, ParentingClass
 from parentapp.services.accounts.users import mask_phone
-from parentapp.services.classes.organizing import organizer_class
+from parentapp.services.classes.organizing import organizer_class, organizer_of
 from parentapp.services.classes.queries import waitlist_positions
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
@@ -20,9 +20,10 @@ from parentapp.timeutil import LOCAL_TZ, age_months
 _STATUS_ORDER = case({"enrolled": 0, "waitlisted": 1}, value=ClassEnrollment.status, else_=2)
 
 
-def roster(user: User, class_id: int, page: int, per_page: int,
+def roster(organizer_id: int, class_id: int, page: int, per_page: int,
            status: str | None = None) -> dict:
     """Seats first, then the waitlist in its order, then ended entries. Raises NotFound."""
+    user = organizer_of(organizer_id)
     cls = organizer_class(user, class_id)
     stmt = (select(ClassEnrollment).where(ClassEnrollment.class_id == cls.id)
             .options(joinedload(ClassEnrollment.family), joinedload(ClassEnrollment.child))
@@ -51,13 +52,14 @@ def _row(cls: ParentingClass, entry: ClassEnrollment, positions: dict[int, int])
 
 
 @rolls_back
-def mark_attendance(user: User, class_id: int, enrollment_ids: list[int], attended: bool,
+def mark_attendance(organizer_id: int, class_id: int, enrollment_ids: list[int], attended: bool,
                     now: datetime) -> dict:
     """Mark (or, with ``attended=False``, unmark) families present; idempotent.
 
     Raises NotFound, InvalidState (cancelled, or not started yet), ValidationFailed
     (an id that is not an enrolled entry of this class).
     """
+    user = organizer_of(organizer_id)
     cls = organizer_class(user, class_id, lock=True)
     if cls.cancelled_at is not None:
         raise InvalidState("课程已取消，不能登记出勤。")

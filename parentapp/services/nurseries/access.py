@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from parentapp.errors import NotFound
 from parentapp.extensions import db
-from parentapp.models import Nursery, User
+from parentapp.models import Nursery
 
 
 def owned_nursery(operator_id: int, nursery_id: int, *, lock: bool = False) -> Nursery:
@@ -21,9 +21,9 @@ def owned_nursery(operator_id: int, nursery_id: int, *, lock: bool = False) -> N
     return nursery
 
 
-def is_viewable(nursery: Nursery | None, viewer: User | None) -> bool:
+def is_viewable(nursery: Nursery | None, viewer_id: int | None) -> bool:
     """Parents see filed, public nurseries; the owning operator always sees their own."""
     if nursery is None:
         return False
-    owner = viewer is not None and viewer.role == "operator" and viewer.id == nursery.operator_id
-    return owner or nursery.is_visible_to_parents
+    return (viewer_id is not None and viewer_id == nursery.operator_id
+            or nursery.is_visible_to_parents)

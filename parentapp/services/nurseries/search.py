@@ -20,7 +20,7 @@ from sqlalchemy import and_, or_
 
 from parentapp.errors import NotFound, Unauthorized
 from parentapp.extensions import db
-from parentapp.models import Child, Nursery, User, utcnow
+from parentapp.models import Child, Nursery, utcnow
 from parentapp.services.accounts import children
 from parentapp.services.common.pagination import paginate
 from parentapp.services.nurseries import offerings, vacancies
@@ -73,7 +73,7 @@ def visible_to_parents():
                 or_(Nursery.kind != "employer", Nursery.open_to_public.is_(True)))
 
 
-def search_nurseries(*, now: datetime, user: User | None, lat: float | None = None,
+def search_nurseries(*, now: datetime, viewer_id: int | None, lat: float | None = None,
                      lng: float | None = None, radius_km: float = 5, care_type: str | None = None,
                      day: date | None = None, child_id: int | None = None,
                      inclusive: bool | None = None, township: str | None = None,
@@ -83,7 +83,7 @@ def search_nurseries(*, now: datetime, user: User | None, lat: float | None = No
 
     Raises Unauthorized (child_id without a parent login), NotFound (not their child).
     """
-    child = _own_child(user, child_id)
+    child = _own_child(viewer_id, child_id)
     if child is not None and day is None:
         day = local_today(now)
     filters = _filters(inclusive, township, q)
@@ -139,12 +139,12 @@ def get_public_nursery(nursery_id: int, *, now: datetime, lat: float | None = No
     return Listing(nursery, distance, offers, nursery_offerings(nursery.id))
 
 
-def _own_child(user: User | None, child_id: int | None) -> Child | None:
+def _own_child(viewer_id: int | None, child_id: int | None) -> Child | None:
     if child_id is None:
         return None
-    if user is None:
+    if viewer_id is None:
         raise Unauthorized("按孩子筛选需要先登录。")
-    return children.get_child(user.id, child_id)
+    return children.get_child(viewer_id, child_id)
 
 
 def _filters(inclusive: bool | None, township: str | None, q: str | None) -> list:

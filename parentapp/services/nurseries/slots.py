@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from parentapp.errors import NotFound, ValidationFailed
 from parentapp.extensions import db
-from parentapp.models import Nursery, Offering, Slot, User, WaitlistEntry
+from parentapp.models import Nursery, Offering, Slot, WaitlistEntry
 from parentapp.services.booking.availability import Availability, availability
 from parentapp.services.booking.waitlist_offers import expire_due_offers
 from parentapp.services.common.transactions import rolls_back
@@ -135,13 +135,13 @@ def generate_slots(operator_id: int, nursery_id: int, care_type: str, day_from: 
 
 
 def list_slots(nursery_id: int, day_from: date | None, day_to: date | None,
-               care_type: str | None, now: datetime, viewer: User | None = None, *,
+               care_type: str | None, now: datetime, viewer_id: int | None = None, *,
                offer_minutes: int) -> list[SlotView]:
     """Slots of a visible nursery (or the viewer's own) in date order; the range defaults
     to the week from today. Raises NotFound, ValidationFailed (range). Fixed query count.
     """
     nursery = db.session.get(Nursery, nursery_id)
-    if not is_viewable(nursery, viewer):
+    if not is_viewable(nursery, viewer_id):
         raise NotFound("没有找到这家托育机构。")
     day_from = day_from or local_today(now)
     day_to = day_to or day_from + timedelta(days=6)
