@@ -107,7 +107,8 @@ def seed_children(n: int) -> None:
             if rnd.random() < 0.5:
                 records += [{"child_id": child_id, "code": item.code, "done_on": item.due_date,
                              "recorded_at": created}
-                            for item in plan_items(schedule, birth, {}, {}, today)
+                            for item in plan_items(schedule, birth, choices={}, records={},
+                                                   today=today)
                             if item.due_date < today - timedelta(days=30)]
         if records:
             db.session.execute(insert(HealthRecord), records)

@@ -75,8 +75,8 @@ def setup_nursery(care_type: str = "full_day", operator: User | None = None,
 def book(parent: User, slots: list[Slot], child=None, now: datetime | None = None) -> Booking:
     """A real booking through the service (a new child of ``parent`` by default)."""
     child = child or make_child(parent)
-    return booking_service.book_slots(parent.id, child.id, [s.id for s in slots], None,
-                                      now or utcnow(), offer_minutes=offer_minutes())
+    return booking_service.book_slots(parent.id, child.id, [s.id for s in slots], note=None,
+                                      now=now or utcnow(), offer_minutes=offer_minutes())
 
 
 def fill(slot: Slot, now: datetime | None = None) -> list[Booking]:

@@ -42,9 +42,10 @@ def create_booking(body):
     """Book slots: all or none. Repeats of the same key and body replay the first answer."""
     key = idempotency_key()
     print_ = idempotency.fingerprint("POST", request.path, request.get_json(silent=True))
-    answer = bookings.book_once(current_user().id, key, print_, body["child_id"],
-                               body["slot_ids"], body.get("note"), utcnow(),
-                               BookingSchema().dump, offer_minutes=service_settings.offer_minutes())
+    answer = bookings.book_once(
+        current_user().id, key=key, print_=print_, child_id=body["child_id"],
+        slot_ids=body["slot_ids"], note=body.get("note"), now=utcnow(),
+        render=BookingSchema().dump, offer_minutes=service_settings.offer_minutes())
     response = current_app.json.response(answer.body)
     response.status_code = answer.status
     return response
@@ -55,8 +56,9 @@ def create_booking(body):
 @blp.arguments(BookingQuerySchema, location="query")
 @blp.response(200, page_of(BookingSchema))
 def list_bookings(query):
-    return bookings.list_bookings(current_user().id, query.get("status"), query.get("from_"),
-                                 query.get("to"), query["page"], query["per_page"])
+    return bookings.list_bookings(current_user().id, status=query.get("status"),
+                                  day_from=query.get("from_"), day_to=query.get("to"),
+                                  page=query["page"], per_page=query["per_page"])
 
 
 @blp.route("/<int:booking_id>")

@@ -17,8 +17,9 @@ blp = Blueprint("notifications", __name__, url_prefix="/api/v1/me/notifications"
 @blp.arguments(NotificationQuerySchema, location="query")
 @blp.response(200, page_of(NotificationSchema))
 def list_notifications(query):
-    return inbox.inbox(current_user().id, utcnow(), query["unread"], query["page"],
-                               query["per_page"])
+    return inbox.inbox(current_user().id, now=utcnow(), unread_only=query["unread"],
+                       page=query["page"],
+                               per_page=query["per_page"])
 
 
 @blp.route("/<int:notification_id>/read", methods=["POST"])

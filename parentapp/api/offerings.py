@@ -16,7 +16,8 @@ blp = Blueprint("offerings", __name__, url_prefix="/api/v1/operator/nurseries",
 @blp.response(200, OfferingSchema)
 def put_offering(body, nursery_id, care_type):
     """care_type: full_day, half_day, hourly or temporary (anything else is not found)."""
-    return offerings.put_offering(current_user().id, nursery_id, care_type, body, utcnow())
+    return offerings.put_offering(current_user().id, nursery_id, care_type, fields=body,
+                                  now=utcnow())
 
 
 @blp.route("/<int:nursery_id>/offerings")

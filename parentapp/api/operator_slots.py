@@ -26,8 +26,9 @@ blp = Blueprint("operator_slots", __name__, url_prefix="/api/v1/operator",
 def generate_slots(body, nursery_id):
     """Create a date range's slots (at most 62 days), skipping those that exist."""
     return slots.generate_slots(
-        current_user().id, nursery_id, body["care_type"], body["from_"], body["to"],
-        body["weekdays"], body["capacity"], body.get("parts"), utcnow())
+        current_user().id, nursery_id, care_type=body["care_type"], day_from=body["from_"],
+        day_to=body["to"], weekdays=body["weekdays"], capacity=body["capacity"],
+        parts=body.get("parts"), now=utcnow())
 
 
 @blp.route("/slots/<int:slot_id>", methods=["PATCH"])

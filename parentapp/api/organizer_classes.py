@@ -94,5 +94,6 @@ def mark_attendance(body, class_id):
     """Mark enrolled families present (``attended: false`` unmarks); idempotent. 409
     invalid_state before the start or for a cancelled class; 422 for ids that are not
     enrolled entries of this class."""
-    return class_roster.mark_attendance(current_user().id, class_id, body["enrollment_ids"],
-                                        body["attended"], utcnow())
+    return class_roster.mark_attendance(current_user().id, class_id,
+                                        enrollment_ids=body["enrollment_ids"],
+                                        attended=body["attended"], now=utcnow())

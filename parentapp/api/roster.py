@@ -18,13 +18,16 @@ blp = Blueprint("roster", __name__, url_prefix="/api/v1/operator", description="
 @blp.response(200, page_of(RosterEntrySchema))
 def day_roster(query, nursery_id):
     """The day's bookings with the child's name, age and care type."""
-    return roster.roster(current_user().id, nursery_id, query.get("date") or local_today(utcnow()),
-                         query["include_cancelled"], query["page"], query["per_page"])
+    return roster.roster(current_user().id, nursery_id,
+                         day=query.get("date") or local_today(utcnow()),
+                         include_cancelled=query["include_cancelled"], page=query["page"],
+                         per_page=query["per_page"])
 
 
 def _attendance(action: str, body: dict, booking_id: int):
-    return roster.mark_attendance(current_user().id, booking_id, action, body.get("date"),
-                                  utcnow())
+    return roster.mark_attendance(current_user().id, booking_id, action=action,
+                                  day=body.get("date"),
+                                  now=utcnow())
 
 
 @blp.route("/bookings/<int:booking_id>/check-in", methods=["POST"])

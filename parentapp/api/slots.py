@@ -16,7 +16,7 @@ blp = Blueprint("slots", __name__, url_prefix="/api/v1/nurseries", description="
 @blp.response(200, SlotListSchema)
 def list_slots(query, nursery_id):
     """A nursery's slots with places left; no login needed (max 62 days)."""
-    items = slots.list_slots(nursery_id, query.get("from_"), query.get("to"),
-                             query.get("care_type"), utcnow(), viewer_id(),
+    items = slots.list_slots(nursery_id, day_from=query.get("from_"), day_to=query.get("to"),
+                             care_type=query.get("care_type"), now=utcnow(), viewer_id=viewer_id(),
                              offer_minutes=service_settings.offer_minutes())
     return {"items": items}

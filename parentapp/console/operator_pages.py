@@ -40,7 +40,8 @@ def slot_calendar(nursery_id):
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     care_type = request.args.get("care_type", "full_day")
     care_type = care_type if care_type in CARE_TYPES else "full_day"
-    views = slots.list_slots(nursery.id, first, last, care_type, now, viewer_id=g.console_user.id,
+    views = slots.list_slots(nursery.id, day_from=first, day_to=last, care_type=care_type, now=now,
+                             viewer_id=g.console_user.id,
                              offer_minutes=service_settings.offer_minutes())
     by_day: dict[date, list] = {}
     for view in views:
@@ -72,7 +73,8 @@ def change_slot(slot_id):
 def day_roster(nursery_id):
     nursery = operator_nurseries.get_own_nursery(g.console_user.id, nursery_id)
     day = _day(request.args.get("date"), local_today(utcnow()))
-    entries = roster.roster(g.console_user.id, nursery.id, day, False, 1, 100)["items"]
+    entries = roster.roster(g.console_user.id, nursery.id, day=day, include_cancelled=False,
+                            page=1, per_page=100)["items"]
     return render_template("console/roster.html", nursery=nursery, day=day, entries=entries,
                            care_types=CARE_TYPES, names=_booking_status_names())
 
@@ -82,8 +84,9 @@ def day_roster(nursery_id):
 def roster_action(booking_id, action):
     if action in ROSTER_ACTIONS:
         day = _day(request.form.get("date"), local_today(utcnow()))
-        attempt(lambda: roster.mark_attendance(g.console_user.id, booking_id, action, day,
-                                               utcnow()), ROSTER_ACTIONS[action])
+        attempt(lambda: roster.mark_attendance(g.console_user.id, booking_id, action=action,
+                                               day=day,
+                                               now=utcnow()), ROSTER_ACTIONS[action])
     return redirect(safe_next(request.form.get("back")))
 
 

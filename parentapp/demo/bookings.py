@@ -55,7 +55,7 @@ def _offerings(nursery: Nursery, now: datetime) -> int:
         price = CARE[care_type][0]
         fields = {"price_fen": int(price * INCLUSIVE_DISCOUNT) if nursery.inclusive else price,
                   "age_min_months": 24 if nursery.kind == "kindergarten_class" else 6}
-        offerings.put_offering(nursery.operator_id, nursery.id, care_type, fields, now)
+        offerings.put_offering(nursery.operator_id, nursery.id, care_type, fields=fields, now=now)
         added += 1
     return added
 
@@ -66,8 +66,9 @@ def _month_of_slots(nursery: Nursery, now: datetime) -> int:
     for care_type in OFFERED[nursery.kind]:
         _, share, parts = CARE[care_type]
         result = slots.generate_slots(
-            nursery.operator_id, nursery.id, care_type, first, first + timedelta(days=DAYS - 1),
-            [1, 2, 3, 4, 5], max(1, int(nursery.licensed_places * share)), parts, now)
+            nursery.operator_id, nursery.id, care_type=care_type, day_from=first,
+            day_to=first + timedelta(days=DAYS - 1), weekdays=[1, 2, 3, 4, 5],
+            capacity=max(1, int(nursery.licensed_places * share)), parts=parts, now=now)
         created += result["created"]
     return created
 
@@ -87,6 +88,6 @@ def _demo_family_books(now: datetime) -> str:
         Slot.date >= local_today(now) + timedelta(days=2)).order_by(Slot.date).limit(5)))
     if child is None or not week:
         return "nothing to book"
-    made = bookings.book_slots(parent.id, child.id, week, "第一周适应期，请多关照。", now,
+    made = bookings.book_slots(parent.id, child.id, week, note="第一周适应期，请多关照。", now=now,
                                offer_minutes=service_settings.offer_minutes())
     return f"{child.name} booked {len(week)} full days (booking {made.id})"

@@ -101,7 +101,7 @@ def _create(number: int, row: tuple, code: str, centres: dict, owners: list[User
                       updated_at=started, **fields)
     db.session.add(nursery)
     db.session.flush()
-    filings.record_event(nursery, None, operator.id, started)
+    filings.record_event(nursery, None, actor_id=operator.id, now=started)
     for step, action in enumerate(HISTORY[final], start=1):
         at = started + timedelta(days=step * 5)
         by_regulator = action in ("approve", "reject", "revoke")
@@ -109,7 +109,7 @@ def _create(number: int, row: tuple, code: str, centres: dict, owners: list[User
         if action == "approve":
             nursery.filing_no = f"石卫托备〔{at.year}〕{number:03d}号"
             nursery.filed_on = local_today(at)
-        filings.transition(nursery, action, actor, at, REASONS.get(action))
+        filings.transition(nursery, action, actor_id=actor, now=at, reason=REASONS.get(action))
 
 
 def _township_name(code: str) -> str:

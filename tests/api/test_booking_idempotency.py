@@ -160,8 +160,9 @@ def test_answers_are_replayed_for_24_hours_then_forgotten(auth, db):
     print_ = idempotency.fingerprint("POST", URL, {"x": 1})
 
     def book_at(now):
-        return booking_service.book_once(parent.id, "day-key", print_, child.id,
-                                         [slots[0].id], None, now, lambda b: {"id": b.id},
+        return booking_service.book_once(parent.id, key="day-key", print_=print_,
+                                         child_id=child.id, slot_ids=[slots[0].id], note=None,
+                                         now=now, render=lambda b: {"id": b.id},
                                          offer_minutes=offer_minutes())
 
     now = utcnow()

@@ -6,7 +6,7 @@ from parentapp.services.reminders.inbox import notify
 
 
 def _add(user, title="标题", **kwargs):
-    row = notify(user.id, "test", title, "内容", utcnow(), **kwargs)
+    row = notify(user.id, "test", title=title, body="内容", now=utcnow(), **kwargs)
     db.session.commit()
     return row
 

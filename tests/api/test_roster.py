@@ -80,10 +80,11 @@ def test_check_in_then_check_out(auth, db):
     slot = make_slot(nursery, day=in_days(1))
     booking = book(make_user("parent"), [slot])
     now = slot.starts_at() + timedelta(minutes=5)
-    with_roster = roster.mark_attendance(operator.id, booking.id, "check_in", None, now)
+    with_roster = roster.mark_attendance(operator.id, booking.id, action="check_in", day=None,
+                                         now=now)
     assert with_roster.status == "checked_in"
     assert fresh(Booking, booking.id).status == "checked_in"
-    done = roster.mark_attendance(operator.id, booking.id, "check_out", None, now)
+    done = roster.mark_attendance(operator.id, booking.id, action="check_out", day=None, now=now)
     assert done.status == "completed" and fresh(Booking, booking.id).status == "completed"
 
 
@@ -108,7 +109,7 @@ def test_no_check_out_before_check_in_and_no_check_in_when_cancelled(auth):
     booking = book(parent, [slot])
     now = slot.starts_at() + timedelta(minutes=1)
     _refused(operator.id, booking.id, "check_out", now)
-    roster.mark_attendance(operator.id, booking.id, "check_in", None, now)
+    roster.mark_attendance(operator.id, booking.id, action="check_in", day=None, now=now)
     _refused(operator.id, booking.id, "check_in", now)
     _refused(operator.id, booking.id, "no_show", now)
     other = book(make_user("parent"), [slot])
@@ -119,7 +120,7 @@ def test_no_check_out_before_check_in_and_no_check_in_when_cancelled(auth):
 
 def _refused(operator_id, booking_id, action, now):
     with pytest.raises(InvalidState):
-        roster.mark_attendance(operator_id, booking_id, action, None, now)
+        roster.mark_attendance(operator_id, booking_id, action=action, day=None, now=now)
 
 
 def test_no_show_only_once_the_slot_has_started(auth):
@@ -128,8 +129,8 @@ def test_no_show_only_once_the_slot_has_started(auth):
     slot = make_slot(nursery, day=in_days(1))
     booking = book(make_user("parent"), [slot])
     _refused(operator.id, booking.id, "no_show", slot.starts_at() - timedelta(minutes=1))
-    marked = roster.mark_attendance(operator.id, booking.id, "no_show", None,
-                                    slot.starts_at() + timedelta(minutes=30))
+    marked = roster.mark_attendance(operator.id, booking.id, action="no_show", day=None,
+                                    now=slot.starts_at() + timedelta(minutes=30))
     assert marked.status == "no_show" and fresh(Booking, booking.id).status == "no_show"
 
 
@@ -139,8 +140,10 @@ def test_a_month_booking_is_checked_in_day_by_day(auth):
     slots = [make_slot(nursery, day=in_days(n)) for n in (3, 4)]
     booking = book(make_user("parent"), slots)
     first_day = slots[0].starts_at()
-    roster.mark_attendance(operator.id, booking.id, "check_in", slots[0].date, first_day)
-    roster.mark_attendance(operator.id, booking.id, "check_out", slots[0].date, first_day)
+    roster.mark_attendance(operator.id, booking.id, action="check_in", day=slots[0].date,
+                           now=first_day)
+    roster.mark_attendance(operator.id, booking.id, action="check_out", day=slots[0].date,
+                           now=first_day)
     row = fresh(Booking, booking.id)
     assert [s.status for s in row.slots] == ["completed", "confirmed"]
     assert row.status == "confirmed"  # the second day is still ahead
@@ -165,7 +168,8 @@ def test_a_deleted_child_leaves_a_nameless_line(client, auth, db):
     parent = make_user("parent")
     child = make_child(parent)
     booking = book(parent, [slot], child=child)
-    roster.mark_attendance(operator.id, booking.id, "check_in", slot.date, slot.starts_at())
+    roster.mark_attendance(operator.id, booking.id, action="check_in", day=slot.date,
+                           now=slot.starts_at())
     db.session.delete(db.session.get(type(child), child.id))
     db.session.commit()
     [item] = roster_of(client, headers, nursery.id, slot.date).get_json()["items"]

@@ -91,7 +91,8 @@ def test_offer_facts_cost_the_same_for_one_or_twenty_nurseries(db):
         ids = [n.id for n in nurseries]
         db.session.commit()
         with count_statements() as statements:
-            facts = offer_summaries(ids, "full_day", day, child, offer_minutes=offer_minutes())
+            facts = offer_summaries(ids, care_type="full_day", day=day, child=child,
+                                    offer_minutes=offer_minutes())
         assert all(f.has_vacancy and f.matches for f in facts.values())
         counts.append(len(statements))
     assert counts[0] == counts[1] <= 5, counts

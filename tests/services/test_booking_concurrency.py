@@ -147,7 +147,7 @@ def test_racing_while_families_cancel(app, db):
 
 
 def book_for(parent_id, child_id, slot):
-    return booking_service.book_slots(parent_id, child_id, [slot.id], None, utcnow(),
+    return booking_service.book_slots(parent_id, child_id, [slot.id], note=None, now=utcnow(),
                                       offer_minutes=offer_minutes()).id
 
 

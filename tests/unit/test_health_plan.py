@@ -96,7 +96,7 @@ LATEST_DATES = {
 
 
 def plan(birth, choices=None, records=None, today=TODAY):
-    return plan_items(SCHEDULE, D(birth), choices, records or {}, today)
+    return plan_items(SCHEDULE, D(birth), choices=choices, records=records or {}, today=today)
 
 
 def by_code(entries):
@@ -298,7 +298,8 @@ ALL_VACCINES_E = {code: D("2026-01-01") for code in VACCINE_CODES}
 
 def test_missing_vaccinations_lists_overdue_doses_in_due_order():
     records = {k: v for k, v in ALL_VACCINES_E.items() if k not in {"DTaP-3", "bOPV-2"}}
-    assert missing_vaccinations(SCHEDULE, D("2020-11-29"), LIVE, records, TODAY) == [
+    assert missing_vaccinations(SCHEDULE, D("2020-11-29"), choices=LIVE, records=records,
+                                today=TODAY) == [
         "DTaP-3", "bOPV-2",
     ]
 
@@ -306,13 +307,16 @@ def test_missing_vaccinations_lists_overdue_doses_in_due_order():
 def test_missing_vaccinations_skips_bopv_2_after_four_ipv_doses():
     records = {k: v for k, v in ALL_VACCINES_E.items() if k != "bOPV-2"}
     records.update({"IPV-3": D("2021-03-29"), "IPV-4": D("2022-05-29")})
-    assert missing_vaccinations(SCHEDULE, D("2020-11-29"), LIVE, records, TODAY) == []
+    assert missing_vaccinations(SCHEDULE, D("2020-11-29"), choices=LIVE, records=records,
+                                today=TODAY) == []
 
 
 def test_missing_vaccinations_follows_the_choices():
     records = {k: v for k, v in ALL_VACCINES_E.items() if k not in INACTIVATED_ONLY}
-    assert missing_vaccinations(SCHEDULE, D("2020-11-29"), LIVE, records, TODAY) == []
-    assert missing_vaccinations(SCHEDULE, D("2020-11-29"), INACTIVATED, records, TODAY) == [
+    assert missing_vaccinations(SCHEDULE, D("2020-11-29"), choices=LIVE, records=records,
+                                today=TODAY) == []
+    assert missing_vaccinations(SCHEDULE, D("2020-11-29"), choices=INACTIVATED, records=records,
+                                today=TODAY) == [
         "JE-I-1", "JE-I-2", "HepA-I-1", "JE-I-3", "HepA-I-2",
     ]
 
@@ -326,10 +330,12 @@ def test_missing_vaccinations_follows_the_choices():
     ],
 )
 def test_missing_vaccinations_allow_thirty_days_grace(birth, missing):
-    assert missing_vaccinations(SCHEDULE, D(birth), None, {}, TODAY) == missing
+    assert missing_vaccinations(SCHEDULE, D(birth), choices=None, records={},
+                                today=TODAY) == missing
 
 
 def test_missing_vaccinations_with_another_grace():
-    assert missing_vaccinations(SCHEDULE, D("2026-08-30"), None, {}, TODAY, grace_days=0) == [
+    assert missing_vaccinations(SCHEDULE, D("2026-08-30"), choices=None, records={}, today=TODAY,
+                                grace_days=0) == [
         "HepB-1", "BCG", "HepB-2", "IPV-1", "DTaP-1",
     ]

@@ -13,7 +13,8 @@ def at(day: date, clock: time = time(10)) -> datetime:
 
 
 def plan(now, records=None, catch_up=False, birth=BORN):
-    return plan_child(SCHEDULE, birth, {}, records or {}, now, catch_up)
+    return plan_child(SCHEDULE, birth, choices={}, records=records or {}, now=now,
+                      catch_up=catch_up)
 
 
 def test_items_due_the_same_day_travel_as_one_message_3_days_before_at_9():

@@ -38,7 +38,9 @@ def test_an_overdue_item_changes_the_wording():
 
 
 def test_booking_and_class_reminders_use_the_contract_keys():
-    booking = booking_reminder(3, "石柱县南宾街道阳光托育中心第一分园", "full_day", "小雨", START)
+    booking = booking_reminder(3, nursery_name="石柱县南宾街道阳光托育中心第一分园",
+                               care_type="full_day",
+                               child_name="小雨", starts_at=START)
     assert list(booking.wechat_data) == ["thing1", "time2", "phrase3", "name4", "thing5"]
     assert booking.wechat_data["time2"] == "2026年12月3日 08:30"
     assert_valid(booking.wechat_data)

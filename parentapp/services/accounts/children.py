@@ -26,7 +26,7 @@ def get_child(parent_id: int, child_id: int) -> Child:
 
 
 @rolls_back
-def add_child(parent_id: int, name: str, birth_date: date, gender: str,
+def add_child(parent_id: int, *, name: str, birth_date: date, gender: str,
               now: datetime, vaccine_choices: dict | None = None) -> Child:
     child = Child(parent_id=parent_id, name=name, birth_date=birth_date, gender=gender,
                   created_at=now)

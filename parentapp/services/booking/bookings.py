@@ -42,8 +42,8 @@ from parentapp.services.common.transactions import rolls_back
 
 
 @rolls_back
-def book_slots(parent_id: int, child_id: int, slot_ids: list[int], note: str | None,
-               now: datetime, *, offer_minutes: int,
+def book_slots(parent_id: int, child_id: int, slot_ids: list[int], *, note: str | None,
+               now: datetime, offer_minutes: int,
                record: Callable[[Booking], None] | None = None) -> Booking:
     """Book ``slot_ids`` for the parent's child; ``record(booking)`` runs inside the
     transaction (the idempotency answer is stored with the booking).
@@ -184,7 +184,7 @@ def get_booking(parent_id: int, booking_id: int) -> Booking:
     return booking
 
 
-def list_bookings(parent_id: int, status: str | None, day_from: date | None,
+def list_bookings(parent_id: int, *, status: str | None, day_from: date | None,
                   day_to: date | None, page: int, per_page: int) -> dict:
     """The family's bookings, newest first; from/to keep those with a slot in the range."""
     stmt = booking_query().where(Booking.parent_id == parent_id)
@@ -200,8 +200,8 @@ def list_bookings(parent_id: int, status: str | None, day_from: date | None,
     return paginate(stmt.order_by(Booking.id.desc()), page, per_page)
 
 
-def book_once(parent_id: int, key: str, print_: str, child_id: int, slot_ids: list[int],
-              note: str | None, now: datetime, render: Callable[[Booking], dict], *,
+def book_once(parent_id: int, *, key: str, print_: str, child_id: int, slot_ids: list[int],
+              note: str | None, now: datetime, render: Callable[[Booking], dict],
               offer_minutes: int) -> idempotency.Answer:
     """``book_slots`` behind an Idempotency-Key: the answer (the rendered booking or the
     error) is stored with the booking and replayed for repeats of the same request."""
@@ -213,8 +213,8 @@ def book_once(parent_id: int, key: str, print_: str, child_id: int, slot_ids: li
             answers.append(idempotency.Answer(201, render(booking)))
             store(answers[0])
 
-        book_slots(parent_id, child_id, slot_ids, note, now, record=record,
+        book_slots(parent_id, child_id, slot_ids, note=note, now=now, record=record,
                    offer_minutes=offer_minutes)
         return answers[0]
 
-    return idempotency.run_once(parent_id, key, print_, now, work)
+    return idempotency.run_once(parent_id, key, print_=print_, now=now, work=work)

@@ -111,8 +111,9 @@ def cancel_slots_by_nursery(nursery: Nursery, slots: list[Slot], reason: str | N
         booking.settle("cancelled_by_nursery")
         booking.updated_at = now
         notices.tell_cancelled_by_nursery(
-            booking.parent_id, booking.id, booking.child_id, names.get(booking.child_id),
-            nursery, [by_id[bs.slot_id] for bs in hit], reason, now)
+            booking.parent_id, booking_id=booking.id, child_id=booking.child_id,
+            child_name=names.get(booking.child_id), nursery=nursery,
+            slots=[by_id[bs.slot_id] for bs in hit], reason=reason, now=now)
     end_offers_of_closed(slots, now)
     return len(bookings)
 

@@ -36,7 +36,7 @@ def _wechat(nursery: Nursery, start: datetime, status: str, child_name: str | No
             "thing5": fit_value("thing5", note)}
 
 
-def tell_offer(entry: WaitlistEntry, slot: Slot, nursery: Nursery, child_name: str | None,
+def tell_offer(entry: WaitlistEntry, slot: Slot, *, nursery: Nursery, child_name: str | None,
                now: datetime) -> None:
     until = entry.offer_expires_at.astimezone(LOCAL_TZ)
     body = (f"{nursery.name} {slot_label(slot)} 的{CARE_TYPE_NAMES[slot.care_type]}有空位了，"
@@ -44,13 +44,13 @@ def tell_offer(entry: WaitlistEntry, slot: Slot, nursery: Nursery, child_name: s
             "请在此之前确认预约，过时名额将让给下一位。")
     data = _wechat(nursery, slot.starts_at(), "候补有位", child_name,
                    f"请在{until:%H:%M}前确认")
-    notify(entry.parent_id, "waitlist_offer", "候补名额已为您保留", body, now,
+    notify(entry.parent_id, "waitlist_offer", title="候补名额已为您保留", body=body, now=now,
            template_kind="booking" if data else None, wechat_data=data,
            link=f"/pages/waitlist/detail?id={entry.id}", subject=("waitlist", entry.id),
            child_id=entry.child_id)
 
 
-def tell_cancelled_by_nursery(parent_id: int, booking_id: int, child_id: int | None,
+def tell_cancelled_by_nursery(parent_id: int, *, booking_id: int, child_id: int | None,
                               child_name: str | None, nursery: Nursery, slots: list[Slot],
                               reason: str | None, now: datetime) -> None:
     """One message per booking, naming every slot the nursery cancelled in it."""
@@ -61,7 +61,7 @@ def tell_cancelled_by_nursery(parent_id: int, booking_id: int, child_id: int | N
             f"（共 {len(slots)} 个时段）。{why}相应费用已从预约中扣除。")
     data = _wechat(nursery, slots[0].starts_at(), "机构取消", child_name,
                    reason or "机构取消了预约")
-    notify(parent_id, "booking_cancelled_by_nursery", "预约已被机构取消", body, now,
+    notify(parent_id, "booking_cancelled_by_nursery", title="预约已被机构取消", body=body, now=now,
            template_kind="booking" if data else None, wechat_data=data,
            link=f"/pages/bookings/detail?id={booking_id}", subject=("booking", booking_id),
            child_id=child_id)

@@ -50,7 +50,7 @@ class RosterEntry:
         return None if self.child is None else age_months(self.child.birth_date, self.day)
 
 
-def roster(operator_id: int, nursery_id: int, day: date, include_cancelled: bool,
+def roster(operator_id: int, nursery_id: int, *, day: date, include_cancelled: bool,
            page: int, per_page: int) -> dict:
     """The day's bookings in order of their first start; four queries whatever the size."""
     owned_nursery(operator_id, nursery_id)
@@ -83,7 +83,7 @@ def _entries(booking_ids: list[int], day: date) -> list[RosterEntry]:
 
 
 @rolls_back
-def mark_attendance(operator_id: int, booking_id: int, action: str, day: date | None,
+def mark_attendance(operator_id: int, booking_id: int, *, action: str, day: date | None,
                     now: datetime) -> RosterEntry:
     """Apply ``action`` (check_in, check_out, no_show) to the booking's slots of ``day``.
 

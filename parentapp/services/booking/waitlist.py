@@ -153,8 +153,8 @@ def accept_offer(parent_id: int, entry_id: int, now: datetime, *,
     if entry.status != "offered":
         raise InvalidState("该候补当前没有可接受的名额。", details={"status": entry.status})
     try:
-        booking = booking_service.book_slots(parent_id, entry.child_id, [entry.slot_id], None,
-                                             now, offer_minutes=offer_minutes)
+        booking = booking_service.book_slots(parent_id, entry.child_id, [entry.slot_id], note=None,
+                                             now=now, offer_minutes=offer_minutes)
     except AppError:
         db.session.refresh(entry)  # a concurrent accept may have won: same booking, 200
         if entry.status == "accepted" and entry.booking_id is not None:

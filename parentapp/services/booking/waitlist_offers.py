@@ -72,8 +72,8 @@ def _tell_offers(offered: list[WaitlistEntry], slots: dict[int, Slot], now: date
         Child.id.in_({e.child_id for e in offered}))).all())
     for entry in offered:
         slot = slots[entry.slot_id]
-        notices.tell_offer(entry, slot, nurseries[slot.nursery_id],
-                                   names.get(entry.child_id), now)
+        notices.tell_offer(entry, slot, nursery=nurseries[slot.nursery_id],
+                                   child_name=names.get(entry.child_id), now=now)
 
 
 def end_offer(entry: WaitlistEntry, slot: Slot, status: str, now: datetime) -> None:

@@ -135,9 +135,9 @@ def promote_waitlist(cls: ParentingClass, now: datetime) -> list[ClassEnrollment
 
 def _tell_promoted(cls: ParentingClass, entry: ClassEnrollment, now: datetime) -> None:
     start = cls.starts_at.astimezone(LOCAL_TZ).strftime("%m月%d日 %H:%M")
-    notify(entry.family_id, "class_promoted", f"候补成功：{cls.title}",
-           f"有名额空出，您已从候补转为正式报名。时间：{start}，地点：{cls.venue}。",
-           now, link=class_link(cls.id), subject=("class", cls.id), child_id=entry.child_id)
+    notify(entry.family_id, "class_promoted", title=f"候补成功：{cls.title}",
+           body=f"有名额空出，您已从候补转为正式报名。时间：{start}，地点：{cls.venue}。",
+           now=now, link=class_link(cls.id), subject=("class", cls.id), child_id=entry.child_id)
 
 
 def entry_view(entry: ClassEnrollment) -> dict:
@@ -148,7 +148,7 @@ def entry_view(entry: ClassEnrollment) -> dict:
             "status": entry.status, "position": position}
 
 
-def my_enrollments(parent_id: int, now: datetime, page: int, per_page: int,
+def my_enrollments(parent_id: int, *, now: datetime, page: int, per_page: int,
                    status: str | None = None) -> dict:
     """The family's entries, newest first, ended ones included."""
     stmt = (select(ClassEnrollment).where(ClassEnrollment.family_id == parent_id)

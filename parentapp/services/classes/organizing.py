@@ -143,7 +143,7 @@ def _tell_families(cls: ParentingClass, kind: str, title: str, body: str,
         .where(ClassEnrollment.class_id == cls.id, ClassEnrollment.status.in_(ACTIVE_STATUSES))
         .order_by(ClassEnrollment.id)))
     for entry in entries:
-        notify(entry.family_id, kind, title, body, now, link=class_link(cls.id),
+        notify(entry.family_id, kind, title=title, body=body, now=now, link=class_link(cls.id),
                subject=("class", cls.id), child_id=entry.child_id)
     return entries
 

@@ -114,7 +114,7 @@ def status_condition(status: str, now: datetime):
     return live & ended if status == "completed" else live & ~ended
 
 
-def filter_classes(stmt: Select, now: datetime, date_from: date | None = None,
+def filter_classes(stmt: Select, now: datetime, *, date_from: date | None = None,
                    date_to: date | None = None, township: str | None = None,
                    kind: str | None = None, status: str | None = None) -> Select:
     """Dates are local days of the class's start, both ends included."""
@@ -132,7 +132,7 @@ def filter_classes(stmt: Select, now: datetime, date_from: date | None = None,
     return stmt
 
 
-def list_classes(now: datetime, page: int, per_page: int, lat: float | None = None,
+def list_classes(now: datetime, *, page: int, per_page: int, lat: float | None = None,
                  lng: float | None = None, **filters) -> dict:
     """The public list: from today unless ``date_from`` says otherwise; nearest first
     when a position is given, else soonest first."""

@@ -20,7 +20,7 @@ from parentapp.timeutil import LOCAL_TZ, age_months
 _STATUS_ORDER = case({"enrolled": 0, "waitlisted": 1}, value=ClassEnrollment.status, else_=2)
 
 
-def roster(organizer_id: int, class_id: int, page: int, per_page: int,
+def roster(organizer_id: int, class_id: int, *, page: int, per_page: int,
            status: str | None = None) -> dict:
     """Seats first, then the waitlist in its order, then ended entries. Raises NotFound."""
     user = organizer_of(organizer_id)
@@ -52,7 +52,7 @@ def _row(cls: ParentingClass, entry: ClassEnrollment, positions: dict[int, int])
 
 
 @rolls_back
-def mark_attendance(organizer_id: int, class_id: int, enrollment_ids: list[int], attended: bool,
+def mark_attendance(organizer_id: int, class_id: int, *, enrollment_ids: list[int], attended: bool,
                     now: datetime) -> dict:
     """Mark (or, with ``attended=False``, unmark) families present; idempotent.
 

@@ -102,7 +102,7 @@ def record(user_id: int, key: str, answer: Answer) -> None:
         .execution_options(synchronize_session=False))
 
 
-def run_once(user_id: int, key: str, print_: str, now: datetime,
+def run_once(user_id: int, key: str, *, print_: str, now: datetime,
              work: Callable[[Callable[[Answer], None]], Answer]) -> Answer:
     """The stored answer for a repeat; otherwise ``work(store)``, which must call
     ``store(answer)`` inside its transaction before committing.

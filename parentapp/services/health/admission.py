@@ -45,6 +45,6 @@ def health_summary(operator_id: int, booking_id: int, now: datetime, *,
     if child is None:
         raise NotFound("该预约的孩子信息已被家长删除。")
     today = local_today(now)
-    missing = missing_vaccinations(schedule, child.birth_date, child.vaccine_choices,
-                                   records_of(child.id), today, GRACE_DAYS)
+    missing = missing_vaccinations(schedule, child.birth_date, choices=child.vaccine_choices,
+                                   records=records_of(child.id), today=today, grace_days=GRACE_DAYS)
     return HealthSummary(booking.id, child.id, today, schedule.version, GRACE_DAYS, missing)

@@ -109,7 +109,7 @@ def planned_codes(
 def plan_items(
     schedule: Schedule,
     birth_date: date,
-    choices: Mapping[str, str] | None,
+    *, choices: Mapping[str, str] | None,
     records: Mapping[str, date],
     today: date,
 ) -> list[PlanItem]:
@@ -136,7 +136,7 @@ def plan_items(
 def missing_vaccinations(
     schedule: Schedule,
     birth_date: date,
-    choices: Mapping[str, str] | None,
+    *, choices: Mapping[str, str] | None,
     records: Mapping[str, date],
     today: date,
     grace_days: int = GRACE_DAYS,
@@ -145,7 +145,7 @@ def missing_vaccinations(
     limit = today - timedelta(days=grace_days)
     return [
         entry.code
-        for entry in plan_items(schedule, birth_date, choices, records, today)
+        for entry in plan_items(schedule, birth_date, choices=choices, records=records, today=today)
         if entry.kind == "vaccine" and entry.done_on is None and entry.due_date < limit
     ]
 

@@ -25,8 +25,9 @@ def health_plan(parent_id: int, child_id: int, now: datetime, *,
                 schedule: Schedule) -> tuple[Schedule, list[PlanItem]]:
     """Every dose and checkup from birth to 6 years; two queries whatever the plan's size."""
     child = children.get_child(parent_id, child_id)
-    items = plan_items(schedule, child.birth_date, child.vaccine_choices, records_of(child.id),
-                       local_today(now))
+    items = plan_items(schedule, child.birth_date, choices=child.vaccine_choices,
+                       records=records_of(child.id),
+                       today=local_today(now))
     return schedule, items
 
 

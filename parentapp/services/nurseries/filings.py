@@ -58,7 +58,7 @@ class FilingRecord:
         return self.nursery.id
 
 
-def record_event(nursery: Nursery, from_status: str | None, actor_id: int | None,
+def record_event(nursery: Nursery, from_status: str | None, *, actor_id: int | None,
                  now: datetime, reason: str | None = None, changes: dict | None = None
                  ) -> FilingEvent:
     event = FilingEvent(nursery_id=nursery.id, from_status=from_status,
@@ -68,7 +68,7 @@ def record_event(nursery: Nursery, from_status: str | None, actor_id: int | None
     return event
 
 
-def transition(nursery: Nursery, action: str, actor_id: int | None, now: datetime,
+def transition(nursery: Nursery, action: str, *, actor_id: int | None, now: datetime,
                reason: str | None = None, changes: dict | None = None) -> FilingEvent:
     """Move ``nursery`` (locked by the caller) along ``action``; the caller commits."""
     allowed_from, to_status = TRANSITIONS[action]
@@ -80,7 +80,8 @@ def transition(nursery: Nursery, action: str, actor_id: int | None, now: datetim
     nursery.filing_status = to_status
     if to_status == "pending":
         nursery.submitted_at = now
-    return record_event(nursery, current, actor_id, now, reason, changes)
+    return record_event(nursery, current, actor_id=actor_id, now=now, reason=reason,
+                        changes=changes)
 
 
 def lock_nursery(nursery_id: int) -> Nursery | None:
@@ -122,7 +123,7 @@ def approve_filing(nursery_id: int, filing_no: str, regulator_id: int,
     nursery = _locked_filing(nursery_id)
     _check_filing_no_free(filing_no, nursery.id)
     nursery.filing_no, nursery.filed_on = filing_no, local_today(now)
-    transition(nursery, "approve", regulator_id, now)
+    transition(nursery, "approve", actor_id=regulator_id, now=now)
     _tell_operator(nursery, "filing_approved", "托育机构备案已通过",
                    f"“{nursery.name}”已完成备案，备案编号 {filing_no}，家长现在可以查到它。", now)
     try:
@@ -137,7 +138,7 @@ def reject_filing(nursery_id: int, reason: str, regulator_id: int,
                   now: datetime) -> FilingRecord:
     """pending -> rejected; the operator may correct and resubmit. Raises NotFound, InvalidState."""
     nursery = _locked_filing(nursery_id)
-    transition(nursery, "reject", regulator_id, now, reason=reason)
+    transition(nursery, "reject", actor_id=regulator_id, now=now, reason=reason)
     _tell_operator(nursery, "filing_rejected", "托育机构备案被退回",
                    f"“{nursery.name}”的备案被退回：{reason} 修改后可重新提交。", now)
     db.session.commit()
@@ -153,7 +154,7 @@ def revoke_filing(nursery_id: int, reason: str, regulator_id: int,
     Raises NotFound, InvalidState.
     """
     nursery = _locked_filing(nursery_id)
-    transition(nursery, "revoke", regulator_id, now, reason=reason)
+    transition(nursery, "revoke", actor_id=regulator_id, now=now, reason=reason)
     filing_revoked.send(nursery, now=now)
     _tell_operator(nursery, "filing_revoked", "托育机构备案已撤销",
                    f"“{nursery.name}”的备案已被撤销：{reason}", now)
@@ -179,5 +180,6 @@ def _filing_no_taken() -> ValidationFailed:
 
 
 def _tell_operator(nursery: Nursery, kind: str, title: str, body: str, now: datetime) -> None:
-    notify(nursery.operator_id, kind, title, body, now, subject=("nursery", nursery.id),
+    notify(nursery.operator_id, kind, title=title, body=body, now=now, subject=("nursery",
+                                                                                nursery.id),
            link="/console/nurseries")

@@ -120,7 +120,7 @@ def within_radius(lat: float, lng: float, radius_m: float,
             if (h := chord(n_lat, n_lng)) <= limit]
 
 
-def nearest(lat: float, lng: float, radius_m: float, filters: list, start: int,
+def nearest(lat: float, lng: float, *, radius_m: float, filters: list, start: int,
             count: int) -> tuple[list[tuple[float, int]], int]:
     """The (h, id) ranked ``start`` to ``start + count`` by distance (ties by id), and
     how many are inside the circle in all."""

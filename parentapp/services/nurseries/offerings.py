@@ -25,7 +25,7 @@ def default_terms(care_type: str) -> dict[str, int]:
 
 
 @rolls_back
-def put_offering(operator_id: int, nursery_id: int, care_type: str, fields: dict,
+def put_offering(operator_id: int, nursery_id: int, care_type: str, *, fields: dict,
                  now: datetime) -> Offering:
     """Create or replace the offering. Raises NotFound (nursery, care type),
     ValidationFailed (age range)."""

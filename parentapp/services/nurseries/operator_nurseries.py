@@ -31,7 +31,7 @@ def create_nursery(operator_id: int, fields: dict, now: datetime) -> Nursery:
                       updated_at=now, **fields)
     db.session.add(nursery)
     db.session.flush()
-    filings.record_event(nursery, None, operator_id, now)
+    filings.record_event(nursery, None, actor_id=operator_id, now=now)
     db.session.commit()
     return nursery
 
@@ -65,9 +65,11 @@ def update_nursery(operator_id: int, nursery_id: int, changes: dict, now: dateti
     if facts and nursery.filing_status in ("approved", "pending"):
         reason = "变更登记信息：" + "、".join(FIELD_NAMES[key] for key in facts)
         if nursery.filing_status == "approved":
-            filings.transition(nursery, "refile", operator_id, now, reason, facts)
+            filings.transition(nursery, "refile", actor_id=operator_id, now=now, reason=reason,
+                               changes=facts)
         else:  # under review: the regulator must see what changed meanwhile
-            filings.record_event(nursery, "pending", operator_id, now, reason, facts)
+            filings.record_event(nursery, "pending", actor_id=operator_id, now=now, reason=reason,
+                                 changes=facts)
     if diff:
         nursery.updated_at = now
     db.session.commit()
@@ -78,7 +80,7 @@ def update_nursery(operator_id: int, nursery_id: int, changes: dict, now: dateti
 def submit_filing(operator_id: int, nursery_id: int, now: datetime) -> Nursery:
     """draft or rejected -> pending. Raises NotFound, InvalidState."""
     nursery = _locked_own(operator_id, nursery_id)
-    filings.transition(nursery, "submit", operator_id, now)
+    filings.transition(nursery, "submit", actor_id=operator_id, now=now)
     db.session.commit()
     return nursery
 

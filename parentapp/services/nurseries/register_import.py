@@ -260,7 +260,8 @@ def _write(row: _Row, operator: User, now: datetime, source: str, report: Import
                           created_at=now, updated_at=now, **row.fields)
         db.session.add(nursery)
         db.session.flush()
-        filings.record_event(nursery, None, None, now, f"按备案名册导入（{where}）")
+        filings.record_event(nursery, None, actor_id=None, now=now,
+                             reason=f"按备案名册导入（{where}）")
         report.created += 1
         return
     changes = _changes(row)
@@ -270,8 +271,9 @@ def _write(row: _Row, operator: User, now: datetime, source: str, report: Import
     for key, (_, value) in changes.items():
         setattr(row.existing, key, value)
     row.existing.updated_at = now
-    filings.record_event(row.existing, "approved", None, now, f"按备案名册更新（{where}）",
-                         {k: [_plain(o), _plain(n)] for k, (o, n) in changes.items()})
+    filings.record_event(row.existing, "approved", actor_id=None, now=now,
+                         reason=f"按备案名册更新（{where}）",
+                         changes={k: [_plain(o), _plain(n)] for k, (o, n) in changes.items()})
     report.updated += 1
 
 

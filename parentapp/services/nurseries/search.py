@@ -47,8 +47,8 @@ class Listing:
     offerings: list = field(default_factory=list)
 
 
-def offer_summaries(nursery_ids: list[int], care_type: str | None, day: date | None,
-                    child: Child | None, now: datetime | None = None, *,
+def offer_summaries(nursery_ids: list[int], *, care_type: str | None, day: date | None,
+                    child: Child | None, now: datetime | None = None,
                     offer_minutes: int) -> dict[int, OfferSummary]:
     """Offer facts per nursery id (every id present in the answer), from the offerings and
     slots (services.vacancies: a fixed number of queries per few thousand ids).
@@ -57,7 +57,8 @@ def offer_summaries(nursery_ids: list[int], care_type: str | None, day: date | N
     is False when the nursery does not offer ``care_type`` or no offering (of that care
     type) takes the child's age on ``day`` (today without one).
     """
-    facts = vacancies.offer_facts(nursery_ids, care_type, day, child, now or utcnow(),
+    facts = vacancies.offer_facts(nursery_ids, care_type=care_type, day=day, child=child,
+                                  now=now or utcnow(),
                                   offer_minutes=offer_minutes)
     return {nursery_id: OfferSummary(**facts[nursery_id]) for nursery_id in nursery_ids}
 
@@ -94,8 +95,10 @@ def search_nurseries(*, now: datetime, viewer_id: int | None, lat: float | None 
         if not by_distance:
             return _page_by_name(filters, care_type, day, page, per_page, now,
                                  offer_minutes=offer_minutes)
-        window, total = nearest(lat, lng, radius_m, filters, start, per_page)
-        offers = offer_summaries([nid for _, nid in window], care_type, day, None, now,
+        window, total = nearest(lat, lng, radius_m=radius_m, filters=filters, start=start,
+                                count=per_page)
+        offers = offer_summaries([nid for _, nid in window], care_type=care_type, day=day,
+                                 child=None, now=now,
                                  offer_minutes=offer_minutes)
     else:
         window, total, offers = _filtered_page(filters, lat, lng, radius_m, care_type, day,
@@ -117,7 +120,8 @@ def _filtered_page(filters: list, lat: float | None, lng: float | None, radius_m
     else:
         ranked = [(None, nid) for nid in db.session.scalars(
             db.select(Nursery.id).where(*filters).order_by(Nursery.name, Nursery.id))]
-    offers = offer_summaries([nid for _, nid in ranked], care_type, day, child, now,
+    offers = offer_summaries([nid for _, nid in ranked], care_type=care_type, day=day, child=child,
+                             now=now,
                              offer_minutes=offer_minutes)
     ranked = [hit for hit in ranked if offers[hit[1]].matches]
     end = start + per_page
@@ -134,7 +138,7 @@ def get_public_nursery(nursery_id: int, *, now: datetime, lat: float | None = No
         raise NotFound("没有找到这家托育机构。")
     distance = None if lat is None or lng is None else distance_m(
         lat, lng, nursery.lat, nursery.lng)
-    offers = offer_summaries([nursery.id], care_type, day, None, now,
+    offers = offer_summaries([nursery.id], care_type=care_type, day=day, child=None, now=now,
                              offer_minutes=offer_minutes)[nursery.id]
     return Listing(nursery, distance, offers, nursery_offerings(nursery.id))
 
@@ -162,7 +166,8 @@ def _page_by_name(filters: list, care_type: str | None, day: date | None,
                   page: int, per_page: int, now: datetime, *, offer_minutes: int) -> dict:
     stmt = db.select(Nursery).where(*filters).order_by(Nursery.name, Nursery.id)
     result = paginate(stmt, page, per_page)
-    offers = offer_summaries([n.id for n in result["items"]], care_type, day, None, now,
+    offers = offer_summaries([n.id for n in result["items"]], care_type=care_type, day=day,
+                             child=None, now=now,
                              offer_minutes=offer_minutes)
     result["items"] = [Listing(n, None, offers[n.id]) for n in result["items"]]
     return result

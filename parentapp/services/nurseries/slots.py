@@ -103,7 +103,7 @@ def waitlist_length():
 
 
 @rolls_back
-def generate_slots(operator_id: int, nursery_id: int, care_type: str, day_from: date,
+def generate_slots(operator_id: int, nursery_id: int, *, care_type: str, day_from: date,
                    day_to: date, weekdays: list[int], capacity: int, parts: list[str] | None,
                    now: datetime) -> dict:
     """Create the missing slots of a date range; existing ones (same start) are skipped.
@@ -134,8 +134,8 @@ def generate_slots(operator_id: int, nursery_id: int, care_type: str, day_from: 
     return {"created": len(rows), "skipped_existing": len(days) * len(times) - len(rows)}
 
 
-def list_slots(nursery_id: int, day_from: date | None, day_to: date | None,
-               care_type: str | None, now: datetime, viewer_id: int | None = None, *,
+def list_slots(nursery_id: int, *, day_from: date | None, day_to: date | None,
+               care_type: str | None, now: datetime, viewer_id: int | None = None,
                offer_minutes: int) -> list[SlotView]:
     """Slots of a visible nursery (or the viewer's own) in date order; the range defaults
     to the week from today. Raises NotFound, ValidationFailed (range). Fixed query count.

@@ -27,8 +27,8 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
         yield ids[start:start + CHUNK]
 
 
-def offer_facts(nursery_ids: list[int], care_type: str | None, day: date | None,
-                child: Child | None, now: datetime, *, offer_minutes: int) -> dict[int, dict]:
+def offer_facts(nursery_ids: list[int], *, care_type: str | None, day: date | None,
+                child: Child | None, now: datetime, offer_minutes: int) -> dict[int, dict]:
     """Per nursery id: ``care_types``, ``min_price_fen``, ``has_vacancy`` (None unless both
     ``day`` and ``care_type``), ``matches`` (offers ``care_type``; takes ``child``'s age)."""
     ids = list(dict.fromkeys(nursery_ids))

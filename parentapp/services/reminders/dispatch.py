@@ -176,7 +176,7 @@ def _send_one(conn: Connection, claim: Claim, at: datetime,
                else "invalid_value" if data is None else None)
     if problem:
         outcome = Outcome("failed", problem)
-        record(conn, claim, outcome, at)
+        record(conn, claim, outcome, at=at)
         return outcome
     started = start_send(conn, claim, at)
     if started != "started":
@@ -193,7 +193,7 @@ def _send_one(conn: Connection, claim: Claim, at: datetime,
         log.exception("notification %s: sending failed unexpectedly", claim.id)
         error = exc
     outcome = outcome_of(error, claim, at, config.retry_seconds)
-    record(conn, claim, outcome, at, msgid)
+    record(conn, claim, outcome, at=at, msgid=msgid)
     return outcome
 
 

@@ -99,7 +99,7 @@ def _reason(error: Exception) -> str:
     return str(error.errcode)
 
 
-def record(conn: Connection, claim: Claim, outcome: Outcome, at: datetime,
+def record(conn: Connection, claim: Claim, outcome: Outcome, *, at: datetime,
            msgid: int | None = None) -> bool:
     """Write ``outcome`` in one short transaction; False when the claim was lost meanwhile."""
     values = {"delivery_state": outcome.state, "last_error": outcome.error, "lease_until": None}

@@ -110,7 +110,8 @@ def plan_booking_reminders(now: datetime) -> int:
         if starts_at <= now:
             continue
         planned = max(local_instant(day - timedelta(days=1), BOOKING_REMIND_AT), created)
-        message = booking_reminder(booking_id, nursery, care, child_name, starts_at)
+        message = booking_reminder(booking_id, nursery_name=nursery, care_type=care,
+                                   child_name=child_name, starts_at=starts_at)
         rows.append(_row(parent_id, "booking_reminder", "booking", booking_key(booking_id, day),
                          ("booking", booking_id), child_id, message, planned, starts_at, now))
     return insert_notifications(rows)

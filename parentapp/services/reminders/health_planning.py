@@ -91,7 +91,8 @@ def _plan_batch(schedule, batch: list, now: datetime) -> dict[str, int]:
         never_planned = child.planned_at is None
         catch_up = never_planned and child.created_at >= now - NEW_CHILD_WINDOW
         choices = {"je": child.je_choice, "hepa": child.hepa_choice}
-        plan = plan_child(schedule, child.birth_date, choices, records[child.id], now, catch_up)
+        plan = plan_child(schedule, child.birth_date, choices=choices, records=records[child.id],
+                          now=now, catch_up=catch_up)
         rows = [reminder_row(child, reminder, now) for reminder in plan.reminders]
         if not never_planned and (child.version or 0) > (child.planned_version or 0):
             rows, updated, withdrawn = health_sync.reconcile(child, plan, rows, now)

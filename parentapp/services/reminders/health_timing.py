@@ -53,7 +53,7 @@ def dedupe_key(child_id: int, kind: str, day: date) -> str:
     return f"health:{child_id}:{kind}:{day.isoformat()}"
 
 
-def plan_child(schedule: Schedule, birth_date: date, choices: Mapping[str, str],
+def plan_child(schedule: Schedule, birth_date: date, *, choices: Mapping[str, str],
                records: Mapping[str, date], now: datetime, catch_up: bool) -> ChildPlan:
     """The reminders of one child from ``now`` to the horizon, grouped into messages."""
     today = local_today(now)

@@ -16,7 +16,7 @@ from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
 
 
-def notify(user_id: int, kind: str, title: str, body: str, now: datetime, *,
+def notify(user_id: int, kind: str, *, title: str, body: str, now: datetime,
            template_kind: str | None = None, wechat_data: dict | None = None,
            link: str | None = None, subject: tuple[str, int] | None = None,
            child_id: int | None = None, planned_at: datetime | None = None,
@@ -38,7 +38,7 @@ def notify(user_id: int, kind: str, title: str, body: str, now: datetime, *,
     return row
 
 
-def inbox(user_id: int, now: datetime, unread_only: bool, page: int, per_page: int) -> dict:
+def inbox(user_id: int, *, now: datetime, unread_only: bool, page: int, per_page: int) -> dict:
     stmt = (db.select(Notification)
             .where(Notification.user_id == user_id, Notification.planned_at <= now,
                    Notification.delivery_state != "withdrawn")

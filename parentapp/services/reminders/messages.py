@@ -79,7 +79,7 @@ def health_message(kind: str, child_id: int, child_name: str,
     return Message(title, body[:500], data, health_link(child_id))
 
 
-def booking_reminder(booking_id: int, nursery_name: str, care_type: str, child_name: str,
+def booking_reminder(booking_id: int, *, nursery_name: str, care_type: str, child_name: str,
                      starts_at: datetime) -> Message:
     local = starts_at.astimezone(LOCAL_TZ)
     care = CARE_TYPE_NAMES.get(care_type, "托育")
