@@ -111,7 +111,7 @@ def test_revoke_hides_the_nursery_runs_the_hooks_and_tells_the_operator(client, 
                        json={"reason": "经核查已停止办托。"}).get_json()
     assert body["status"] == "revoked"
     assert len(seen) == 1 and seen[0][:2] == (nursery.id, "revoked")
-    assert client.get(f"/api/v1/nurseries/{nursery.id}").status_code == 404
+    assert_error(client.get(f"/api/v1/nurseries/{nursery.id}"), 404, "not_found")
     note = db.session.scalars(db.select(Notification)).one()
     assert note.kind == "filing_revoked" and "停止办托" in note.body
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from parentapp.models import Booking, IdempotencyKey, Slot, utcnow
 from parentapp.services.booking import bookings as booking_service
 from parentapp.services.common import idempotency
+from tests.asserts import assert_error
 from tests.booking_factories import fill, fresh, in_days, make_slot, setup_nursery
 from tests.factories import make_child
 
@@ -230,7 +231,7 @@ def test_a_claim_that_cannot_be_released_goes_stale_and_says_so(client, auth, db
     monkeypatch.setattr(idempotency, "RELEASE_PAUSES", (0.01,))
     monkeypatch.setattr(booking_service, "book_slots", busy_book)
     monkeypatch.setattr(db.session, "execute", always_busy)
-    assert send(client, headers, "stuck", body).status_code == 503
+    assert_error(send(client, headers, "stuck", body), 503, "busy")
     assert "idempotency claim not released" in caplog.text
     state = db.session.scalar(db.select(IdempotencyKey.state).where(IdempotencyKey.key == "stuck"))
     assert state == "in_progress"

@@ -281,7 +281,7 @@ def test_changing_a_registration_fact_of_an_approved_nursery_refiles_it(
     assert event["changes"] == {field: [old, value]}
     assert event["reason"].startswith("变更登记信息")
     assert event["actor"]["id"] == operator.id
-    assert client.get(f"/api/v1/nurseries/{nursery.id}").status_code == 404
+    assert_error(client.get(f"/api/v1/nurseries/{nursery.id}"), 404, "not_found")
     listing = client.get("/api/v1/nurseries").get_json()
     assert listing["total"] == 0
 
