@@ -240,6 +240,8 @@ def test_a_refiled_nursery_may_keep_its_filing_number(client, auth):
     response = client.post(f"{URL}/{nursery.id}/approve", headers=headers,
                            json={"filing_no": "石卫托备〔2025〕009号"})
     assert response.status_code == 200
+    body = response.get_json()
+    assert (body["status"], body["filing_no"]) == ("approved", "石卫托备〔2025〕009号")
 
 
 @pytest.mark.parametrize("reason", ["", " ", "短", "理" * 501, None])

@@ -148,7 +148,12 @@ def test_an_abandoned_claim_is_taken_over_after_a_while(client, auth, db):
                                   state="in_progress", created_at=long_ago,
                                   expires_at=long_ago + timedelta(hours=24)))
     db.session.commit()
-    assert send(client, headers, "crashed", body).status_code == 201
+    response = send(client, headers, "crashed", body)
+    assert response.status_code == 201, response.get_json()
+    assert count_bookings(db) == 1 and fresh(Slot, slot.id).booked == 1
+    state = db.session.scalar(db.select(IdempotencyKey.state).where(
+        IdempotencyKey.key == "crashed"))
+    assert state == "done"
 
 
 def test_answers_are_replayed_for_24_hours_then_forgotten(auth, db):
