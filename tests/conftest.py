@@ -1,5 +1,10 @@
 """Fixtures for every test: app, db, client, the fake WeChat server, auth helpers.
 
+`db` is not autouse: the directories whose tests touch the database (api,
+services, console, browser) turn it on for each of their tests in their own
+conftest.py, so the pure unit tests (unit, mini_program_api) never build the
+app or wait for the tables to be emptied.
+
 Set PARENTAPP_TEST_DATABASE_URL to a PostgreSQL server URL to run the suite
 there; each run creates its own database and drops it at the end.
 """
@@ -69,7 +74,7 @@ def _empty_all_tables() -> None:
     _db.session.commit()
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def db(app):
     """An app context for the test, and empty tables (but the townships) afterwards."""
     with app.app_context():

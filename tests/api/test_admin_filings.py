@@ -5,6 +5,7 @@ import pytest
 from parentapp.extensions import db
 from parentapp.models import FilingEvent, Notification, Nursery, User, utcnow
 from parentapp.signals import filing_revoked
+from parentapp.timeutil import local_today
 from tests.asserts import assert_error
 from tests.factories import bearer, make_nursery
 
@@ -63,14 +64,26 @@ def test_queue_filters_by_township_and_paginates(client, auth):
 
 def test_approve_makes_the_nursery_visible_and_tells_the_operator(client, auth):
     regulator, headers = auth.regulator()
+    _, parent_headers = auth.parent()
     nursery = _pending()
-    assert client.get(f"/api/v1/nurseries/{nursery.id}").status_code == 404
+    search = f"/api/v1/nurseries?lat={nursery.lat}&lng={nursery.lng}"
+    assert_error(client.get(f"/api/v1/nurseries/{nursery.id}"), 404, "not_found")
+    assert client.get(search, headers=parent_headers).get_json()["items"] == []
+    before = local_today(utcnow())
     response = client.post(f"{URL}/{nursery.id}/approve", headers=headers,
                            json={"filing_no": " 石卫托备〔2026〕101号 "})
+    after = local_today(utcnow())  # the request may straddle local midnight
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "approved" and body["filing_no"] == "石卫托备〔2026〕101号"
-    assert body["filed_on"] is not None and body["nursery"]["status"] == "approved"
+    assert body["filed_on"] in {before.isoformat(), after.isoformat()}
+    assert body["nursery"]["status"] == "approved"
+    db.session.expire_all()
+    stored = db.session.get(Nursery, nursery.id)
+    assert (stored.filing_status, stored.filing_no) == ("approved", "石卫托备〔2026〕101号")
+    assert stored.filed_on.isoformat() == body["filed_on"]
+    found = client.get(search, headers=parent_headers).get_json()["items"]
+    assert [item["id"] for item in found] == [nursery.id]
     event = body["events"][-1]
     assert (event["from_status"], event["to_status"]) == ("pending", "approved")
     assert event["actor"]["id"] == regulator.id and event["filing_no"] == "石卫托备〔2026〕101号"
@@ -114,7 +127,7 @@ def test_revoke_hides_the_nursery_signals_the_revocation_and_tells_the_operator(
                            json={"reason": "经核查已停止办托。"}).get_json()
     assert body["status"] == "revoked"
     assert len(seen) == 1 and seen[0][:2] == (nursery.id, "revoked")
-    assert client.get(f"/api/v1/nurseries/{nursery.id}").status_code == 404
+    assert_error(client.get(f"/api/v1/nurseries/{nursery.id}"), 404, "not_found")
     note = db.session.scalars(db.select(Notification)).one()
     assert note.kind == "filing_revoked" and "停止办托" in note.body
 
@@ -230,6 +243,8 @@ def test_a_refiled_nursery_may_keep_its_filing_number(client, auth):
     response = client.post(f"{URL}/{nursery.id}/approve", headers=headers,
                            json={"filing_no": "石卫托备〔2025〕009号"})
     assert response.status_code == 200
+    body = response.get_json()
+    assert (body["status"], body["filing_no"]) == ("approved", "石卫托备〔2025〕009号")
 
 
 @pytest.mark.parametrize("reason", ["", " ", "短", "理" * 501, None])

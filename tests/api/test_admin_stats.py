@@ -5,6 +5,7 @@ import pytest
 
 from parentapp.models import utcnow
 from parentapp.timeutil import local_today
+from tests.asserts import assert_error
 from tests.factories import make_nursery
 
 THIS_YEAR = local_today(utcnow()).year
@@ -32,7 +33,7 @@ def test_regulator_reads_the_figures_for_a_year(client, auth):
 def test_a_bad_year_is_a_validation_error(client, auth, year):
     _, headers = auth.regulator()
     response = client.get(f"/api/v1/admin/stats?year={year}", headers=headers)
-    assert response.status_code == 422
+    assert_error(response, 422, "validation_error")
     assert "year" in response.get_json()["error"]["details"]
 
 
@@ -43,7 +44,7 @@ def test_statistics_are_for_regulators(client, auth, role):
         response = client.get(path, headers=headers)
         assert response.status_code == 403
         assert response.get_json()["error"]["code"] == "forbidden"
-    assert client.get("/api/v1/admin/stats").status_code == 401
+    assert_error(client.get("/api/v1/admin/stats"), 401, "unauthorized")
 
 
 def test_csv_has_a_bom_chinese_headers_every_township_and_the_county(client, auth):
@@ -83,11 +84,11 @@ def test_an_unknown_township_is_not_found(client, auth):
     _, headers = auth.regulator()
     response = client.put("/api/v1/admin/townships/999", headers=headers,
                           json={"population": 10})
-    assert response.status_code == 404
+    assert_error(response, 404, "not_found")
 
 
 def test_operators_cannot_set_populations(client, auth):
     _, headers = auth.operator()
     response = client.put("/api/v1/admin/townships/500240001", headers=headers,
                           json={"population": 10})
-    assert response.status_code == 403
+    assert_error(response, 403, "forbidden")

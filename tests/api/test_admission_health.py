@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from parentapp.extensions import db
 from parentapp.models import Booking, HealthRecord, utcnow
 from parentapp.timeutil import local_today
+from tests.asserts import assert_error
 from tests.factories import make_child, make_nursery, make_user
 
 TODAY = local_today(utcnow())
@@ -58,7 +59,7 @@ def test_another_nurserys_booking_is_not_found(client, auth):
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
     missing = client.get("/api/v1/operator/bookings/999999/health-summary", headers=headers)
-    assert missing.status_code == 404
+    assert_error(missing, 404, "not_found")
 
 
 def test_a_deleted_child_is_not_found(client, auth):
@@ -69,10 +70,10 @@ def test_a_deleted_child_is_not_found(client, auth):
     db.session.commit()
     response = client.get(f"/api/v1/operator/bookings/{booking.id}/health-summary",
                           headers=headers)
-    assert response.status_code == 404
+    assert_error(response, 404, "not_found")
 
 
 def test_parents_cannot_read_health_summaries(client, auth):
     _, headers = auth.parent()
     response = client.get("/api/v1/operator/bookings/1/health-summary", headers=headers)
-    assert response.status_code == 403
+    assert_error(response, 403, "forbidden")

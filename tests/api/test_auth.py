@@ -4,6 +4,7 @@ import pytest
 
 from parentapp.extensions import db
 from parentapp.models import AuthToken, User, utcnow
+from tests.asserts import assert_error
 from tests.factories import make_user
 
 LOGIN = "/api/v1/auth/wechat-login"
@@ -103,7 +104,7 @@ def test_operator_registers_and_logs_in(client):
 ])
 def test_operator_registration_rejects_bad_fields(client, field, value):
     response = client.post("/api/v1/auth/register-operator", json={**OPERATOR, field: value})
-    assert response.status_code == 422
+    assert_error(response, 422, "validation_error")
     assert field in response.get_json()["error"]["details"]
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
 
@@ -163,7 +164,7 @@ def test_logout_ends_the_token(client, auth):
 def test_logout_accepts_an_empty_object(client, auth):
     _, headers = auth.parent()
     assert client.post("/api/v1/auth/logout", headers=headers, json={}).status_code == 204
-    assert client.post("/api/v1/auth/logout", headers=headers, json={}).status_code == 401
+    assert_error(client.post("/api/v1/auth/logout", headers=headers, json={}), 401, "unauthorized")
 
 
 def test_tokens_are_stored_only_as_hashes(client, auth):

@@ -108,7 +108,9 @@ def test_the_cut_off_is_the_one_booked_under(client, auth, db):
     booking = booked(client, headers, make_child(parent).id, [slot])
     offering.cancel_cutoff_hours = 72  # the nursery tightens its terms afterwards
     db.session.commit()
-    assert cancel(client, headers, booking["id"]).status_code == 200
+    response = cancel(client, headers, booking["id"])
+    assert response.status_code == 200 and response.get_json()["status"] == "cancelled"
+    assert fresh(Slot, slot.id).booked == 0
 
 
 def test_deleting_a_child_cancels_its_future_bookings(client, auth):

@@ -10,6 +10,7 @@ from parentapp.models import Booking, IdempotencyKey, Slot, utcnow
 from parentapp.service_settings import offer_minutes
 from parentapp.services.booking import bookings as booking_service
 from parentapp.services.common import idempotency
+from tests.asserts import assert_error
 from tests.booking_factories import fill, fresh, in_days, make_slot, setup_nursery
 from tests.factories import make_child
 
@@ -149,7 +150,12 @@ def test_an_abandoned_claim_is_taken_over_after_a_while(client, auth, db):
                                   state="in_progress", created_at=long_ago,
                                   expires_at=long_ago + timedelta(hours=24)))
     db.session.commit()
-    assert send(client, headers, "crashed", body).status_code == 201
+    response = send(client, headers, "crashed", body)
+    assert response.status_code == 201, response.get_json()
+    assert count_bookings(db) == 1 and fresh(Slot, slot.id).booked == 1
+    state = db.session.scalar(db.select(IdempotencyKey.state).where(
+        IdempotencyKey.key == "crashed"))
+    assert state == "done"
 
 
 def test_answers_are_replayed_for_24_hours_then_forgotten(auth, db):
@@ -234,7 +240,7 @@ def test_a_claim_that_cannot_be_released_goes_stale_and_says_so(client, auth, db
     monkeypatch.setattr(idempotency, "RELEASE_PAUSES", (0.01,))
     monkeypatch.setattr(booking_service, "book_slots", busy_book)
     monkeypatch.setattr(db.session, "execute", always_busy)
-    assert send(client, headers, "stuck", body).status_code == 503
+    assert_error(send(client, headers, "stuck", body), 503, "busy")
     assert "idempotency claim not released" in caplog.text
     state = db.session.scalar(db.select(IdempotencyKey.state).where(IdempotencyKey.key == "stuck"))
     assert state == "in_progress"

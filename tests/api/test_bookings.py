@@ -9,6 +9,7 @@ import pytest
 
 from parentapp.models import Booking, Slot
 from parentapp.timeutil import add_months
+from tests.asserts import assert_error
 from tests.booking_factories import (
     fill,
     fresh,
@@ -111,7 +112,7 @@ def test_unknown_slot_ids_are_not_found_and_nothing_is_taken(client, auth):
     slot = make_slot(nursery)
     parent, headers = auth.parent()
     response = post_booking(client, headers, make_child(parent).id, [slot.id, 999999])
-    assert response.status_code == 404
+    assert_error(response, 404, "not_found")
     assert error_of(response)["details"] == {"slot_ids": [999999]}
     assert fresh(Slot, slot.id).booked == 0
 
@@ -304,7 +305,7 @@ def test_the_price_is_computed_by_the_server(client, auth):
     parent, headers = auth.parent()
     response = post_booking(client, headers, make_child(parent).id, [s.id for s in slots],
                             price_fen=1)
-    assert response.status_code == 422  # a client price is an unknown field
+    assert_error(response, 422, "validation_error")  # a client price is an unknown field
     response = post_booking(client, headers, make_child(parent).id, [s.id for s in slots])
     assert response.get_json()["price_fen"] == 16000
 
@@ -331,7 +332,7 @@ def test_parents_list_their_bookings_with_filters(client, auth):
     window = f"{URL}?from={in_days(10).isoformat()}&to={in_days(30).isoformat()}"
     assert [b["id"] for b in client.get(window, headers=headers).get_json()["items"]] == [
         second["id"]]
-    assert client.get(f"{URL}?status=lost", headers=headers).status_code == 422
+    assert_error(client.get(f"{URL}?status=lost", headers=headers), 422, "validation_error")
 
 
 def test_another_familys_booking_is_not_found(client, auth):
@@ -351,5 +352,5 @@ def test_a_nursery_that_is_not_visible_keeps_slots_out_of_reach(client, auth):
     slot = make_slot(nursery)
     parent, headers = auth.parent()
     response = post_booking(client, headers, make_child(parent).id, [slot.id])
-    assert response.status_code == 404
+    assert_error(response, 404, "not_found")
 

@@ -4,6 +4,7 @@ import pytest
 
 from parentapp.models import utcnow
 from parentapp.timeutil import local_today, years_before
+from tests.asserts import assert_error
 from tests.factories import make_child
 
 TODAY = local_today(utcnow())
@@ -31,7 +32,7 @@ def test_parent_adds_lists_reads_updates_and_deletes_a_child(client, auth):
     assert patched.get_json()["vaccine_choices"] == {"je": "inactivated", "hepa": "live"}
 
     assert client.delete(url, headers=headers).status_code == 204
-    assert client.get(url, headers=headers).status_code == 404
+    assert_error(client.get(url, headers=headers), 404, "not_found")
 
 
 def test_age_months_counts_whole_months_completed(client, auth):
@@ -77,7 +78,7 @@ def test_patch_validates_like_create(client, auth):
     child = make_child(parent)
     response = client.patch(f"/api/v1/children/{child.id}", headers=headers,
                             json={"vaccine_choices": {"je": "maybe"}})
-    assert response.status_code == 422
+    assert_error(response, 422, "validation_error")
     assert response.get_json()["error"]["details"] == {
         "vaccine_choices": {"je": ["应为以下之一：live、inactivated。"]}}
 

@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from parentapp.models import ClassEnrollment, Notification, User, utcnow
 from parentapp.timeutil import LOCAL_TZ, add_months
+from tests.asserts import assert_error
 from tests.factories import bearer, make_child, make_class, make_enrollment, make_user
 from tests.sqlcount import count_statements
 
@@ -94,7 +95,7 @@ def test_someone_elses_child_is_not_found(client, auth, db):
     response = enroll(client, cls, auth.parent()[1], other_child.id)
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
-    assert enroll(client, cls, auth.parent()[1], 424242).status_code == 404
+    assert_error(enroll(client, cls, auth.parent()[1], 424242), 404, "not_found")
     assert entry_count(db, cls) == 0
 
 
@@ -145,10 +146,11 @@ def test_enrolment_body_is_validated(client, auth, body):
 def test_only_parents_enrol(client, auth, role):
     cls = make_class()
     _, headers = getattr(auth, role)()
-    assert enroll(client, cls, headers).status_code == 403
-    assert client.delete(f"{URL}/{cls.id}/enrollments/mine", headers=headers).status_code == 403
-    assert client.get("/api/v1/me/enrollments", headers=headers).status_code == 403
-    assert enroll(client, cls, {}).status_code == 401
+    assert_error(enroll(client, cls, headers), 403, "forbidden")
+    assert_error(client.delete(f"{URL}/{cls.id}/enrollments/mine", headers=headers),
+                 403, "forbidden")
+    assert_error(client.get("/api/v1/me/enrollments", headers=headers), 403, "forbidden")
+    assert_error(enroll(client, cls, {}), 401, "unauthorized")
 
 
 def test_leaving_a_seat_enrols_the_first_waitlisted_family_and_tells_it(client, auth, db):
@@ -193,7 +195,7 @@ def test_leaving_without_an_entry_is_not_found(client, auth):
     enroll(client, cls, headers)
     assert client.delete(f"{URL}/{cls.id}/enrollments/mine", headers=headers).status_code == 204
     again = client.delete(f"{URL}/{cls.id}/enrollments/mine", headers=headers)
-    assert again.status_code == 404
+    assert_error(again, 404, "not_found")
 
 
 def test_leaving_after_the_start_is_refused(client, auth, db):
@@ -305,6 +307,6 @@ def test_tokens_of_another_parent_see_nothing_of_mine(client, auth):
     parent = make_user("parent")
     make_enrollment(cls, parent)
     response = client.delete(f"{URL}/{cls.id}/enrollments/mine", headers=auth.parent()[1])
-    assert response.status_code == 404
+    assert_error(response, 404, "not_found")
     mine = client.get("/api/v1/me/enrollments", headers=bearer(parent)).get_json()
     assert mine["total"] == 1

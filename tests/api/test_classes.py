@@ -4,6 +4,7 @@ import pytest
 
 from parentapp.models import utcnow
 from parentapp.timeutil import local_instant, local_today
+from tests.asserts import assert_error
 from tests.factories import make_class, make_enrollment
 from tests.sqlcount import count_statements
 
@@ -150,7 +151,7 @@ def test_an_unknown_class_is_not_found(client):
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
     response = client.get(f"{URL}/99999999999999999999999")
-    assert response.status_code == 404
+    assert_error(response, 404, "not_found")
 
 
 def test_a_bad_token_on_the_public_detail_is_refused(client):

@@ -90,8 +90,10 @@ def test_a_number_too_large_for_the_database_names_its_field(client, auth):
     body = client.post("/api/v1/children", headers=headers, json={
         "name": "小明", "birth_date": "2025-01-01", "gender": "male", "id": 10**30})
     assert body.status_code == 422 and "id" in _error(body)["details"]
+    assert _error(body)["code"] == "validation_error"
     response = client.get("/api/v1/children?page=99999999999999999999", headers=headers)
     assert response.status_code == 422
+    assert _error(response)["code"] == "validation_error"
     assert _error(response)["details"] == {"page": ["数值过大。"]}
 
 

@@ -5,6 +5,7 @@ import pytest
 from parentapp.extensions import db
 from parentapp.models import HealthRecord, utcnow
 from parentapp.timeutil import add_months, local_today
+from tests.asserts import assert_error
 from tests.factories import make_child
 from tests.sqlcount import count_statements
 
@@ -136,7 +137,7 @@ def test_another_parents_child_plan_and_records_are_not_found(client, auth):
 
 def test_health_plan_is_for_parents(client, auth):
     _, headers = auth.operator()
-    assert client.get("/api/v1/children/1/health-plan", headers=headers).status_code == 403
+    assert_error(client.get("/api/v1/children/1/health-plan", headers=headers), 403, "forbidden")
 
 
 def test_plan_uses_the_same_number_of_statements_whatever_is_recorded(client, auth):

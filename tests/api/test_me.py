@@ -2,6 +2,7 @@ import pytest
 
 from parentapp.extensions import db
 from parentapp.models import AuthToken, Child, User
+from tests.asserts import assert_error
 from tests.factories import make_child
 
 LOGIN = "/api/v1/auth/wechat-login"
@@ -34,14 +35,14 @@ def test_parent_sets_nickname_and_township(client, auth):
 def test_patch_me_rejects_bad_fields(client, auth, body, field):
     _, headers = auth.parent()
     response = client.patch("/api/v1/me", headers=headers, json=body)
-    assert response.status_code == 422
+    assert_error(response, 422, "validation_error")
     assert field in response.get_json()["error"]["details"]
 
 
 def test_patch_me_is_for_parents(client, auth):
     _, headers = auth.operator()
     response = client.patch("/api/v1/me", headers=headers, json={"nickname": "x"})
-    assert response.status_code == 403
+    assert_error(response, 403, "forbidden")
 
 
 def test_phone_is_stored_in_full_and_shown_masked(client, auth, fake):
@@ -82,7 +83,7 @@ def test_deleting_the_account_erases_it_and_ends_every_token(client, fake):
     assert client.delete("/api/v1/me", headers=headers).status_code == 204
 
     for h in (headers, other_headers):
-        assert client.get("/api/v1/me", headers=h).status_code == 401
+        assert_error(client.get("/api/v1/me", headers=h), 401, "unauthorized")
     db.session.expire_all()
     erased = db.session.get(User, parent.id)
     assert (erased.wechat_openid, erased.nickname, erased.phone, erased.township) == (
@@ -98,4 +99,4 @@ def test_deleting_the_account_erases_it_and_ends_every_token(client, fake):
 
 def test_account_deletion_is_for_parents(client, auth):
     _, headers = auth.regulator()
-    assert client.delete("/api/v1/me", headers=headers).status_code == 403
+    assert_error(client.delete("/api/v1/me", headers=headers), 403, "forbidden")

@@ -3,6 +3,7 @@ from datetime import timedelta
 from parentapp.extensions import db
 from parentapp.models import utcnow
 from parentapp.services.reminders.inbox import notify
+from tests.asserts import assert_error
 
 
 def _add(user, title="标题", **kwargs):
@@ -33,7 +34,7 @@ def test_planned_messages_appear_only_when_their_time_comes(client, auth):
     future = _add(user, planned_at=utcnow() + timedelta(days=1))
     assert client.get("/api/v1/me/notifications", headers=headers).get_json()["total"] == 0
     response = client.post(f"/api/v1/me/notifications/{future.id}/read", headers=headers)
-    assert response.status_code == 404
+    assert_error(response, 404, "not_found")
 
 
 def test_another_accounts_message_is_not_found(client, auth):

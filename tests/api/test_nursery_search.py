@@ -1,6 +1,5 @@
 import pytest
 
-from parentapp.services.nurseries.search import distance_m
 from tests.asserts import assert_error
 from tests.factories import bearer, make_child, make_nursery, make_user
 
@@ -36,8 +35,8 @@ def test_anonymous_search_lists_approved_nurseries_nearest_first(client):
     item = body["items"][0]
     assert set(item) == {"id", "name", "address", "township", "lat", "lng", "distance_m", "kind",
                          "inclusive", "care_types", "min_price_fen", "has_vacancy"}
-    assert item["distance_m"] == round(distance_m(*HOME, near.lat, near.lng))
-    assert 490 <= item["distance_m"] <= 510
+    # 500 m due north: the arc is the latitude difference times the earth's radius.
+    assert abs(item["distance_m"] - 500) <= 1
     assert (item["care_types"], item["min_price_fen"], item["has_vacancy"]) == ([], {}, None)
 
 
@@ -67,8 +66,9 @@ def test_radius_defaults_to_5_km_and_is_inclusive_of_its_edge(client):
     assert _ids(_search(client)) == [inside.id]
     assert _ids(_search(client, "radius_km=6")) == [inside.id, outside.id]
     assert _ids(_search(client, "radius_km=1")) == []
-    edge = round(distance_m(*HOME, inside.lat, inside.lng)) / 1000
-    assert inside.id in _ids(_search(client, f"radius_km={edge + 0.001}"))
+    # inside is 4 900 m due north, give or take a millimetre: the edge lies between these.
+    assert _ids(_search(client, "radius_km=4.901")) == [inside.id]
+    assert _ids(_search(client, "radius_km=4.899")) == []
 
 
 @pytest.mark.parametrize("query", [
@@ -80,8 +80,26 @@ def test_bad_radius_is_a_422(client, query):
     assert "radius_km" in error["details"]
 
 
-def test_radius_of_50_km_is_allowed(client):
-    assert _search(client, "radius_km=50").status_code == 200
+# Fixed positions and their great-circle distances from HOME (R = 6 371 km), worked out
+# apart from the code: due north it is R times the latitude difference in radians.
+FAR_POINTS = {
+    "near": ((30.150, 108.250), 21_288.0),
+    "north_inside": ((30.445, 108.114), 49_592.9),    # 0.446 deg due north
+    "southeast_inside": ((29.700, 108.500), 49_912.3),
+    "north_outside": ((30.449, 108.114), 50_037.7),   # 0.450 deg due north
+    "northeast_outside": ((30.400, 108.400), 52_379.8),
+}
+
+
+def test_a_50_km_search_finds_exactly_the_nurseries_within_50_km_nearest_first(client):
+    made = {key: make_nursery(lat=lat, lng=lng) for key, ((lat, lng), _) in FAR_POINTS.items()}
+    assert _ids(_search(client)) == []  # none within the default 5 km
+    body = _search(client, "radius_km=50").get_json()
+    expected = ["near", "north_inside", "southeast_inside"]
+    assert [i["id"] for i in body["items"]] == [made[key].id for key in expected]
+    assert body["total"] == 3
+    for item, key in zip(body["items"], expected, strict=True):
+        assert abs(item["distance_m"] - FAR_POINTS[key][1]) <= 1, key
 
 
 @pytest.mark.parametrize(("query", "field"), [
@@ -194,7 +212,7 @@ def test_detail_discloses_the_filing(client):
     assert body["offerings"] == [] and body["open_to_public"] is True
     assert "credit_code" not in body and "operator_id" not in body
     with_position = client.get(f"{URL}/{nursery.id}?lat={HOME[0]}&lng={HOME[1]}").get_json()
-    assert with_position["distance_m"] == round(distance_m(*HOME, nursery.lat, nursery.lng))
+    assert abs(with_position["distance_m"] - 1000) <= 1  # 1 km due north
     assert_error(client.get(f"{URL}/{nursery.id}?lat=29.9"), 422, "validation_error")
     assert_error(client.get(f"{URL}/{nursery.id}?care_type=x"), 422, "validation_error")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.asserts import assert_error
 from tests.factories import make_nursery
 
 DEFAULTS = {
@@ -57,7 +58,7 @@ def test_bad_offerings_are_422(client, auth, body, field):
     operator, headers = auth.operator()
     nursery = make_nursery(operator)
     response = client.put(url(nursery.id), headers=headers, json=body)
-    assert response.status_code == 422
+    assert_error(response, 422, "validation_error")
     assert field in response.get_json()["error"]["details"]
 
 
@@ -77,4 +78,4 @@ def test_parents_cannot_set_offerings(client, auth):
     nursery = make_nursery()
     _, headers = auth.parent()
     response = client.put(url(nursery.id), headers=headers, json={"price_fen": 1})
-    assert response.status_code == 403
+    assert_error(response, 403, "forbidden")

@@ -1,9 +1,10 @@
 import copy
+from datetime import datetime
 
 import pytest
 
 from parentapp.extensions import db
-from parentapp.models import FilingEvent, Nursery
+from parentapp.models import FilingEvent, Nursery, utcnow
 from parentapp.services.nurseries.credit_code import with_check
 from tests.asserts import assert_error
 from tests.factories import make_nursery
@@ -218,11 +219,14 @@ def test_list_is_paginated_and_own_only(client, auth):
 def test_submitting_a_draft_makes_it_pending_and_records_who_and_when(client, auth):
     operator, headers = auth.operator()
     created = _create(client, headers)
+    before = utcnow().replace(microsecond=0)  # submitted_at is shown to the second
     response = client.post(f"{URL}/{created['id']}/filing", headers=headers)
+    after = utcnow()
     assert response.status_code == 200
     assert response.get_json() == {"status": "pending"}
     body = client.get(f"{URL}/{created['id']}", headers=headers).get_json()
-    assert body["status"] == "pending" and body["submitted_at"] is not None
+    assert body["status"] == "pending" and body["submitted_at"].endswith("+08:00")
+    assert before <= datetime.fromisoformat(body["submitted_at"]) <= after
     event = body["events"][-1]
     assert (event["from_status"], event["to_status"]) == ("draft", "pending")
     assert event["actor"] == {"id": operator.id, "role": "operator", "name": operator.name}
@@ -281,7 +285,7 @@ def test_changing_a_registration_fact_of_an_approved_nursery_refiles_it(
     assert event["changes"] == {field: [old, value]}
     assert event["reason"].startswith("变更登记信息")
     assert event["actor"]["id"] == operator.id
-    assert client.get(f"/api/v1/nurseries/{nursery.id}").status_code == 404
+    assert_error(client.get(f"/api/v1/nurseries/{nursery.id}"), 404, "not_found")
     listing = client.get("/api/v1/nurseries").get_json()
     assert listing["total"] == 0
 

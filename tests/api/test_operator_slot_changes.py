@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from parentapp.models import Booking, Notification, Slot
+from tests.asserts import assert_error
 from tests.booking_factories import book, fill, fresh, in_days, make_slot, setup_nursery
 from tests.factories import make_user
 
@@ -136,24 +137,24 @@ def test_a_batch_naming_a_foreign_slot_changes_nothing(client, auth):
     theirs = make_slot(other_nursery)
     response = batch(client, headers, nursery.id, [
         {"slot_id": mine.id, "capacity": 1}, {"slot_id": theirs.id, "status": "closed"}])
-    assert response.status_code == 404
+    assert_error(response, 404, "not_found")
     assert response.get_json()["error"]["details"] == {"slot_ids": [theirs.id]}
     assert fresh(Slot, mine.id).capacity == 5 and fresh(Slot, theirs.id).status == "open"
-    assert batch(client, headers, nursery.id, [
+    assert_error(batch(client, headers, nursery.id, [
         {"slot_id": mine.id, "capacity": 1},
-        {"slot_id": mine.id, "capacity": 2}]).status_code == 422
+        {"slot_id": mine.id, "capacity": 2}]), 422, "validation_error")
 
 
 def test_operators_only_change_their_own_slots(client, auth):
     nursery, _ = setup_nursery()
     slot = make_slot(nursery)
     _, headers = auth.operator()
-    assert patch(client, headers, slot.id, capacity=1).status_code == 404
-    assert patch(client, headers, 999999, capacity=1).status_code == 404
-    assert batch(client, headers, nursery.id, [{"slot_id": slot.id, "capacity": 1}]
-                 ).status_code == 404
+    assert_error(patch(client, headers, slot.id, capacity=1), 404, "not_found")
+    assert_error(patch(client, headers, 999999, capacity=1), 404, "not_found")
+    assert_error(batch(client, headers, nursery.id, [{"slot_id": slot.id, "capacity": 1}]),
+                 404, "not_found")
     _, parent = auth.parent()
-    assert patch(client, parent, slot.id, capacity=1).status_code == 403
+    assert_error(patch(client, parent, slot.id, capacity=1), 403, "forbidden")
 
 
 def test_slots_that_have_started_are_history(client, auth):
@@ -167,6 +168,6 @@ def test_slots_that_have_started_are_history(client, auth):
 def test_an_empty_change_is_422(client, auth):
     nursery, headers = own(auth)
     slot = make_slot(nursery)
-    assert patch(client, headers, slot.id).status_code == 422
-    assert patch(client, headers, slot.id, status="paused").status_code == 422
-    assert patch(client, headers, slot.id, capacity=-1).status_code == 422
+    assert_error(patch(client, headers, slot.id), 422, "validation_error")
+    assert_error(patch(client, headers, slot.id, status="paused"), 422, "validation_error")
+    assert_error(patch(client, headers, slot.id, capacity=-1), 422, "validation_error")

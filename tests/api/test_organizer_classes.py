@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from parentapp.models import ParentingClass, utcnow
 from parentapp.timeutil import local_instant, local_today, to_local_iso
+from tests.asserts import assert_error
 from tests.factories import make_class, make_enrollment, make_nursery, make_user
 
 URL = "/api/v1/organizer/classes"
@@ -78,7 +79,7 @@ def test_another_operators_nursery_is_not_found(client, auth, db):
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
     response = client.post(URL, headers=headers, json={**VALID, "nursery_id": 999999})
-    assert response.status_code == 404
+    assert_error(response, 404, "not_found")
     assert class_count(db) == 0
 
 
@@ -157,7 +158,7 @@ def test_required_fields(client, auth, db, field):
     _, headers = auth.regulator()
     body = {key: value for key, value in VALID.items() if key != field}
     response = client.post(URL, headers=headers, json=body)
-    assert response.status_code == 422
+    assert_error(response, 422, "validation_error")
     assert field in response.get_json()["error"]["details"]
     assert class_count(db) == 0
 

@@ -12,6 +12,7 @@ from parentapp.service_settings import offer_minutes
 from parentapp.services.booking import roster
 from parentapp.services.booking.cancellation import cancel_booking
 from parentapp.timeutil import add_months
+from tests.asserts import assert_error
 from tests.booking_factories import book, fresh, in_days, make_hours, make_slot, setup_nursery
 from tests.factories import make_child, make_user
 
@@ -98,7 +99,7 @@ def test_attendance_state_rules(client, auth):
         assert response.status_code == 409
         assert response.get_json()["error"]["code"] == "invalid_state"
     # Today the booking has no slot at all.
-    assert attend(client, headers, booking.id, "check-in").status_code == 409
+    assert_error(attend(client, headers, booking.id, "check-in"), 409, "invalid_state")
 
 
 def test_no_check_out_before_check_in_and_no_check_in_when_cancelled(auth):
@@ -154,11 +155,11 @@ def test_operators_only_see_their_own_nurseries(client, auth):
     slot = make_slot(nursery)
     booking = book(make_user("parent"), [slot])
     _, headers = auth.operator()
-    assert roster_of(client, headers, nursery.id, slot.date).status_code == 404
-    assert attend(client, headers, booking.id, "check-in").status_code == 404
-    assert attend(client, headers, 999999, "check-in").status_code == 404
+    assert_error(roster_of(client, headers, nursery.id, slot.date), 404, "not_found")
+    assert_error(attend(client, headers, booking.id, "check-in"), 404, "not_found")
+    assert_error(attend(client, headers, 999999, "check-in"), 404, "not_found")
     _, parent_headers = auth.parent()
-    assert roster_of(client, parent_headers, nursery.id, slot.date).status_code == 403
+    assert_error(roster_of(client, parent_headers, nursery.id, slot.date), 403, "forbidden")
 
 
 def test_a_deleted_child_leaves_a_nameless_line(client, auth, db):

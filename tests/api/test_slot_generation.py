@@ -9,6 +9,7 @@ import pytest
 from parentapp.errors import CapacityExceedsLicensedPlaces
 from parentapp.models import Slot
 from parentapp.services.nurseries.licensed_places import ensure_within_licensed_places
+from tests.asserts import assert_error
 from tests.booking_factories import in_days, make_offering, make_slot
 from tests.factories import make_nursery
 
@@ -113,7 +114,7 @@ def test_hourly_slots_start_at_an_odd_opening_time(client, auth, db):
 def test_bad_generation_requests_are_422(client, auth, db, overrides, field):
     nursery, headers = own_nursery(auth)
     response = client.post(url(nursery.id), headers=headers, json=body(**overrides))
-    assert response.status_code == 422
+    assert_error(response, 422, "validation_error")
     assert field in response.get_json()["error"]["details"]
     assert slots_of(db, nursery.id) == []
 
@@ -130,7 +131,7 @@ def test_another_operators_nursery_is_not_found(client, auth):
     make_offering(nursery)
     _, headers = auth.operator()
     response = client.post(url(nursery.id), headers=headers, json=body())
-    assert response.status_code == 404
+    assert_error(response, 404, "not_found")
 
 
 # -- licensed places -----------------------------------------------------------------------
@@ -160,7 +161,7 @@ def test_care_types_share_the_licensed_places_where_their_hours_overlap(client, 
     # Any hourly place now overflows during am or pm hours...
     refused = client.post(url(nursery.id), headers=headers, json=body(
         **one_day, care_type="hourly", capacity=1))
-    assert refused.status_code == 409
+    assert_error(refused, 409, "capacity_exceeds_licensed_places")
     assert refused.get_json()["error"]["details"]["time"] == "08:00"
     assert len(slots_of(db, nursery.id, "hourly")) == 0
 

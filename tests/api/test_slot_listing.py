@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.asserts import assert_error
 from tests.booking_factories import (
     fill,
     in_days,
@@ -70,9 +71,9 @@ def test_at_most_62_days_at_once(client):
     backwards = listing(client, nursery.id, to=in_days(-1).isoformat())
     assert fine.status_code == 200
     for response in (too_long, backwards):
-        assert response.status_code == 422
+        assert_error(response, 422, "validation_error")
         assert "to" in response.get_json()["error"]["details"]
-    assert listing(client, nursery.id, care_type="weekly").status_code == 422
+    assert_error(listing(client, nursery.id, care_type="weekly"), 422, "validation_error")
 
 
 def test_unfiled_nurseries_are_hidden_except_from_their_operator(client, auth):
@@ -80,14 +81,14 @@ def test_unfiled_nurseries_are_hidden_except_from_their_operator(client, auth):
     nursery = make_nursery(operator, filing_status="pending")
     make_offering(nursery)
     make_slot(nursery)
-    assert listing(client, nursery.id).status_code == 404
+    assert_error(listing(client, nursery.id), 404, "not_found")
     _, parent_headers = auth.parent()
-    assert listing(client, nursery.id, parent_headers).status_code == 404
+    assert_error(listing(client, nursery.id, parent_headers), 404, "not_found")
     _, stranger = auth.operator()
-    assert listing(client, nursery.id, stranger).status_code == 404
+    assert_error(listing(client, nursery.id, stranger), 404, "not_found")
     own = listing(client, nursery.id, headers)
     assert own.status_code == 200 and len(own.get_json()["items"]) == 1
-    assert listing(client, 999999).status_code == 404
+    assert_error(listing(client, 999999), 404, "not_found")
 
 
 def test_listing_counts_waiting_families(client, auth, db):

@@ -1,6 +1,7 @@
 import pytest
 
 from parentapp.config import SANDBOX_TEMPLATES
+from tests.asserts import assert_error
 
 URL = "/api/v1/me/subscriptions"
 VACCINE, CHECKUP, BOOKING, CLASS = (SANDBOX_TEMPLATES[k] for k in
@@ -53,7 +54,7 @@ def test_subscriptions_are_for_parents_only(client, auth):
     response = client.get(URL, headers=headers)
     assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "forbidden"
-    assert client.get(URL).status_code == 401
+    assert_error(client.get(URL), 401, "unauthorized")
 
 
 def test_meta_lists_the_template_ids(client):

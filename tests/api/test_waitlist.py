@@ -12,6 +12,7 @@ from parentapp.models import Notification, Slot, WaitlistEntry, utcnow
 from parentapp.service_settings import offer_minutes
 from parentapp.services.booking import waitlist_offers
 from parentapp.services.booking.cancellation import cancel_booking
+from tests.asserts import assert_error
 from tests.booking_factories import (
     book,
     fill,
@@ -92,7 +93,7 @@ def test_joining_is_refused_when_the_child_could_not_book(client, auth, db):
 
     other, _, _ = family(auth)
     response = join(client, headers, slot.id, make_child(other).id)
-    assert response.status_code == 404
+    assert_error(response, 404, "not_found")
 
 
 def test_a_child_holding_the_slot_cannot_also_wait_for_it(client, auth):
@@ -275,7 +276,7 @@ def test_leaving_moves_the_queue_up_and_declining_passes_the_offer_on(client, au
     assert entry(e1["id"]).status == "left" and entry(e3["id"]).status == "offered"
     again = client.delete(f"/api/v1/waitlist/{e1['id']}", headers=h1)
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "invalid_state"
-    assert client.delete(f"/api/v1/waitlist/{e3['id']}", headers=h1).status_code == 404
+    assert_error(client.delete(f"/api/v1/waitlist/{e3['id']}", headers=h1), 404, "not_found")
     ended = client.get("/api/v1/me/waitlist", headers=h2).get_json()["items"]
     assert (ended[0]["status"], ended[0]["position"]) == ("left", None)
 
@@ -345,8 +346,8 @@ def test_the_waitlist_of_a_hidden_nursery_is_not_found(client, auth):
     make_offering(nursery)
     slot = make_slot(nursery, capacity=0)
     _, headers, child = family(auth)
-    assert join(client, headers, slot.id, child.id).status_code == 404
-    assert join(client, headers, 999999, child.id).status_code == 404
+    assert_error(join(client, headers, slot.id, child.id), 404, "not_found")
+    assert_error(join(client, headers, 999999, child.id), 404, "not_found")
 
 
 def test_the_expiry_job_runs_from_the_command_line(app, auth, db):

@@ -20,6 +20,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-quic"]
 
 
+@pytest.fixture(autouse=True)
+def _database(db):
+    """Every browser test runs in an app context and leaves the tables empty."""
+    return db
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -79,3 +79,5 @@ def test_parents_cannot_sign_in_to_the_console(client):
     parent = make_user("parent", username="parent-x")
     response = sign_in(client, parent)
     assert response.status_code == 401
+    assert "用户名或密码错误。" in response.get_data(as_text=True)
+    assert client.get("/console/").status_code == 302  # still signed out

@@ -78,8 +78,10 @@ def test_revoking_an_approved_filing_hides_it(client):
 def test_operators_cannot_reach_the_filing_pages(client):
     signed_in_client(client, "operator")
     nursery = _pending()
-    assert client.get("/console/filings").status_code == 403
-    assert client.get(f"/console/filings/{nursery.id}").status_code == 403
+    for path in ("/console/filings", f"/console/filings/{nursery.id}"):
+        response = client.get(path)
+        assert response.status_code == 403
+        assert "当前账号无权访问此页面。" in response.get_data(as_text=True)
 
 
 def test_an_unknown_filing_is_a_not_found_page(client):

@@ -66,8 +66,10 @@ def test_another_operators_nursery_is_not_found(client):
     signed_in_client(client, "operator")
     nursery, _ = setup_nursery()
     slot = make_slot(nursery, day=in_days(3))
-    assert client.get(f"/console/nurseries/{nursery.id}/calendar").status_code == 404
-    assert client.get(f"/console/nurseries/{nursery.id}/roster").status_code == 404
+    for page_name in ("calendar", "roster"):
+        response = client.get(f"/console/nurseries/{nursery.id}/{page_name}")
+        assert response.status_code == 404
+        assert "没有找到这家托育机构。" in response.get_data(as_text=True)
     page = _change(client, nursery, slot, capacity="1").get_data(as_text=True)
     assert "没有找到" in page
     assert fresh(Slot, slot.id).capacity == 5
@@ -98,4 +100,6 @@ def test_roster_check_in_and_check_out(client):
 
 def test_regulators_cannot_open_operator_pages(client):
     signed_in_client(client, "regulator")
-    assert client.get("/console/nurseries").status_code == 403
+    response = client.get("/console/nurseries")
+    assert response.status_code == 403
+    assert "当前账号无权访问此页面。" in response.get_data(as_text=True)

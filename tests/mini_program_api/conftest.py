@@ -37,13 +37,6 @@ class FakeClock:
 
 
 @pytest.fixture
-def db() -> None:
-    """Replaces the suite's autouse `db` fixture here: this library needs no Flask app and
-    no database, and its tests should not wait for one."""
-    return None
-
-
-@pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
 

@@ -44,10 +44,10 @@ def test_a_send_spends_exactly_one_grant(fake, client, booking):
         ALICE, booking, BOOKING_DATA, page="pages/booking/detail?id=3"
     )
 
-    assert result.msgid is not None
     assert fake.grants_left(ALICE, booking) == 1
     assert fake.message_counts() == {(ALICE, booking): 1}
     [message] = fake.messages()
+    assert result.msgid == message.msgid
     assert message.data == BOOKING_DATA  # Chinese arrives intact
     assert message.page == "pages/booking/detail?id=3"
     assert (message.miniprogram_state, message.lang) == ("formal", "zh_CN")
