@@ -7,7 +7,6 @@ Every public method is one "call" in the contract's sense: whatever it does
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -15,19 +14,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
-import urllib3
 
-from ._redact import scrub
 from .errors import (
-    Busy,
     InvalidToken,
     MiniProgramError,
     ResponseTimeout,
     TransportError,
-    error_for,
 )
 from .results import PhoneInfo, SendResult, Session
 from .token_cache import CachedToken, MemoryTokenCache, TokenCache
+from .transport import decode_answer, encode_json, transport_error
 
 log = logging.getLogger("mini_program_api")
 
@@ -42,11 +38,6 @@ PHONE_NUMBER_PATH = "/wxa/business/getuserphonenumber"
 TOKEN_REFRESH_MARGIN = timedelta(minutes=5)
 _MIN_TIMEOUT = 0.05
 _JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
-
-
-def encode_json(body: dict[str, Any]) -> bytes:
-    """UTF-8 JSON with Chinese kept as is, as WeChat expects."""
-    return json.dumps(body, ensure_ascii=False).encode("utf-8")
 
 
 class MiniProgramClient:
@@ -227,7 +218,7 @@ class MiniProgramClient:
         try:
             response = self._send(method, path, params, body, deadline)
             with response:
-                answer = _decode(response, path, secrets)
+                answer = decode_answer(response, path, secrets)
         except MiniProgramError as error:
             log.warning(
                 "WeChat %s %s failed: %s errcode=%s (%.0f ms)",
@@ -260,7 +251,7 @@ class MiniProgramClient:
                 timeout=timeout,
             )
         except requests.RequestException as exc:
-            error = _transport_error(exc)
+            error = transport_error(exc)
         # Raised outside the except block: the requests exception names the URL,
         # whose query string holds the secret or the access token.
         raise error
@@ -277,46 +268,3 @@ class MiniProgramClient:
 
 def _is_fresh(cached: CachedToken) -> bool:
     return cached.expires_at - datetime.now(UTC) > TOKEN_REFRESH_MARGIN
-
-
-def _transport_error(exc: requests.RequestException) -> MiniProgramError:
-    name = type(exc).__name__
-    if _failed_before_sending(exc):
-        return TransportError(None, f"could not reach WeChat ({name})")
-    if isinstance(
-        exc, requests.Timeout | requests.ConnectionError | requests.exceptions.ChunkedEncodingError
-    ):
-        return ResponseTimeout(None, f"no answer from WeChat ({name}); it may have acted")
-    return MiniProgramError(None, f"request to WeChat failed ({name})")
-
-
-def _failed_before_sending(exc: requests.RequestException) -> bool:
-    if isinstance(
-        exc, requests.ConnectTimeout | requests.exceptions.SSLError | requests.exceptions.ProxyError
-    ):
-        return True
-    if not isinstance(exc, requests.ConnectionError) or not exc.args:
-        return False
-    # Connection refused, DNS failure: urllib3 wraps a NewConnectionError in MaxRetryError.
-    reason = getattr(exc.args[0], "reason", exc.args[0])
-    return isinstance(reason, urllib3.exceptions.NewConnectionError)
-
-
-def _decode(
-    response: requests.Response, path: str, secrets: tuple[str | None, ...]
-) -> dict[str, Any]:
-    if response.status_code >= 500:
-        raise Busy(None, f"WeChat answered HTTP {response.status_code}")
-    if response.status_code != 200:
-        raise MiniProgramError(None, f"WeChat answered HTTP {response.status_code}")
-    try:
-        answer = json.loads(response.content.decode("utf-8"))
-    except ValueError:
-        answer = None
-    if not isinstance(answer, dict):
-        raise MiniProgramError(None, "WeChat answered something other than a JSON object")
-    errcode = answer.get("errcode")
-    if errcode is None or errcode == 0:
-        return answer
-    errmsg = scrub(str(answer.get("errmsg", "")), secrets)
-    raise error_for(errcode if isinstance(errcode, int) else None, errmsg, path)

@@ -20,7 +20,7 @@ from mini_program_api import (
     TransportError,
     fit_value,
 )
-from mini_program_api.client import encode_json
+from mini_program_api.transport import encode_json
 
 ALICE = "openid-alice"
 BOOKING_DATA = {

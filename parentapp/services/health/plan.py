@@ -109,7 +109,8 @@ def planned_codes(
 def plan_items(
     schedule: Schedule,
     birth_date: date,
-    *, choices: Mapping[str, str] | None,
+    *,
+    choices: Mapping[str, str] | None,
     records: Mapping[str, date],
     today: date,
 ) -> list[PlanItem]:
@@ -136,7 +137,8 @@ def plan_items(
 def missing_vaccinations(
     schedule: Schedule,
     birth_date: date,
-    *, choices: Mapping[str, str] | None,
+    *,
+    choices: Mapping[str, str] | None,
     records: Mapping[str, date],
     today: date,
     grace_days: int = GRACE_DAYS,
