@@ -2,7 +2,8 @@
 
 from marshmallow import fields
 
-from parentapp.models.offering import CARE_TYPES, MAX_AGE_MONTHS
+from parentapp.domain import CareType
+from parentapp.models.offering import MAX_AGE_MONTHS
 from parentapp.schemas.base import BaseSchema, value_range
 
 MAX_PRICE_FEN = 10_000_000  # 100,000 yuan: far above any month of care
@@ -27,7 +28,7 @@ class OfferingPutSchema(BaseSchema):
 
 
 class OfferingSchema(BaseSchema):
-    care_type = fields.String(required=True, metadata={"enum": list(CARE_TYPES)})
+    care_type = fields.String(required=True, metadata={"enum": list(CareType.values())})
     price_fen = fields.Integer(required=True)
     age_min_months = fields.Integer(required=True)
     age_max_months = fields.Integer(required=True)

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from parentapp.domain import ACTIVE_BOOKING_STATUSES
 from parentapp.errors import AlreadyBooked, NotFound, SlotFull
 from parentapp.extensions import db
 from parentapp.models import (
@@ -31,7 +32,6 @@ from parentapp.models import (
     User,
     WaitlistEntry,
 )
-from parentapp.models.booking import ACTIVE_STATUSES
 from parentapp.services.booking import rules
 from parentapp.services.booking.availability import availability
 from parentapp.services.booking.places import lock_slots
@@ -127,7 +127,7 @@ def _check_no_overlap(child_id: int, slots: list[Slot]) -> None:
     held = db.session.execute(
         db.select(Slot.date, Slot.start_time, Slot.end_time, Slot.id, BookingSlot.booking_id)
         .join(BookingSlot, BookingSlot.slot_id == Slot.id)
-        .where(BookingSlot.child_id == child_id, BookingSlot.status.in_(ACTIVE_STATUSES),
+        .where(BookingSlot.child_id == child_id, BookingSlot.status.in_(ACTIVE_BOOKING_STATUSES),
                Slot.date.in_({s.date for s in slots}))).all()
     slot_ids, booking_ids = rules.overlapping(slots, held)
     if slot_ids:

@@ -10,10 +10,10 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from parentapp.domain import CANCELLED_BOOKING_STATUSES
 from parentapp.errors import CancelWindowClosed, InvalidState, NotFound, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import Booking, BookingSlot, Child, Nursery, Slot, WaitlistEntry
-from parentapp.models.booking import CANCELLED_STATUSES
 from parentapp.services.booking import notices
 from parentapp.services.booking.bookings import booking_query, get_booking, lock_family
 from parentapp.services.booking.places import give_back, lock_slots
@@ -76,7 +76,7 @@ def cancel_booking(parent_id: int, booking_id: int, slot_ids: list[int] | None,
 
 
 def _targets(booking: Booking, slot_ids: list[int] | None) -> list[BookingSlot]:
-    if booking.status in CANCELLED_STATUSES:
+    if booking.status in CANCELLED_BOOKING_STATUSES:
         raise InvalidState("该预约已取消。", details={"status": booking.status})
     by_slot = {bs.slot_id: bs for bs in booking.slots}
     if slot_ids is None:

@@ -14,10 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from parentapp.domain import ACTIVE_BOOKING_STATUSES
 from parentapp.errors import InvalidState, NotFound
 from parentapp.extensions import db
 from parentapp.models import Booking, BookingSlot, Child, Slot
-from parentapp.models.booking import ACTIVE_STATUSES, status_of
+from parentapp.models.booking import status_of
 from parentapp.services.booking.bookings import booking_query
 from parentapp.services.booking.places import lock_slots
 from parentapp.services.common.pagination import paginate
@@ -59,7 +60,7 @@ def roster(operator_id: int, nursery_id: int, day: date, include_cancelled: bool
             .join(Slot, day_slot).where(Booking.nursery_id == nursery_id)
             .group_by(Booking.id).order_by(db.func.min(Slot.start_time), Booking.id))
     if not include_cancelled:
-        stmt = stmt.where(BookingSlot.status.in_(ACTIVE_STATUSES))
+        stmt = stmt.where(BookingSlot.status.in_(ACTIVE_BOOKING_STATUSES))
     result = paginate(stmt, page, per_page)
     result["items"] = _entries(result["items"], day)
     return result

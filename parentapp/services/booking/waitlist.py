@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
+from parentapp.domain import ACTIVE_BOOKING_STATUSES
 from parentapp.errors import (
     AlreadyBooked,
     AppError,
@@ -23,7 +24,6 @@ from parentapp.errors import (
 )
 from parentapp.extensions import db
 from parentapp.models import Booking, BookingSlot, Nursery, Offering, Slot, WaitlistEntry
-from parentapp.models.booking import ACTIVE_STATUSES
 from parentapp.services.accounts import children
 from parentapp.services.booking import bookings as booking_service
 from parentapp.services.booking.availability import CLOSED, TOO_LATE, availability
@@ -99,7 +99,7 @@ def join_waitlist(parent_id: int, slot_id: int, child_id: int, now: datetime) ->
 def _check_not_booked(child_id: int, slot_id: int) -> None:
     booking_id = db.session.scalar(db.select(BookingSlot.booking_id).where(
         BookingSlot.child_id == child_id, BookingSlot.slot_id == slot_id,
-        BookingSlot.status.in_(ACTIVE_STATUSES)))
+        BookingSlot.status.in_(ACTIVE_BOOKING_STATUSES)))
     if booking_id is not None:
         raise AlreadyBooked(details={"slot_ids": [slot_id], "booking_ids": [booking_id]})
 

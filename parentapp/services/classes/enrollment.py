@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
+from parentapp.domain import ACTIVE_ENROLLMENT_STATUSES
 from parentapp.errors import (
     AgeIneligible,
     AlreadyEnrolled,
@@ -24,7 +25,6 @@ from parentapp.errors import (
 )
 from parentapp.extensions import db
 from parentapp.models import Child, ClassEnrollment, ParentingClass
-from parentapp.models.parenting_class import ACTIVE_STATUSES
 from parentapp.services.classes.queries import (
     seat_counts,
     seats_left,
@@ -203,7 +203,7 @@ def _is_unique_violation(error: IntegrityError) -> bool:
 def _active_entry(class_id: int, parent_id: int) -> ClassEnrollment | None:
     return db.session.scalar(select(ClassEnrollment).where(
         ClassEnrollment.class_id == class_id, ClassEnrollment.family_id == parent_id,
-        ClassEnrollment.status.in_(ACTIVE_STATUSES)))
+        ClassEnrollment.status.in_(ACTIVE_ENROLLMENT_STATUSES)))
 
 
 def release_family(family_id: int, now: datetime) -> None:
@@ -211,7 +211,7 @@ def release_family(family_id: int, now: datetime) -> None:
     erase the family's entries. Locks classes in id order; the caller commits."""
     class_ids = sorted(set(db.session.scalars(select(ClassEnrollment.class_id).where(
         ClassEnrollment.family_id == family_id,
-        ClassEnrollment.status.in_(ACTIVE_STATUSES)))))
+        ClassEnrollment.status.in_(ACTIVE_ENROLLMENT_STATUSES)))))
     for class_id in class_ids:
         cls = lock_class(class_id)
         entry = _active_entry(class_id, family_id)

@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from parentapp.domain import ACTIVE_ENROLLMENT_STATUSES
 from parentapp.errors import CapacityBelowEnrolled, InvalidState, NotFound, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import ClassEnrollment, Nursery, ParentingClass, User
-from parentapp.models.parenting_class import ACTIVE_STATUSES
 from parentapp.services.classes.enrollment import class_link, lock_class, promote_waitlist
 from parentapp.services.classes.queries import (
     filter_classes,
@@ -123,7 +123,8 @@ def _tell_families(cls: ParentingClass, kind: str, title: str, body: str,
                    now: datetime) -> list[ClassEnrollment]:
     entries = list(db.session.scalars(
         select(ClassEnrollment)
-        .where(ClassEnrollment.class_id == cls.id, ClassEnrollment.status.in_(ACTIVE_STATUSES))
+        .where(ClassEnrollment.class_id == cls.id,
+               ClassEnrollment.status.in_(ACTIVE_ENROLLMENT_STATUSES))
         .order_by(ClassEnrollment.id)))
     for entry in entries:
         notify(entry.family_id, kind, title, body, now, link=class_link(cls.id),

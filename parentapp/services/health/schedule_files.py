@@ -16,8 +16,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from parentapp.domain import HealthItemKind
 from parentapp.services.health.schedule import (
-    KINDS,
     Age,
     Choice,
     Schedule,
@@ -149,7 +149,7 @@ def _parse_item(raw: Any, kind: str, where: str,
     code = raw["code"]
     _require(_text(code), f"{where}.code must be a non-empty string")
     where = f"{where} ({code})"
-    _require(raw["kind"] in KINDS, f"{where}: unknown kind {raw['kind']!r}")
+    _require(raw["kind"] in HealthItemKind.values(), f"{where}: unknown kind {raw['kind']!r}")
     _require(raw["kind"] == kind, f"{where}: kind {raw['kind']!r} in the {kind} table")
     _require(_text(raw["name"]), f"{where}: name must be a non-empty string")
     due, due_after = _parse_age(raw["due"], f"{where}.due", allow_after=True)
