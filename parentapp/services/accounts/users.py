@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from parentapp import wechat
+from parentapp.domain import Role
 from parentapp.errors import (
     InvalidCredentials,
     InvalidPhoneCode,
@@ -45,7 +46,7 @@ def wechat_login(code: str, now: datetime) -> tuple[str, User, bool]:
     user = _parent_by_openid(session.openid)
     is_new = user is None
     if is_new:
-        user = User(role="parent", wechat_openid=session.openid, created_at=now)
+        user = User(role=Role.PARENT, wechat_openid=session.openid, created_at=now)
         db.session.add(user)
         try:
             db.session.flush()
@@ -65,7 +66,8 @@ def _parent_by_openid(openid: str) -> User | None:
 
 def register_operator(username: str, password: str, phone: str, name: str,
                       now: datetime) -> tuple[str, User]:
-    user = User(role="operator", username=username, password_hash=generate_password_hash(password),
+    user = User(role=Role.OPERATOR, username=username,
+                password_hash=generate_password_hash(password),
                 phone=phone, name=name, created_at=now)
     return _create_staff(user, now)
 
@@ -91,7 +93,7 @@ def _create_staff(user: User, now: datetime, with_token: bool = True) -> tuple[s
 
 def password_login(username: str, password: str, now: datetime) -> tuple[str, User]:
     user = db.session.scalar(db.select(User).where(
-        User.username == username, User.role.in_(("operator", "regulator")),
+        User.username == username, User.role.in_((Role.OPERATOR, Role.REGULATOR)),
         User.deleted_at.is_(None)))
     if not check_password_hash(user.password_hash if user else _DUMMY_HASH, password) or not user:
         raise InvalidCredentials()
@@ -103,7 +105,7 @@ def password_login(username: str, password: str, now: datetime) -> tuple[str, Us
 def set_password(user_id: int, password: str, now: datetime) -> None:
     """A password change ends every session of the account."""
     user = db.session.get(User, user_id)
-    if user is None or user.role == "parent":
+    if user is None or user.role == Role.PARENT:
         raise NotFound()
     user.password_hash = generate_password_hash(password)
     tokens.revoke_all_tokens(user.id, now)

@@ -5,6 +5,7 @@ Anything else answers NotFound, exactly like a nursery that does not exist.
 
 from __future__ import annotations
 
+from parentapp.domain import Role
 from parentapp.errors import NotFound
 from parentapp.extensions import db
 from parentapp.models import Nursery, User
@@ -25,5 +26,5 @@ def is_viewable(nursery: Nursery | None, viewer: User | None) -> bool:
     """Parents see filed, public nurseries; the owning operator always sees their own."""
     if nursery is None:
         return False
-    owner = viewer is not None and viewer.role == "operator" and viewer.id == nursery.operator_id
+    owner = viewer is not None and viewer.role == Role.OPERATOR and viewer.id == nursery.operator_id
     return owner or nursery.is_visible_to_parents

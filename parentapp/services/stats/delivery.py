@@ -12,7 +12,7 @@ from parentapp.models import Notification
 from parentapp.services.common.pagination import paginate
 
 MAX_DAYS = 90
-ENDED_BADLY = ("failed", "dead")
+ENDED_BADLY = (DeliveryState.FAILED, DeliveryState.DEAD)
 
 
 def notification_stats(days: int, now: datetime, page: int, per_page: int) -> dict:
