@@ -5,13 +5,12 @@ from flask_smorest import Blueprint
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from parentapp.domain import CareType
 from parentapp.errors import ServiceUnavailable
 from parentapp.extensions import db
 from parentapp.schemas.base import ErrorSchema
 from parentapp.schemas.meta import HealthSchema, MetaSchema
 from parentapp.services.stats.townships import list_townships
-
-CARE_TYPES = ["full_day", "half_day", "hourly", "temporary"]
 
 blp = Blueprint("meta", __name__, url_prefix="/api/v1", description="Reference data")
 health_blp = Blueprint("health", __name__, url_prefix="/", description="Liveness")
@@ -21,7 +20,7 @@ health_blp = Blueprint("health", __name__, url_prefix="/", description="Liveness
 @blp.response(200, MetaSchema)
 def meta():
     return {
-        "care_types": CARE_TYPES,
+        "care_types": list(CareType.values()),
         "subscription_templates": current_app.config["WECHAT_TEMPLATES"],
         "schedule_version": current_app.config["SCHEDULE_VERSION"],
         "townships": list_townships(),

@@ -14,12 +14,11 @@ from parentapp.models.scheduler_lock import SchedulerLock
 from parentapp.models.slot import Slot
 from parentapp.models.subscription import SubscriptionGrant
 from parentapp.models.township import Township
-from parentapp.models.user import ROLES, AuthToken, User
+from parentapp.models.user import AuthToken, User
 from parentapp.models.waitlist import WaitlistEntry
 from parentapp.models.wechat_token import WechatAccessToken
 
 __all__ = [
-    "ROLES",
     "AuthToken",
     "Booking",
     "BookingSlot",

@@ -7,18 +7,13 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from parentapp.domain import ACTIVE_BOOKING_STATUSES, BookingStatus
 from parentapp.extensions import db
-from parentapp.models.base import UTCDateTime, utcnow
+from parentapp.models.base import UTCDateTime, sql_in, utcnow
 from parentapp.models.slot import Slot
 
-BOOKING_STATUSES = ("confirmed", "cancelled", "cancelled_by_nursery", "checked_in",
-                    "completed", "no_show")
-# A slot in these states occupies a place (a no-show still kept it from others).
-ACTIVE_STATUSES = ("confirmed", "checked_in", "completed", "no_show")
-CANCELLED_STATUSES = ("cancelled", "cancelled_by_nursery")
-
-_STATUS_CHECK = "status IN ('" + "', '".join(BOOKING_STATUSES) + "')"
-_ACTIVE_SQL = "status IN ('" + "', '".join(ACTIVE_STATUSES) + "')"
+_STATUS_CHECK = sql_in("status", BookingStatus)
+_ACTIVE_SQL = sql_in("status", ACTIVE_BOOKING_STATUSES)
 
 
 class Booking(db.Model):
@@ -36,7 +31,7 @@ class Booking(db.Model):
     child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="SET NULL"))
     nursery_id: Mapped[int] = mapped_column(ForeignKey("nurseries.id", ondelete="CASCADE"))
     care_type: Mapped[str] = mapped_column(String(12))
-    status: Mapped[str] = mapped_column(String(24), default="confirmed")
+    status: Mapped[str] = mapped_column(String(24), default=BookingStatus.CONFIRMED)
     price_fen: Mapped[int]
     note: Mapped[str | None] = mapped_column(String(200))
     # The terms the family booked under: a later change of the offering does not move them.
@@ -60,10 +55,10 @@ def status_of(statuses) -> str | None:
     present = set(statuses)
     if not present:
         return None
-    for status in ("checked_in", "confirmed"):
+    for status in (BookingStatus.CHECKED_IN, BookingStatus.CONFIRMED):
         if status in present:
             return status
-    return "no_show" if present == {"no_show"} else "completed"
+    return BookingStatus.NO_SHOW if present == {BookingStatus.NO_SHOW} else BookingStatus.COMPLETED
 
 
 class BookingSlot(db.Model):
@@ -82,7 +77,7 @@ class BookingSlot(db.Model):
     booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
     slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id", ondelete="CASCADE"))
     child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(String(24), default="confirmed")
+    status: Mapped[str] = mapped_column(String(24), default=BookingStatus.CONFIRMED)
     price_fen: Mapped[int]
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -91,4 +86,4 @@ class BookingSlot(db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status in ACTIVE_STATUSES
+        return self.status in ACTIVE_BOOKING_STATUSES

@@ -7,16 +7,17 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from parentapp.domain import Gender, VaccineChoice
 from parentapp.extensions import db
-from parentapp.models.base import UTCDateTime, utcnow
+from parentapp.models.base import UTCDateTime, sql_in, utcnow
 
 
 class Child(db.Model):
     __tablename__ = "children"
     __table_args__ = (
-        CheckConstraint("gender IN ('male', 'female')", name="gender"),
-        CheckConstraint("je_choice IN ('live', 'inactivated')", name="je_choice"),
-        CheckConstraint("hepa_choice IN ('live', 'inactivated')", name="hepa_choice"),
+        CheckConstraint(sql_in("gender", Gender), name="gender"),
+        CheckConstraint(sql_in("je_choice", VaccineChoice), name="je_choice"),
+        CheckConstraint(sql_in("hepa_choice", VaccineChoice), name="hepa_choice"),
         Index("ix_children_parent_id", "parent_id"),
     )
 
@@ -25,8 +26,8 @@ class Child(db.Model):
     name: Mapped[str] = mapped_column(String(20))
     birth_date: Mapped[date]
     gender: Mapped[str] = mapped_column(String(8))
-    je_choice: Mapped[str] = mapped_column(String(12), default="live")
-    hepa_choice: Mapped[str] = mapped_column(String(12), default="live")
+    je_choice: Mapped[str] = mapped_column(String(12), default=VaccineChoice.LIVE)
+    hepa_choice: Mapped[str] = mapped_column(String(12), default=VaccineChoice.LIVE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     parent: Mapped[User] = relationship(back_populates="children")  # noqa: F821

@@ -7,18 +7,15 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from parentapp.domain import DeliveryState
 from parentapp.extensions import db
-from parentapp.models.base import UTCDateTime, utcnow
-
-DELIVERY_STATES = ("pending", "sending", "sent", "no_grant", "failed", "dead", "inbox_only",
-                   "withdrawn")
+from parentapp.models.base import UTCDateTime, sql_in, utcnow
 
 
 class Notification(db.Model):
     __tablename__ = "notifications"
     __table_args__ = (
-        CheckConstraint("delivery_state IN ('pending', 'sending', 'sent', 'no_grant', 'failed', "
-                        "'dead', 'inbox_only', 'withdrawn')", name="delivery_state"),
+        CheckConstraint(sql_in("delivery_state", DeliveryState), name="delivery_state"),
         # The inbox: an account's visible rows, newest first.
         Index("ix_notifications_inbox", "user_id", "planned_at"),
         # The dispatcher: due rows by state and time.
@@ -48,7 +45,7 @@ class Notification(db.Model):
     wechat_data: Mapped[dict | None] = mapped_column(JSON)
     planned_at: Mapped[datetime] = mapped_column(UTCDateTime())
     send_after: Mapped[datetime] = mapped_column(UTCDateTime())
-    delivery_state: Mapped[str] = mapped_column(String(12), default="pending")
+    delivery_state: Mapped[str] = mapped_column(String(12), default=DeliveryState.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(40))
     msgid: Mapped[str | None] = mapped_column(String(64))

@@ -7,13 +7,10 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from parentapp.domain import FilingStatus, NurseryKind, RegistrationType
 from parentapp.extensions import db
-from parentapp.models.base import UTCDateTime, utcnow
+from parentapp.models.base import UTCDateTime, sql_in, utcnow
 
-KINDS = ("nursery", "kindergarten_class", "employer")
-REGISTRATION_TYPES = ("nonprofit", "for_profit")
-FILING_STATUSES = ("draft", "pending", "approved", "rejected", "revoked")
-CARE_TYPES = ("full_day", "half_day", "hourly", "temporary")
 # Changing one of these on an approved nursery means re-filing (the policy: a change
 # of the registered facts must be filed again). The rest is descriptive.
 REGISTRATION_FACTS = ("name", "credit_code", "address", "licensed_places", "township", "lat",
@@ -23,11 +20,9 @@ REGISTRATION_FACTS = ("name", "credit_code", "address", "licensed_places", "town
 class Nursery(db.Model):
     __tablename__ = "nurseries"
     __table_args__ = (
-        CheckConstraint("kind IN ('nursery', 'kindergarten_class', 'employer')", name="kind"),
-        CheckConstraint("registration_type IN ('nonprofit', 'for_profit')",
-                        name="registration_type"),
-        CheckConstraint("filing_status IN ('draft', 'pending', 'approved', 'rejected', "
-                        "'revoked')", name="filing_status"),
+        CheckConstraint(sql_in("kind", NurseryKind), name="kind"),
+        CheckConstraint(sql_in("registration_type", RegistrationType), name="registration_type"),
+        CheckConstraint(sql_in("filing_status", FilingStatus), name="filing_status"),
         CheckConstraint("licensed_places > 0", name="licensed_places_positive"),
         Index("ix_nurseries_operator_id", "operator_id"),
         # Parent search: only approved rows, bounding box on latitude then longitude. The
@@ -66,7 +61,7 @@ class Nursery(db.Model):
     credit_code: Mapped[str] = mapped_column(String(18))
     description: Mapped[str] = mapped_column(Text, default="")
     open_to_public: Mapped[bool] = mapped_column(default=True)
-    filing_status: Mapped[str] = mapped_column(String(12), default="draft")
+    filing_status: Mapped[str] = mapped_column(String(12), default=FilingStatus.DRAFT)
     filing_no: Mapped[str | None] = mapped_column(String(40))
     filed_on: Mapped[date | None]
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -78,8 +73,8 @@ class Nursery(db.Model):
 
     @property
     def is_visible_to_parents(self) -> bool:
-        return self.filing_status == "approved" and (
-            self.kind != "employer" or self.open_to_public)
+        return self.filing_status == FilingStatus.APPROVED and (
+            self.kind != NurseryKind.EMPLOYER or self.open_to_public)
 
 
 class FilingEvent(db.Model):

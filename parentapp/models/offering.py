@@ -7,18 +7,18 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from parentapp.domain import CareType
 from parentapp.extensions import db
-from parentapp.models.base import UTCDateTime, utcnow
+from parentapp.models.base import UTCDateTime, sql_in, utcnow
 
-CARE_TYPES = ("full_day", "half_day", "hourly", "temporary")
 MAX_AGE_MONTHS = 36  # the county policy covers children under 3
 
 # care_type -> (book_ahead_days, min_notice_hours, cancel_cutoff_hours), from the contract.
 DEFAULT_TERMS: dict[str, tuple[int, int, int]] = {
-    "full_day": (62, 12, 24),
-    "half_day": (62, 12, 24),
-    "hourly": (14, 2, 2),
-    "temporary": (3, 1, 2),
+    CareType.FULL_DAY: (62, 12, 24),
+    CareType.HALF_DAY: (62, 12, 24),
+    CareType.HOURLY: (14, 2, 2),
+    CareType.TEMPORARY: (3, 1, 2),
 }
 
 
@@ -26,8 +26,7 @@ class Offering(db.Model):
     __tablename__ = "offerings"
     __table_args__ = (
         UniqueConstraint("nursery_id", "care_type"),
-        CheckConstraint("care_type IN ('full_day', 'half_day', 'hourly', 'temporary')",
-                        name="care_type"),
+        CheckConstraint(sql_in("care_type", CareType), name="care_type"),
         CheckConstraint("price_fen >= 0", name="price_not_negative"),
         CheckConstraint("age_min_months >= 0 AND age_min_months <= age_max_months "
                         f"AND age_max_months <= {MAX_AGE_MONTHS}", name="age_range"),

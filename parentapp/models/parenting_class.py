@@ -14,25 +14,24 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from parentapp.domain import (
+    ACTIVE_ENROLLMENT_STATUSES,
+    ClassKind,
+    ClassStatus,
+    EnrollmentStatus,
+)
 from parentapp.extensions import db
-from parentapp.models.base import UTCDateTime, utcnow
+from parentapp.models.base import UTCDateTime, sql_in, utcnow
 
-CLASS_KINDS = ("parent_class", "parent_child", "home_visit_day")
-CLASS_STATUSES = ("scheduled", "cancelled", "completed")
-# enrolled / waitlisted hold a seat or a place in the queue ("active");
-# left: the family withdrew; cancelled: the organiser cancelled the class.
-ENROLLMENT_STATUSES = ("enrolled", "waitlisted", "left", "cancelled")
-ACTIVE_STATUSES = ("enrolled", "waitlisted")
 MAX_CAPACITY = 500
 
-_ACTIVE_SQL = "status IN ('enrolled', 'waitlisted')"
+_ACTIVE_SQL = sql_in("status", ACTIVE_ENROLLMENT_STATUSES)
 
 
 class ParentingClass(db.Model):
     __tablename__ = "parenting_classes"
     __table_args__ = (
-        CheckConstraint("kind IN ('parent_class', 'parent_child', 'home_visit_day')",
-                        name="kind"),
+        CheckConstraint(sql_in("kind", ClassKind), name="kind"),
         CheckConstraint(f"capacity BETWEEN 1 AND {MAX_CAPACITY}", name="capacity_range"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("enroll_deadline <= starts_at", name="deadline_not_after_start"),
@@ -66,8 +65,8 @@ class ParentingClass(db.Model):
 
     def status_at(self, now: datetime) -> str:
         if self.cancelled_at is not None:
-            return "cancelled"
-        return "completed" if now >= self.ends_at else "scheduled"
+            return ClassStatus.CANCELLED
+        return ClassStatus.COMPLETED if now >= self.ends_at else ClassStatus.SCHEDULED
 
     def enrollment_open_at(self, now: datetime) -> bool:
         """Families may join until the deadline (exclusive) of a class not cancelled."""
@@ -83,8 +82,7 @@ class ClassEnrollment(db.Model):
 
     __tablename__ = "class_enrollments"
     __table_args__ = (
-        CheckConstraint("status IN ('enrolled', 'waitlisted', 'left', 'cancelled')",
-                        name="status"),
+        CheckConstraint(sql_in("status", EnrollmentStatus), name="status"),
         # One seat or waitlist place per family per class; ended rows stay as history.
         Index("uq_class_enrollments_active_family", "class_id", "family_id", unique=True,
               postgresql_where=text(_ACTIVE_SQL), sqlite_where=text(_ACTIVE_SQL)),

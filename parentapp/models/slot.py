@@ -13,20 +13,18 @@ from datetime import date, datetime, time
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from parentapp.domain import CareType, SlotStatus
 from parentapp.extensions import db
-from parentapp.models.base import UTCDateTime, utcnow
+from parentapp.models.base import UTCDateTime, sql_in, utcnow
 from parentapp.timeutil import local_instant
-
-SLOT_STATUSES = ("open", "closed")
 
 
 class Slot(db.Model):
     __tablename__ = "slots"
     __table_args__ = (
         UniqueConstraint("nursery_id", "care_type", "date", "start_time"),
-        CheckConstraint("care_type IN ('full_day', 'half_day', 'hourly', 'temporary')",
-                        name="care_type"),
-        CheckConstraint("status IN ('open', 'closed')", name="status"),
+        CheckConstraint(sql_in("care_type", CareType), name="care_type"),
+        CheckConstraint(sql_in("status", SlotStatus), name="status"),
         CheckConstraint("capacity >= 0", name="capacity_not_negative"),
         CheckConstraint("booked >= 0 AND booked <= capacity", name="booked_within_capacity"),
         CheckConstraint("held >= 0 AND booked + held <= capacity", name="held_within_capacity"),
@@ -44,7 +42,7 @@ class Slot(db.Model):
     capacity: Mapped[int]
     booked: Mapped[int] = mapped_column(default=0)
     held: Mapped[int] = mapped_column(default=0)
-    status: Mapped[str] = mapped_column(String(8), default="open")
+    status: Mapped[str] = mapped_column(String(8), default=SlotStatus.OPEN)
     closed_reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -12,18 +12,16 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from parentapp.domain import TemplateKind
 from parentapp.extensions import db
-from parentapp.models.base import UTCDateTime, utcnow
-
-TEMPLATE_KINDS = ("vaccine", "checkup", "booking", "class")
+from parentapp.models.base import UTCDateTime, sql_in, utcnow
 
 
 class SubscriptionGrant(db.Model):
     __tablename__ = "subscription_grants"
     __table_args__ = (
         CheckConstraint("grants >= 0", name="grants_not_negative"),
-        CheckConstraint("template_kind IN ('vaccine', 'checkup', 'booking', 'class')",
-                        name="template_kind"),
+        CheckConstraint(sql_in("template_kind", TemplateKind), name="template_kind"),
     )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),

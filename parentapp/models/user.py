@@ -7,15 +7,14 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from parentapp.domain import Role
 from parentapp.extensions import db
-from parentapp.models.base import UTCDateTime, utcnow
-
-ROLES = ("parent", "operator", "regulator")
+from parentapp.models.base import UTCDateTime, sql_in, utcnow
 
 
 class User(db.Model):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('parent', 'operator', 'regulator')", name="role"),)
+    __table_args__ = (CheckConstraint(sql_in("role", Role), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     role: Mapped[str] = mapped_column(String(16))

@@ -7,20 +7,18 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from parentapp.domain import LIVE_WAITLIST_STATUSES, WaitlistStatus
 from parentapp.extensions import db
-from parentapp.models.base import UTCDateTime, utcnow
+from parentapp.models.base import UTCDateTime, sql_in, utcnow
 from parentapp.models.slot import Slot
 
-WAITLIST_STATUSES = ("waiting", "offered", "accepted", "expired", "left")
-LIVE_STATUSES = ("waiting", "offered")
-_LIVE_SQL = "status IN ('waiting', 'offered')"
+_LIVE_SQL = sql_in("status", LIVE_WAITLIST_STATUSES)
 
 
 class WaitlistEntry(db.Model):
     __tablename__ = "waitlist_entries"
     __table_args__ = (
-        CheckConstraint("status IN ('waiting', 'offered', 'accepted', 'expired', 'left')",
-                        name="status"),
+        CheckConstraint(sql_in("status", WaitlistStatus), name="status"),
         # A child waits at most once per slot.
         Index("ux_waitlist_entries_slot_child_live", "slot_id", "child_id", unique=True,
               sqlite_where=text(_LIVE_SQL), postgresql_where=text(_LIVE_SQL)),
@@ -35,7 +33,7 @@ class WaitlistEntry(db.Model):
     slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id", ondelete="CASCADE"))
     parent_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(12), default="waiting")
+    status: Mapped[str] = mapped_column(String(12), default=WaitlistStatus.WAITING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,6 +1,6 @@
 """Bookings as families and nurseries see them."""
 
-from parentapp.models.booking import BOOKING_STATUSES
+from parentapp.domain import BookingStatus
 from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, PageQuerySchema, length, one_of
 from parentapp.schemas.fields import LocalDateTime
@@ -25,7 +25,7 @@ class BookingCancelSchema(BaseSchema):
 
 
 class BookingQuerySchema(PageQuerySchema):
-    status = fields.String(validate=one_of(BOOKING_STATUSES))
+    status = fields.String(validate=one_of(BookingStatus.values()))
     from_ = fields.Date(data_key="from")
     to = fields.Date()
 
@@ -44,7 +44,7 @@ class BookedSlotSchema(BaseSchema):
     date = fields.Date(attribute="slot.date", required=True)
     start = HourMinute(attribute="slot.start_time", required=True)
     end = HourMinute(attribute="slot.end_time", required=True)
-    status = fields.String(required=True, metadata={"enum": list(BOOKING_STATUSES)})
+    status = fields.String(required=True, metadata={"enum": list(BookingStatus.values())})
     price_fen = fields.Integer(required=True)
     cancellable_until = fields.Method("_until", metadata=_INSTANT_OR_NULL)
 
@@ -54,7 +54,7 @@ class BookedSlotSchema(BaseSchema):
 
 class BookingSchema(BaseSchema):
     id = fields.Integer(required=True)
-    status = fields.String(required=True, metadata={"enum": list(BOOKING_STATUSES)})
+    status = fields.String(required=True, metadata={"enum": list(BookingStatus.values())})
     child_id = fields.Integer(allow_none=True, required=True)
     nursery_id = fields.Integer(required=True)
     care_type = fields.String(required=True)

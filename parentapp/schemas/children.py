@@ -1,12 +1,13 @@
 from marshmallow import ValidationError
 
+from parentapp.domain import Gender, VaccineChoice
 from parentapp.models import utcnow
 from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, length, one_of
 from parentapp.timeutil import age_months, local_today, years_before
 
-CHOICE = one_of(["live", "inactivated"])
-GENDER = one_of(["male", "female"])
+CHOICE = one_of(VaccineChoice.values())
+GENDER = one_of(Gender.values())
 
 
 def validate_child_name(value: str) -> None:

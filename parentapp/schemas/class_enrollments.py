@@ -2,7 +2,7 @@
 
 from marshmallow import validate
 
-from parentapp.models.parenting_class import ENROLLMENT_STATUSES
+from parentapp.domain import EnrollmentStatus
 from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, PageQuerySchema, one_of
 from parentapp.schemas.classes import ID_RANGE
@@ -22,7 +22,7 @@ class ClassEnrollmentSchema(BaseSchema):
     id = fields.Integer(required=True)
     class_id = fields.Integer(required=True)
     child_id = fields.Integer(allow_none=True)
-    status = fields.String(required=True, metadata={"enum": list(ENROLLMENT_STATUSES),
+    status = fields.String(required=True, metadata={"enum": list(EnrollmentStatus.values()),
                                                     "description": STATUS_DOC})
     position = fields.Integer(allow_none=True, metadata={
         "description": "place among waitlisted families from 1; null unless waitlisted"})
@@ -44,11 +44,11 @@ class MyEnrollmentSchema(ClassEnrollmentSchema):
 
 
 class MyEnrollmentQuerySchema(PageQuerySchema):
-    status = fields.String(validate=one_of(ENROLLMENT_STATUSES))
+    status = fields.String(validate=one_of(EnrollmentStatus.values()))
 
 
 class ClassRosterQuerySchema(PageQuerySchema):
-    status = fields.String(validate=one_of(ENROLLMENT_STATUSES))
+    status = fields.String(validate=one_of(EnrollmentStatus.values()))
 
 
 class ClassRosterItemSchema(ClassEnrollmentSchema):

@@ -9,7 +9,8 @@ from datetime import UTC
 
 from marshmallow import ValidationError, validates_schema
 
-from parentapp.models.parenting_class import CLASS_KINDS, CLASS_STATUSES, MAX_CAPACITY
+from parentapp.domain import ClassKind, ClassStatus
+from parentapp.models.parenting_class import MAX_CAPACITY
 from parentapp.schemas import fields
 from parentapp.schemas.accounts import validate_township
 from parentapp.schemas.base import BaseSchema, PageQuerySchema, length, one_of, value_range
@@ -19,7 +20,7 @@ from parentapp.schemas.fields import LocalDateTime
 LAT_RANGE = (29.65, 30.53)
 LNG_RANGE = (107.98, 108.57)
 MAX_CHILD_AGE_MONTHS = 72
-KIND = one_of(CLASS_KINDS)
+KIND = one_of(ClassKind.values())
 ID_RANGE = value_range(1, 2**31 - 1)
 
 
@@ -112,7 +113,7 @@ class ClassListQuerySchema(ClassFilterQuerySchema):
 
 
 class OrganizerClassQuerySchema(ClassFilterQuerySchema):
-    status = fields.String(validate=one_of(CLASS_STATUSES))
+    status = fields.String(validate=one_of(ClassStatus.values()))
 
 
 class MyEnrollmentBriefSchema(BaseSchema):
@@ -133,7 +134,7 @@ class ClassItemSchema(BaseSchema):
     enrolled = fields.Integer(required=True)
     remaining = fields.Integer(required=True)
     waitlist_length = fields.Integer(required=True)
-    status = fields.String(required=True, metadata={"enum": list(CLASS_STATUSES)})
+    status = fields.String(required=True, metadata={"enum": list(ClassStatus.values())})
     lat = fields.Float(required=True)
     lng = fields.Float(required=True)
     enroll_deadline = LocalDateTime(required=True)

@@ -12,8 +12,8 @@ import re
 
 from marshmallow import ValidationError, validates_schema
 
+from parentapp.domain import NurseryKind, RegistrationType
 from parentapp.models.base import utcnow
-from parentapp.models.nursery import KINDS, REGISTRATION_TYPES
 from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, length, one_of, value_range
 from parentapp.services.accounts.users import MOBILE
@@ -132,12 +132,12 @@ def _nursery_fields(required: bool) -> dict:
         "lat": fields.Float(**req, validate=validate_lat, metadata={"description": "GCJ-02"}),
         "lng": fields.Float(**req, validate=validate_lng, metadata={"description": "GCJ-02"}),
         "phone": TrimmedString(**req, validate=validate_phone),
-        "kind": fields.String(**req, validate=one_of(KINDS)),
+        "kind": fields.String(**req, validate=one_of(NurseryKind.values())),
         "inclusive": fields.Boolean(**opt, metadata={"description": "普惠 provider"}),
         "licensed_places": fields.Integer(
             **req, strict=True, validate=value_range(1, MAX_LICENSED_PLACES)),
         "opening_hours": fields.Nested(OpeningHoursSchema, **req),
-        "registration_type": fields.String(**req, validate=one_of(REGISTRATION_TYPES)),
+        "registration_type": fields.String(**req, validate=one_of(RegistrationType.values())),
         "credit_code": CreditCodeField(
             **req, metadata={"description": "统一社会信用代码, 18 characters, GB 32100-2015"}),
         "description": fields.String(**desc, validate=length(max=2000)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, pre_load, validate, validates_schema
 
-from parentapp.models.nursery import CARE_TYPES, KINDS, REGISTRATION_TYPES
+from parentapp.domain import CareType, NurseryKind, RegistrationType
 from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, PageQuerySchema, length, one_of, value_range
 from parentapp.schemas.nurseries import TrimmedString, validate_township
@@ -33,7 +33,7 @@ class _PositionMixin:
 class NurseryDetailQuerySchema(_PositionMixin, BaseSchema):
     lat = fields.Float(validate=value_range(-90, 90), metadata={"description": "GCJ-02"})
     lng = fields.Float(validate=value_range(-180, 180), metadata={"description": "GCJ-02"})
-    care_type = fields.String(validate=one_of(CARE_TYPES))
+    care_type = fields.String(validate=one_of(CareType.values()))
     day = fields.Date(data_key="date", metadata={"description": "with care_type: has_vacancy"})
 
 
@@ -44,7 +44,7 @@ class NurserySearchQuerySchema(_PositionMixin, PageQuerySchema):
         min=0, max=MAX_RADIUS_KM, min_inclusive=False,
         error=f"应大于 0 且不超过 {MAX_RADIUS_KM}。"),
         metadata={"description": "used with lat and lng"})
-    care_type = fields.String(validate=one_of(CARE_TYPES))
+    care_type = fields.String(validate=one_of(CareType.values()))
     day = fields.Date(data_key="date", metadata={"description": "with care_type: has_vacancy"})
     child_id = fields.Integer(validate=value_range(min=1),
                               metadata={"description": "a child of the logged-in parent"})
@@ -63,7 +63,7 @@ class NurseryListItemSchema(BaseSchema):
     distance_m = fields.Method("_distance", allow_none=True, metadata={
         "type": "integer", "description": "metres from lat/lng; null without a position"})
     kind = fields.String(attribute="nursery.kind", required=True,
-                         metadata={"enum": list(KINDS)})
+                         metadata={"enum": list(NurseryKind.values())})
     inclusive = fields.Boolean(attribute="nursery.inclusive", required=True)
     care_types = fields.List(fields.String(), attribute="offers.care_types", required=True)
     min_price_fen = fields.Dict(keys=fields.String(), values=fields.Integer(),
@@ -78,7 +78,7 @@ class NurseryFilingDisclosureSchema(BaseSchema):
     filing_no = fields.String(required=True)
     filed_on = fields.Date(required=True)
     registration_type = fields.String(required=True,
-                                      metadata={"enum": list(REGISTRATION_TYPES)})
+                                      metadata={"enum": list(RegistrationType.values())})
 
 
 class NurseryDetailSchema(NurseryListItemSchema):

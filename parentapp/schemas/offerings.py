@@ -1,6 +1,7 @@
 """Offerings: price, ages and booking terms per nursery and care type."""
 
-from parentapp.models.offering import CARE_TYPES, MAX_AGE_MONTHS
+from parentapp.domain import CareType
+from parentapp.models.offering import MAX_AGE_MONTHS
 from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, value_range
 
@@ -26,7 +27,7 @@ class OfferingPutSchema(BaseSchema):
 
 
 class OfferingSchema(BaseSchema):
-    care_type = fields.String(required=True, metadata={"enum": list(CARE_TYPES)})
+    care_type = fields.String(required=True, metadata={"enum": list(CareType.values())})
     price_fen = fields.Integer(required=True)
     age_min_months = fields.Integer(required=True)
     age_max_months = fields.Integer(required=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parentapp.models.nursery import FILING_STATUSES
+from parentapp.domain import FilingStatus
 from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema
 from parentapp.schemas.fields import LocalDateTime
@@ -18,8 +18,8 @@ class FilingEventSchema(BaseSchema):
     """One filing transition: who, when, why. ``from_status`` is null for the creation."""
 
     id = fields.Integer(required=True)
-    from_status = fields.String(allow_none=True, metadata={"enum": list(FILING_STATUSES)})
-    to_status = fields.String(required=True, metadata={"enum": list(FILING_STATUSES)})
+    from_status = fields.String(allow_none=True, metadata={"enum": list(FilingStatus.values())})
+    to_status = fields.String(required=True, metadata={"enum": list(FilingStatus.values())})
     at = LocalDateTime(attribute="created_at", required=True)
     actor = fields.Nested(FilingActorSchema, allow_none=True,
                           metadata={"description": "null for the register import"})
@@ -46,7 +46,7 @@ class OperatorNurserySchema(BaseSchema):
     description = fields.String(required=True)
     open_to_public = fields.Boolean(required=True)
     status = fields.String(attribute="filing_status", required=True,
-                           metadata={"enum": list(FILING_STATUSES)})
+                           metadata={"enum": list(FilingStatus.values())})
     visible_to_parents = fields.Boolean(attribute="is_visible_to_parents", required=True)
     filing_no = fields.String(allow_none=True)
     filed_on = fields.Date(allow_none=True)

@@ -2,11 +2,11 @@
 
 from marshmallow import ValidationError, validate, validates_schema
 
-from parentapp.models.offering import CARE_TYPES
+from parentapp.domain import CareType, SlotStatus
 from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, length, one_of, value_range
 
-CARE_TYPE = one_of(CARE_TYPES)
+CARE_TYPE = one_of(CareType.values())
 
 
 class HourMinute(fields.Time):
@@ -72,7 +72,7 @@ class SlotListSchema(BaseSchema):
 
 class SlotChangeSchema(BaseSchema):
     capacity = fields.Integer(strict=True, validate=value_range(0, 1000))
-    status = fields.String(validate=one_of(["open", "closed"]))
+    status = fields.String(validate=one_of(SlotStatus.values()))
     reason = fields.String(validate=length(1, 200),
                            metadata={"description": "shown to families when closing"})
 

@@ -1,6 +1,6 @@
 """Waitlist entries."""
 
-from parentapp.models.waitlist import WAITLIST_STATUSES
+from parentapp.domain import WaitlistStatus
 from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema
 from parentapp.schemas.fields import LocalDateTime
@@ -24,7 +24,7 @@ class WaitlistEntrySchema(BaseSchema):
     slot_id = fields.Integer(attribute="entry.slot_id", required=True)
     child_id = fields.Integer(attribute="entry.child_id", required=True)
     status = fields.String(attribute="entry.status", required=True,
-                           metadata={"enum": list(WAITLIST_STATUSES)})
+                           metadata={"enum": list(WaitlistStatus.values())})
     position = fields.Integer(attribute="position", allow_none=True, required=True,
                               metadata={"description": "among waiting entries, from 1"})
     offer_expires_at = LocalDateTime(attribute="entry.offer_expires_at", allow_none=True,

@@ -13,8 +13,8 @@ from collections import Counter
 
 import pytest
 
+from parentapp.domain import ACTIVE_BOOKING_STATUSES
 from parentapp.models import BookingSlot, Slot, utcnow
-from parentapp.models.booking import ACTIVE_STATUSES
 from parentapp.service_settings import offer_minutes
 from parentapp.services.booking import bookings as booking_service
 from tests.booking_factories import in_days, make_slot, setup_nursery
@@ -60,7 +60,7 @@ def families(count):
 
 def active_count(db, slot_id):
     return db.session.scalar(db.select(db.func.count()).select_from(BookingSlot).where(
-        BookingSlot.slot_id == slot_id, BookingSlot.status.in_(ACTIVE_STATUSES)))
+        BookingSlot.slot_id == slot_id, BookingSlot.status.in_(ACTIVE_BOOKING_STATUSES)))
 
 
 def codes(results):

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from parentapp import wechat
+from parentapp.domain import Role
 from parentapp.errors import (
     Forbidden,
     InvalidCredentials,
@@ -48,7 +49,7 @@ def wechat_login(code: str, now: datetime, *, policy: tokens.TokenPolicy) -> tup
     user = _parent_by_openid(session.openid)
     is_new = user is None
     if is_new:
-        user = User(role="parent", wechat_openid=session.openid, created_at=now)
+        user = User(role=Role.PARENT, wechat_openid=session.openid, created_at=now)
         db.session.add(user)
         try:
             db.session.flush()
@@ -70,7 +71,8 @@ def _parent_by_openid(openid: str) -> User | None:
 def register_operator(*, username: str, password: str, phone: str, name: str, now: datetime,
                       policy: tokens.TokenPolicy) -> tuple[str, User]:
     """A new operator account, signed in. Raises UsernameTaken."""
-    user = User(role="operator", username=username, password_hash=generate_password_hash(password),
+    user = User(role=Role.OPERATOR, username=username,
+                password_hash=generate_password_hash(password),
                 phone=phone, name=name, created_at=now)
     _add_staff(user)
     raw = tokens.issue_token(user, now, policy=policy)
@@ -101,7 +103,7 @@ def _add_staff(user: User) -> None:
 def password_login(username: str, password: str, now: datetime, *,
                    policy: tokens.TokenPolicy) -> tuple[str, User]:
     user = db.session.scalar(db.select(User).where(
-        User.username == username, User.role.in_(("operator", "regulator")),
+        User.username == username, User.role.in_((Role.OPERATOR, Role.REGULATOR)),
         User.deleted_at.is_(None)))
     if not check_password_hash(user.password_hash if user else _DUMMY_HASH, password) or not user:
         raise InvalidCredentials()

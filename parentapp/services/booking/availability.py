@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from parentapp.domain import SlotStatus
 from parentapp.models import Offering, Slot
 from parentapp.timeutil import local_today
 
@@ -48,7 +49,7 @@ def remaining_places(slot: Slot, own_holds: int = 0) -> int:
 def availability(slot: Slot, offering: Offering, now: datetime,
                  own_holds: int = 0) -> Availability:
     remaining = remaining_places(slot, own_holds)
-    if slot.status != "open":
+    if slot.status != SlotStatus.OPEN:
         return Availability(remaining, CLOSED)
     blocker = window_blocker(slot, offering, now)
     if blocker is None and remaining < 1:

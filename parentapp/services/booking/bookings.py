@@ -19,6 +19,7 @@ from datetime import date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from parentapp.domain import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotStatus, WaitlistStatus
 from parentapp.errors import AlreadyBooked, NotFound, SlotFull
 from parentapp.extensions import db
 from parentapp.models import (
@@ -31,7 +32,6 @@ from parentapp.models import (
     User,
     WaitlistEntry,
 )
-from parentapp.models.booking import ACTIVE_STATUSES
 from parentapp.services.booking import rules
 from parentapp.services.booking.availability import availability
 from parentapp.services.booking.places import lock_slots
@@ -93,7 +93,7 @@ def _write_booking(parent_id: int, child_id: int, slot_ids: list[int], note: str
     rules.check_age(child, slots, offering)
     _check_no_overlap(child.id, slots)
     booking = Booking(parent_id=parent_id, child_id=child.id, nursery_id=slots[0].nursery_id,
-                      care_type=offering.care_type, status="confirmed", note=note,
+                      care_type=offering.care_type, status=BookingStatus.CONFIRMED, note=note,
                       price_fen=offering.price_fen * len(slots),
                       cancel_cutoff_hours=offering.cancel_cutoff_hours,
                       created_at=now, updated_at=now)
@@ -103,7 +103,7 @@ def _write_booking(parent_id: int, child_id: int, slot_ids: list[int], note: str
     # need each row's id back, one INSERT per row on SQLite).
     db.session.execute(db.insert(BookingSlot), [
         {"booking_id": booking.id, "slot_id": s.id, "child_id": child.id,
-         "status": "confirmed", "price_fen": offering.price_fen, "changed_at": None}
+         "status": BookingStatus.CONFIRMED, "price_fen": offering.price_fen, "changed_at": None}
         for s in slots])
     db.session.expire(booking, ["slots"])  # loaded in one SELECT; their slots are in the map
     return booking, offering
@@ -130,7 +130,7 @@ def _check_no_overlap(child_id: int, slots: list[Slot]) -> None:
     held = db.session.execute(
         db.select(Slot.date, Slot.start_time, Slot.end_time, Slot.id, BookingSlot.booking_id)
         .join(BookingSlot, BookingSlot.slot_id == Slot.id)
-        .where(BookingSlot.child_id == child_id, BookingSlot.status.in_(ACTIVE_STATUSES),
+        .where(BookingSlot.child_id == child_id, BookingSlot.status.in_(ACTIVE_BOOKING_STATUSES),
                Slot.date.in_({s.date for s in slots}))).all()
     slot_ids, booking_ids = rules.overlapping(slots, held)
     if slot_ids:
@@ -152,7 +152,7 @@ def _take_places(booking: Booking, offering: Offering, now: datetime) -> None:
         # The condition never fails under the locks; it and the CHECK constraint would
         # stop an oversale anyway.
         taken = db.session.execute(
-            table.update().where(table.c.id.in_(free), table.c.status == "open",
+            table.update().where(table.c.id.in_(free), table.c.status == SlotStatus.OPEN,
                                  table.c.booked + table.c.held + 1 <= table.c.capacity)
             .values(booked=table.c.booked + 1)).rowcount
         if taken != len(free):
@@ -161,14 +161,15 @@ def _take_places(booking: Booking, offering: Offering, now: datetime) -> None:
         db.session.execute(table.update().where(table.c.id.in_(list(own)), table.c.held >= 1)
                            .values(booked=table.c.booked + 1, held=table.c.held - 1))
         for entry in own.values():
-            entry.status, entry.ended_at, entry.booking_id = "accepted", now, booking.id
+            entry.status, entry.ended_at = WaitlistStatus.ACCEPTED, now
+            entry.booking_id = booking.id
 
 
 def _own_offers(child_id: int, slot_ids: list[int], now: datetime) -> dict[int, WaitlistEntry]:
     """Live offers made to this child on these slots: their held places are the child's."""
     entries = db.session.scalars(db.select(WaitlistEntry).where(
         WaitlistEntry.slot_id.in_(slot_ids), WaitlistEntry.child_id == child_id,
-        WaitlistEntry.status == "offered", WaitlistEntry.offer_expires_at > now))
+        WaitlistEntry.status == WaitlistStatus.OFFERED, WaitlistEntry.offer_expires_at > now))
     return {e.slot_id: e for e in entries}
 
 

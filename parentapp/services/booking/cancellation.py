@@ -10,10 +10,16 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from parentapp.domain import (
+    CANCELLED_BOOKING_STATUSES,
+    LIVE_WAITLIST_STATUSES,
+    BookingStatus,
+    SlotStatus,
+    WaitlistStatus,
+)
 from parentapp.errors import CancelWindowClosed, InvalidState, NotFound, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import Booking, BookingSlot, Child, Nursery, Slot, WaitlistEntry
-from parentapp.models.booking import CANCELLED_STATUSES
 from parentapp.services.booking import notices
 from parentapp.services.booking.bookings import booking_query, get_booking, lock_family
 from parentapp.services.booking.places import give_back, lock_slots
@@ -66,8 +72,8 @@ def cancel_booking(parent_id: int, booking_id: int, slot_ids: list[int] | None,
         raise CancelWindowClosed(
             f"已过取消时限（开始前 {booking.cancel_cutoff_hours} 小时）。",
             details={"slot_ids": late, "cancel_cutoff_hours": booking.cancel_cutoff_hours})
-    _release(targets, "cancelled", slots, now)
-    booking.settle("cancelled")
+    _release(targets, BookingStatus.CANCELLED, slots, now)
+    booking.settle(BookingStatus.CANCELLED)
     booking.updated_at = now
     offer_freed_places([slots[bs.slot_id] for bs in targets], now, offer_minutes=offer_minutes)
     db.session.commit()
@@ -75,11 +81,11 @@ def cancel_booking(parent_id: int, booking_id: int, slot_ids: list[int] | None,
 
 
 def _targets(booking: Booking, slot_ids: list[int] | None) -> list[BookingSlot]:
-    if booking.status in CANCELLED_STATUSES:
+    if booking.status in CANCELLED_BOOKING_STATUSES:
         raise InvalidState("该预约已取消。", details={"status": booking.status})
     by_slot = {bs.slot_id: bs for bs in booking.slots}
     if slot_ids is None:
-        targets = [bs for bs in booking.slots if bs.status == "confirmed"]
+        targets = [bs for bs in booking.slots if bs.status == BookingStatus.CONFIRMED]
         if not targets:
             raise InvalidState("该预约没有可以取消的时段。", details={"status": booking.status})
         return targets
@@ -87,7 +93,7 @@ def _targets(booking: Booking, slot_ids: list[int] | None) -> list[BookingSlot]:
     if unknown:
         raise ValidationFailed.on("slot_ids", f"这些时段不在该预约中：{unknown}")
     targets = [by_slot[sid] for sid in sorted(set(slot_ids))]
-    done = [bs.slot_id for bs in targets if bs.status != "confirmed"]
+    done = [bs.slot_id for bs in targets if bs.status != BookingStatus.CONFIRMED]
     if done:
         raise InvalidState("所选时段已取消或已签到。", details={"slot_ids": done})
     return targets
@@ -102,13 +108,14 @@ def cancel_slots_by_nursery(nursery: Nursery, slots: list[Slot], reason: str | N
     """
     by_id = {s.id: s for s in slots}
     booking_ids = set(db.session.scalars(db.select(BookingSlot.booking_id).where(
-        BookingSlot.slot_id.in_(by_id), BookingSlot.status == "confirmed")))
+        BookingSlot.slot_id.in_(by_id), BookingSlot.status == BookingStatus.CONFIRMED)))
     bookings = _locked_bookings(booking_ids)
     names = _child_names(b.child_id for b in bookings)
     for booking in bookings:
-        hit = [bs for bs in booking.slots if bs.slot_id in by_id and bs.status == "confirmed"]
-        _release(hit, "cancelled_by_nursery", by_id, now)
-        booking.settle("cancelled_by_nursery")
+        hit = [bs for bs in booking.slots
+               if bs.slot_id in by_id and bs.status == BookingStatus.CONFIRMED]
+        _release(hit, BookingStatus.CANCELLED_BY_NURSERY, by_id, now)
+        booking.settle(BookingStatus.CANCELLED_BY_NURSERY)
         booking.updated_at = now
         notices.tell_cancelled_by_nursery(
             booking.parent_id, booking_id=booking.id, child_id=booking.child_id,
@@ -137,10 +144,10 @@ def cancel_child_future(child: Child, now: datetime, *, offer_minutes: int) -> N
     soon = local_today(now)
     held = db.session.execute(
         db.select(BookingSlot.slot_id).join(Slot, Slot.id == BookingSlot.slot_id)
-        .where(BookingSlot.child_id == child.id, BookingSlot.status == "confirmed",
+        .where(BookingSlot.child_id == child.id, BookingSlot.status == BookingStatus.CONFIRMED,
                Slot.date >= soon)).scalars().all()
     waiting = db.session.scalars(db.select(WaitlistEntry.slot_id).where(
-        WaitlistEntry.child_id == child.id, WaitlistEntry.status.in_(("waiting", "offered"))
+        WaitlistEntry.child_id == child.id, WaitlistEntry.status.in_(LIVE_WAITLIST_STATUSES)
     )).all()
     slots = {s.id: s for s in _future(lock_slots([*held, *waiting]), now)}
     if not slots:
@@ -148,11 +155,12 @@ def cancel_child_future(child: Child, now: datetime, *, offer_minutes: int) -> N
     _leave_waitlists(child.id, slots, now)
     booking_ids = db.session.scalars(db.select(BookingSlot.booking_id).where(
         BookingSlot.child_id == child.id, BookingSlot.slot_id.in_(slots),
-        BookingSlot.status == "confirmed")).all()
+        BookingSlot.status == BookingStatus.CONFIRMED)).all()
     for booking in _locked_bookings(booking_ids):
-        hit = [bs for bs in booking.slots if bs.slot_id in slots and bs.status == "confirmed"]
-        _release(hit, "cancelled", slots, now)
-        booking.settle("cancelled")
+        hit = [bs for bs in booking.slots
+               if bs.slot_id in slots and bs.status == BookingStatus.CONFIRMED]
+        _release(hit, BookingStatus.CANCELLED, slots, now)
+        booking.settle(BookingStatus.CANCELLED)
         booking.updated_at = now
     offer_freed_places(list(slots.values()), now, offer_minutes=offer_minutes)
 
@@ -160,9 +168,9 @@ def cancel_child_future(child: Child, now: datetime, *, offer_minutes: int) -> N
 def _leave_waitlists(child_id: int, slots: dict[int, Slot], now: datetime) -> None:
     entries = db.session.scalars(db.select(WaitlistEntry).where(
         WaitlistEntry.child_id == child_id, WaitlistEntry.slot_id.in_(slots),
-        WaitlistEntry.status.in_(("waiting", "offered"))))
+        WaitlistEntry.status.in_(LIVE_WAITLIST_STATUSES)))
     for entry in entries:
-        end_offer(entry, slots[entry.slot_id], "left", now)
+        end_offer(entry, slots[entry.slot_id], WaitlistStatus.LEFT, now)
 
 
 def close_future_slots(nursery: Nursery, reason: str, now: datetime) -> int:
@@ -170,15 +178,15 @@ def close_future_slots(nursery: Nursery, reason: str, now: datetime) -> int:
     (families told) and its waitlist ends. Runs in the revoke transaction; no commit."""
     ids = db.session.scalars(db.select(Slot.id).where(
         Slot.nursery_id == nursery.id, Slot.date >= local_today(now),
-        Slot.status == "open")).all()
+        Slot.status == SlotStatus.OPEN)).all()
     slots = _future(lock_slots(ids), now)
     for slot in slots:
-        slot.status, slot.closed_reason = "closed", reason
+        slot.status, slot.closed_reason = SlotStatus.CLOSED, reason
     affected = cancel_slots_by_nursery(nursery, slots, reason, now)
     for entry in db.session.scalars(db.select(WaitlistEntry).where(
             WaitlistEntry.slot_id.in_([s.id for s in slots]),
-            WaitlistEntry.status == "waiting")):
-        entry.status, entry.ended_at = "expired", now
+            WaitlistEntry.status == WaitlistStatus.WAITING)):
+        entry.status, entry.ended_at = WaitlistStatus.EXPIRED, now
     return affected
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from mini_program_api.values import fit_value
+from parentapp.domain import NotificationKind, TemplateKind
 from parentapp.models import Nursery, Slot, WaitlistEntry
 from parentapp.services.reminders.inbox import notify
 from parentapp.timeutil import LOCAL_TZ
@@ -44,8 +45,8 @@ def tell_offer(entry: WaitlistEntry, slot: Slot, *, nursery: Nursery, child_name
             "请在此之前确认预约，过时名额将让给下一位。")
     data = _wechat(nursery, slot.starts_at(), "候补有位", child_name,
                    f"请在{until:%H:%M}前确认")
-    notify(entry.parent_id, "waitlist_offer", title="候补名额已为您保留", body=body, now=now,
-           template_kind="booking" if data else None, wechat_data=data,
+    notify(entry.parent_id, NotificationKind.WAITLIST_OFFER, title="候补名额已为您保留", body=body,
+           now=now, template_kind=TemplateKind.BOOKING if data else None, wechat_data=data,
            link=f"/pages/waitlist/detail?id={entry.id}", subject=("waitlist", entry.id),
            child_id=entry.child_id)
 
@@ -61,7 +62,8 @@ def tell_cancelled_by_nursery(parent_id: int, *, booking_id: int, child_id: int 
             f"（共 {len(slots)} 个时段）。{why}相应费用已从预约中扣除。")
     data = _wechat(nursery, slots[0].starts_at(), "机构取消", child_name,
                    reason or "机构取消了预约")
-    notify(parent_id, "booking_cancelled_by_nursery", title="预约已被机构取消", body=body, now=now,
-           template_kind="booking" if data else None, wechat_data=data,
+    notify(parent_id, NotificationKind.BOOKING_CANCELLED_BY_NURSERY, title="预约已被机构取消",
+           body=body, now=now, template_kind=TemplateKind.BOOKING if data else None,
+           wechat_data=data,
            link=f"/pages/bookings/detail?id={booking_id}", subject=("booking", booking_id),
            child_id=child_id)

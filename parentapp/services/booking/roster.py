@@ -14,10 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from parentapp.domain import ACTIVE_BOOKING_STATUSES, BookingStatus
 from parentapp.errors import InvalidState, NotFound
 from parentapp.extensions import db
 from parentapp.models import Booking, BookingSlot, Child, Slot
-from parentapp.models.booking import ACTIVE_STATUSES, status_of
+from parentapp.models.booking import status_of
 from parentapp.services.booking.bookings import booking_query
 from parentapp.services.booking.places import lock_slots
 from parentapp.services.common.pagination import paginate
@@ -26,8 +27,9 @@ from parentapp.services.nurseries.access import owned_nursery
 from parentapp.timeutil import age_months, local_today
 
 # action -> (the slot status it starts from, the status it leads to)
-ATTENDANCE = {"check_in": ("confirmed", "checked_in"), "check_out": ("checked_in", "completed"),
-              "no_show": ("confirmed", "no_show")}
+ATTENDANCE = {"check_in": (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN),
+              "check_out": (BookingStatus.CHECKED_IN, BookingStatus.COMPLETED),
+              "no_show": (BookingStatus.CONFIRMED, BookingStatus.NO_SHOW)}
 _REFUSALS = {"check_in": "只有已确认且未签到的预约可以签到。",
              "check_out": "签到之后才能签退。",
              "no_show": "只有已确认且已到开始时间的预约可以标记未到。"}
@@ -59,7 +61,7 @@ def roster(operator_id: int, nursery_id: int, *, day: date, include_cancelled: b
             .join(Slot, day_slot).where(Booking.nursery_id == nursery_id)
             .group_by(Booking.id).order_by(db.func.min(Slot.start_time), Booking.id))
     if not include_cancelled:
-        stmt = stmt.where(BookingSlot.status.in_(ACTIVE_STATUSES))
+        stmt = stmt.where(BookingSlot.status.in_(ACTIVE_BOOKING_STATUSES))
     result = paginate(stmt, page, per_page)
     result["items"] = _entries(result["items"], day)
     return result

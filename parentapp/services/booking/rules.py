@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from parentapp.domain import CareType
 from parentapp.errors import (
     AgeIneligible,
     BookingWindowClosed,
@@ -41,9 +42,9 @@ def check_together(slots: list[Slot]) -> None:
         raise _not_together("care_types", "一次预约只能选择同一种托育类型。")
     care_type = care_types.pop()
     dates = {s.date for s in slots}
-    if care_type == "temporary" and len(dates) > 1:
+    if care_type == CareType.TEMPORARY and len(dates) > 1:
         raise _not_together("temporary_dates", "临时托一次只能预约一天。")
-    if care_type == "hourly":
+    if care_type == CareType.HOURLY:
         _check_hours(sorted(slots, key=lambda s: (s.date, s.start_time)), dates)
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
+from parentapp.domain import ACTIVE_BOOKING_STATUSES, LIVE_WAITLIST_STATUSES, WaitlistStatus
 from parentapp.errors import (
     AlreadyBooked,
     AppError,
@@ -23,7 +24,6 @@ from parentapp.errors import (
 )
 from parentapp.extensions import db
 from parentapp.models import Booking, BookingSlot, Nursery, Offering, Slot, WaitlistEntry
-from parentapp.models.booking import ACTIVE_STATUSES
 from parentapp.services.accounts import children
 from parentapp.services.booking import bookings as booking_service
 from parentapp.services.booking.availability import CLOSED, TOO_LATE, availability
@@ -51,9 +51,10 @@ def positions(entry_ids: list[int]) -> dict[int, int]:
     ahead = aliased(WaitlistEntry)
     rows = db.session.execute(
         db.select(WaitlistEntry.id, db.func.count(ahead.id))
-        .join(ahead, (ahead.slot_id == WaitlistEntry.slot_id) & (ahead.status == "waiting")
+        .join(ahead, (ahead.slot_id == WaitlistEntry.slot_id)
+              & (ahead.status == WaitlistStatus.WAITING)
               & (ahead.id <= WaitlistEntry.id))
-        .where(WaitlistEntry.id.in_(entry_ids), WaitlistEntry.status == "waiting")
+        .where(WaitlistEntry.id.in_(entry_ids), WaitlistEntry.status == WaitlistStatus.WAITING)
         .group_by(WaitlistEntry.id))
     return dict(rows.all())
 
@@ -86,7 +87,7 @@ def join_waitlist(parent_id: int, slot_id: int, child_id: int, now: datetime, *,
     if answer.remaining > 0:
         raise SlotNotFull(details={"slot_ids": [slot.id], "remaining": answer.remaining})
     entry = WaitlistEntry(slot_id=slot_id, parent_id=parent_id, child_id=child_id,
-                          status="waiting", created_at=now)
+                          status=WaitlistStatus.WAITING, created_at=now)
     db.session.add(entry)
     try:  # the slot lock orders joins; the unique index stands behind it anyway
         db.session.flush()
@@ -100,7 +101,7 @@ def join_waitlist(parent_id: int, slot_id: int, child_id: int, now: datetime, *,
 def _check_not_booked(child_id: int, slot_id: int) -> None:
     booking_id = db.session.scalar(db.select(BookingSlot.booking_id).where(
         BookingSlot.child_id == child_id, BookingSlot.slot_id == slot_id,
-        BookingSlot.status.in_(ACTIVE_STATUSES)))
+        BookingSlot.status.in_(ACTIVE_BOOKING_STATUSES)))
     if booking_id is not None:
         raise AlreadyBooked(details={"slot_ids": [slot_id], "booking_ids": [booking_id]})
 
@@ -118,10 +119,10 @@ def leave_waitlist(parent_id: int, entry_id: int, now: datetime, *, offer_minute
     entry = _own_entry(parent_id, entry_id)
     slot = lock_slots([entry.slot_id])[0]
     db.session.refresh(entry)
-    if entry.status not in ("waiting", "offered"):
+    if entry.status not in LIVE_WAITLIST_STATUSES:
         raise InvalidState("该候补已结束。", details={"status": entry.status})
-    was_offered = entry.status == "offered"
-    end_offer(entry, slot, "left", now)
+    was_offered = entry.status == WaitlistStatus.OFFERED
+    end_offer(entry, slot, WaitlistStatus.LEFT, now)
     if was_offered:
         offer_freed_places([slot], now, offer_minutes=offer_minutes)
     db.session.commit()
@@ -134,7 +135,7 @@ def my_waitlist(parent_id: int, now: datetime, page: int, per_page: int, *,
     stmt = (db.select(WaitlistEntry).options(joinedload(WaitlistEntry.slot))
             .where(WaitlistEntry.parent_id == parent_id).order_by(WaitlistEntry.id.desc()))
     result = paginate(stmt, page, per_page)
-    places = positions([e.id for e in result["items"] if e.status == "waiting"])
+    places = positions([e.id for e in result["items"] if e.status == WaitlistStatus.WAITING])
     result["items"] = [QueuedEntry(entry, places.get(entry.id)) for entry in result["items"]]
     return result
 
@@ -145,19 +146,19 @@ def accept_offer(parent_id: int, entry_id: int, now: datetime, *,
     accepting again returns the same booking. Raises NotFound, InvalidState (not offered),
     and booking_service.book_slots' errors."""
     entry = _own_entry(parent_id, entry_id)
-    if entry.status == "offered" and entry.offer_expires_at <= now:
+    if entry.status == WaitlistStatus.OFFERED and entry.offer_expires_at <= now:
         expire_due_offers(now, WaitlistEntry.id == entry.id, offer_minutes=offer_minutes)
         db.session.refresh(entry)
-    if entry.status == "accepted" and entry.booking_id is not None:
+    if entry.status == WaitlistStatus.ACCEPTED and entry.booking_id is not None:
         return booking_service.get_booking(parent_id, entry.booking_id), False
-    if entry.status != "offered":
+    if entry.status != WaitlistStatus.OFFERED:
         raise InvalidState("该候补当前没有可接受的名额。", details={"status": entry.status})
     try:
         booking = booking_service.book_slots(parent_id, entry.child_id, [entry.slot_id], note=None,
                                              now=now, offer_minutes=offer_minutes)
     except AppError:
         db.session.refresh(entry)  # a concurrent accept may have won: same booking, 200
-        if entry.status == "accepted" and entry.booking_id is not None:
+        if entry.status == WaitlistStatus.ACCEPTED and entry.booking_id is not None:
             return booking_service.get_booking(parent_id, entry.booking_id), False
         raise
     return booking_service.get_booking(parent_id, booking.id), True

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from parentapp.domain import SlotStatus, WaitlistStatus
 from parentapp.extensions import db
 from parentapp.models import Child, Nursery, Slot, WaitlistEntry
 from parentapp.services.booking import notices
@@ -38,13 +39,13 @@ def offer_freed_places(slots: list[Slot], now: datetime, *,
 
     Runs in the caller's transaction; returns the new offers.
     """
-    open_slots = {s.id: s for s in slots if s.status == "open" and remaining_places(s) > 0}
+    open_slots = {s.id: s for s in slots if s.status == SlotStatus.OPEN and remaining_places(s) > 0}
     if not open_slots:
         return []
     offerings = offerings_by_key({s.nursery_id for s in open_slots.values()})
     waiting = db.session.scalars(
         db.select(WaitlistEntry).where(WaitlistEntry.slot_id.in_(open_slots),
-                                       WaitlistEntry.status == "waiting")
+                                       WaitlistEntry.status == WaitlistStatus.WAITING)
         .order_by(WaitlistEntry.slot_id, WaitlistEntry.id))
     offered: list[WaitlistEntry] = []
     for entry in waiting:
@@ -56,7 +57,8 @@ def offer_freed_places(slots: list[Slot], now: datetime, *,
         deadline = offer_deadline(slot, offering, now, offer_minutes=offer_minutes)
         if deadline <= now:
             continue
-        entry.status, entry.offered_at, entry.offer_expires_at = "offered", now, deadline
+        entry.status = WaitlistStatus.OFFERED
+        entry.offered_at, entry.offer_expires_at = now, deadline
         slot.held += 1
         offered.append(entry)
     _tell_offers(offered, open_slots, now)
@@ -78,7 +80,7 @@ def _tell_offers(offered: list[WaitlistEntry], slots: dict[int, Slot], now: date
 
 def end_offer(entry: WaitlistEntry, slot: Slot, status: str, now: datetime) -> None:
     """End a live entry (``left``, ``expired``, ``accepted``); an offer gives its hold back."""
-    if entry.status == "offered" and status != "accepted":
+    if entry.status == WaitlistStatus.OFFERED and status != WaitlistStatus.ACCEPTED:
         slot.held -= 1
     entry.status, entry.ended_at = status, now
 
@@ -93,18 +95,18 @@ def expire_due_offers(now: datetime, *where, offer_minutes: int) -> tuple[int, i
     """
     due_slot_ids = set(db.session.scalars(
         db.select(WaitlistEntry.slot_id).join(Slot, Slot.id == WaitlistEntry.slot_id)
-        .where(WaitlistEntry.status == "offered", WaitlistEntry.offer_expires_at <= now,
-               *where)))
+        .where(WaitlistEntry.status == WaitlistStatus.OFFERED,
+               WaitlistEntry.offer_expires_at <= now, *where)))
     if not due_slot_ids:
         return 0, 0
     slots = {s.id: s for s in lock_slots(due_slot_ids)}
     entries = list(db.session.scalars(
         db.select(WaitlistEntry).where(WaitlistEntry.slot_id.in_(slots),
-                                       WaitlistEntry.status == "offered",
+                                       WaitlistEntry.status == WaitlistStatus.OFFERED,
                                        WaitlistEntry.offer_expires_at <= now)
         .execution_options(populate_existing=True)))
     for entry in entries:
-        end_offer(entry, slots[entry.slot_id], "expired", now)
+        end_offer(entry, slots[entry.slot_id], WaitlistStatus.EXPIRED, now)
     offered = offer_freed_places(list(slots.values()), now, offer_minutes=offer_minutes)
     db.session.commit()
     return len(entries), len(offered)
@@ -115,7 +117,7 @@ def end_offers_of_closed(slots: list[Slot], now: datetime) -> int:
     for a reopening. Runs in the caller's transaction."""
     by_id = {s.id: s for s in slots}
     entries = list(db.session.scalars(db.select(WaitlistEntry).where(
-        WaitlistEntry.slot_id.in_(by_id), WaitlistEntry.status == "offered")))
+        WaitlistEntry.slot_id.in_(by_id), WaitlistEntry.status == WaitlistStatus.OFFERED)))
     for entry in entries:
-        end_offer(entry, by_id[entry.slot_id], "expired", now)
+        end_offer(entry, by_id[entry.slot_id], WaitlistStatus.EXPIRED, now)
     return len(entries)

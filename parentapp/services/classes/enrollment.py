@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
+from parentapp.domain import ACTIVE_ENROLLMENT_STATUSES, EnrollmentStatus, NotificationKind
 from parentapp.errors import (
     AgeIneligible,
     AlreadyEnrolled,
@@ -24,7 +25,6 @@ from parentapp.errors import (
 )
 from parentapp.extensions import db
 from parentapp.models import Child, ClassEnrollment, ParentingClass
-from parentapp.models.parenting_class import ACTIVE_STATUSES
 from parentapp.services.classes.queries import (
     seat_counts,
     seats_left,
@@ -71,7 +71,8 @@ def enroll(parent_id: int, class_id: int, child_id: int | None, now: datetime) -
     # Nobody jumps the queue: a seat is free for a newcomer only when nobody waits.
     has_seat = seats_left(cls.capacity, enrolled) > 0 and waiting == 0
     entry = ClassEnrollment(class_id=cls.id, family_id=parent_id, child_id=child_id,
-                            status="enrolled" if has_seat else "waitlisted", created_at=now)
+                            status=EnrollmentStatus.ENROLLED if has_seat
+                            else EnrollmentStatus.WAITLISTED, created_at=now)
     db.session.add(entry)
     try:
         db.session.flush()
@@ -97,13 +98,13 @@ def leave(parent_id: int, class_id: int, now: datetime) -> None:
         raise NotFound("您没有报名该课程。")
     if now >= cls.starts_at:
         raise InvalidState("课程已开始，不能退出。")
-    end_entry(cls, entry, "left", now)
+    end_entry(cls, entry, EnrollmentStatus.LEFT, now)
     db.session.commit()
 
 
 def end_entry(cls: ParentingClass, entry: ClassEnrollment, status: str, now: datetime) -> None:
     """End one active entry of a locked class (caller commits); promotes if a seat freed."""
-    freed_seat = entry.status == "enrolled"
+    freed_seat = entry.status == EnrollmentStatus.ENROLLED
     entry.status, entry.ended_at = status, now
     db.session.flush()
     if freed_seat:
@@ -124,10 +125,11 @@ def promote_waitlist(cls: ParentingClass, now: datetime) -> list[ClassEnrollment
         return []
     promoted = list(db.session.scalars(
         select(ClassEnrollment)
-        .where(ClassEnrollment.class_id == cls.id, ClassEnrollment.status == "waitlisted")
+        .where(ClassEnrollment.class_id == cls.id,
+               ClassEnrollment.status == EnrollmentStatus.WAITLISTED)
         .order_by(ClassEnrollment.id).limit(free)))
     for entry in promoted:
-        entry.status, entry.promoted_at = "enrolled", now
+        entry.status, entry.promoted_at = EnrollmentStatus.ENROLLED, now
         _tell_promoted(cls, entry, now)
     db.session.flush()
     return promoted
@@ -135,14 +137,14 @@ def promote_waitlist(cls: ParentingClass, now: datetime) -> list[ClassEnrollment
 
 def _tell_promoted(cls: ParentingClass, entry: ClassEnrollment, now: datetime) -> None:
     start = cls.starts_at.astimezone(LOCAL_TZ).strftime("%m月%d日 %H:%M")
-    notify(entry.family_id, "class_promoted", title=f"候补成功：{cls.title}",
+    notify(entry.family_id, NotificationKind.CLASS_PROMOTED, title=f"候补成功：{cls.title}",
            body=f"有名额空出，您已从候补转为正式报名。时间：{start}，地点：{cls.venue}。",
            now=now, link=class_link(cls.id), subject=("class", cls.id), child_id=entry.child_id)
 
 
 def entry_view(entry: ClassEnrollment) -> dict:
     position = None
-    if entry.status == "waitlisted":
+    if entry.status == EnrollmentStatus.WAITLISTED:
         position = waitlist_positions([entry.class_id]).get(entry.id)
     return {"id": entry.id, "class_id": entry.class_id, "child_id": entry.child_id,
             "status": entry.status, "position": position}
@@ -158,7 +160,7 @@ def my_enrollments(parent_id: int, *, now: datetime, page: int, per_page: int,
     if status is not None:
         stmt = stmt.where(ClassEnrollment.status == status)
     result = paginate(stmt, page, per_page)
-    waiting = {e.class_id for e in result["items"] if e.status == "waitlisted"}
+    waiting = {e.class_id for e in result["items"] if e.status == EnrollmentStatus.WAITLISTED}
     positions = waitlist_positions(sorted(waiting))
     result["items"] = [_mine(entry, positions, now) for entry in result["items"]]
     return result
@@ -206,7 +208,7 @@ def _is_unique_violation(error: IntegrityError) -> bool:
 def _active_entry(class_id: int, parent_id: int) -> ClassEnrollment | None:
     return db.session.scalar(select(ClassEnrollment).where(
         ClassEnrollment.class_id == class_id, ClassEnrollment.family_id == parent_id,
-        ClassEnrollment.status.in_(ACTIVE_STATUSES)))
+        ClassEnrollment.status.in_(ACTIVE_ENROLLMENT_STATUSES)))
 
 
 def release_family(family_id: int, now: datetime) -> None:
@@ -214,12 +216,12 @@ def release_family(family_id: int, now: datetime) -> None:
     erase the family's entries. Locks classes in id order; the caller commits."""
     class_ids = sorted(set(db.session.scalars(select(ClassEnrollment.class_id).where(
         ClassEnrollment.family_id == family_id,
-        ClassEnrollment.status.in_(ACTIVE_STATUSES)))))
+        ClassEnrollment.status.in_(ACTIVE_ENROLLMENT_STATUSES)))))
     for class_id in class_ids:
         cls = lock_class(class_id)
         entry = _active_entry(class_id, family_id)
         if entry is not None:
-            end_entry(cls, entry, "left", now)
+            end_entry(cls, entry, EnrollmentStatus.LEFT, now)
     db.session.execute(db.delete(ClassEnrollment).where(ClassEnrollment.family_id == family_id))
 
 

@@ -11,10 +11,17 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from parentapp.domain import (
+    ACTIVE_ENROLLMENT_STATUSES,
+    ClassStatus,
+    EnrollmentStatus,
+    FilingStatus,
+    NotificationKind,
+    Role,
+)
 from parentapp.errors import CapacityBelowEnrolled, InvalidState, NotFound, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import ClassEnrollment, Nursery, ParentingClass, User
-from parentapp.models.parenting_class import ACTIVE_STATUSES
 from parentapp.services.classes.enrollment import class_link, lock_class, promote_waitlist
 from parentapp.services.classes.queries import (
     filter_classes,
@@ -49,7 +56,7 @@ def organizer_class(user: User, class_id: int, lock: bool = False) -> ParentingC
         cls = lock_class(class_id)
     else:
         cls = db.session.get(ParentingClass, class_id) if storable_id(class_id) else None
-    if cls is None or (user.role != "regulator" and cls.organizer_id != user.id):
+    if cls is None or (user.role != Role.REGULATOR and cls.organizer_id != user.id):
         raise NotFound("没有找到该课程。")
     return cls
 
@@ -65,7 +72,7 @@ def list_organizer_classes(organizer_id: int, now: datetime, page: int, per_page
     """Latest first; regulators see every class, operators their own."""
     user = organizer_of(organizer_id)
     stmt = select(ParentingClass)
-    if user.role != "regulator":
+    if user.role != Role.REGULATOR:
         stmt = stmt.where(ParentingClass.organizer_id == user.id)
     stmt = filter_classes(stmt, now, **filters).order_by(ParentingClass.starts_at.desc(),
                                                           ParentingClass.id.desc())
@@ -95,7 +102,7 @@ def update_class(organizer_id: int, class_id: int, changes: dict, now: datetime)
     """
     user = organizer_of(organizer_id)
     cls = organizer_class(user, class_id, lock=True)
-    if cls.status_at(now) != "scheduled":
+    if cls.status_at(now) != ClassStatus.SCHEDULED:
         raise InvalidState("已取消或已结束的课程不能修改。")
     _check_rules({key: getattr(cls, key) for key in RULE_FIELDS} | changes, set(changes), now)
     counts = seat_counts([cls.id]).get(cls.id)
@@ -110,7 +117,7 @@ def update_class(organizer_id: int, class_id: int, changes: dict, now: datetime)
     db.session.flush()
     promote_waitlist(cls, now)
     if moved:
-        _tell_families(cls, "class_changed", f"课程信息有变更：{cls.title}",
+        _tell_families(cls, NotificationKind.CLASS_CHANGED, f"课程信息有变更：{cls.title}",
                        f"新的时间：{_local(cls.starts_at)}，地点：{cls.venue}。请留意。", now)
     db.session.commit()
     return present(cls, seat_counts([cls.id]).get(cls.id), now)
@@ -124,14 +131,14 @@ def cancel_class(organizer_id: int, class_id: int, reason: str | None, now: date
     """
     user = organizer_of(organizer_id)
     cls = organizer_class(user, class_id, lock=True)
-    if cls.status_at(now) != "scheduled":
+    if cls.status_at(now) != ClassStatus.SCHEDULED:
         raise InvalidState("课程已取消或已结束。")
     cls.cancelled_at, cls.cancel_reason = now, reason
     note = f"原因：{reason}。" if reason else ""
-    told = _tell_families(cls, "class_cancelled", f"课程已取消：{cls.title}",
+    told = _tell_families(cls, NotificationKind.CLASS_CANCELLED, f"课程已取消：{cls.title}",
                           f"原定 {_local(cls.starts_at)} 在{cls.venue}的课程已取消。{note}", now)
     for entry in told:
-        entry.status, entry.ended_at = "cancelled", now
+        entry.status, entry.ended_at = EnrollmentStatus.CANCELLED, now
     db.session.commit()
     return present(cls, seat_counts([cls.id]).get(cls.id), now)
 
@@ -140,7 +147,8 @@ def _tell_families(cls: ParentingClass, kind: str, title: str, body: str,
                    now: datetime) -> list[ClassEnrollment]:
     entries = list(db.session.scalars(
         select(ClassEnrollment)
-        .where(ClassEnrollment.class_id == cls.id, ClassEnrollment.status.in_(ACTIVE_STATUSES))
+        .where(ClassEnrollment.class_id == cls.id,
+               ClassEnrollment.status.in_(ACTIVE_ENROLLMENT_STATUSES))
         .order_by(ClassEnrollment.id)))
     for entry in entries:
         notify(entry.family_id, kind, title=title, body=body, now=now, link=class_link(cls.id),
@@ -154,13 +162,13 @@ def _local(instant: datetime) -> str:
 
 def _checked_nursery(user: User, nursery_id: int | None) -> int | None:
     if nursery_id is None:
-        if user.role == "operator":
+        if user.role == Role.OPERATOR:
             raise ValidationFailed.on("nursery_id", "机构账号发布课程需要选择本机构。")
         return None
     nursery = db.session.get(Nursery, nursery_id)
-    if nursery is None or (user.role == "operator" and nursery.operator_id != user.id):
+    if nursery is None or (user.role == Role.OPERATOR and nursery.operator_id != user.id):
         raise NotFound("没有找到该托育机构。")
-    if nursery.filing_status != "approved":
+    if nursery.filing_status != FilingStatus.APPROVED:
         raise ValidationFailed.on("nursery_id", "托育机构备案通过后才能发布课程。")
     return nursery.id
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, case, func, select
 
+from parentapp.domain import ClassStatus, EnrollmentStatus
 from parentapp.errors import NotFound
 from parentapp.extensions import db
 from parentapp.models import ClassEnrollment, ParentingClass
@@ -52,8 +53,9 @@ def seat_counts(class_ids: list[int]) -> dict[int, SeatCounts]:
     if not class_ids:
         return {}
     rows = db.session.execute(
-        select(ClassEnrollment.class_id, _tally("enrolled"), _tally("waitlisted"),
-               _tally("enrolled", ClassEnrollment.attended_at.is_not(None)))
+        select(ClassEnrollment.class_id, _tally(EnrollmentStatus.ENROLLED),
+               _tally(EnrollmentStatus.WAITLISTED),
+               _tally(EnrollmentStatus.ENROLLED, ClassEnrollment.attended_at.is_not(None)))
         .where(ClassEnrollment.class_id.in_(class_ids))
         .group_by(ClassEnrollment.class_id))
     return {class_id: SeatCounts(int(e), int(w), int(a)) for class_id, e, w, a in rows}
@@ -67,7 +69,8 @@ def waitlist_positions(class_ids: list[int]) -> dict[int, int]:
                                    order_by=ClassEnrollment.id)
     rows = db.session.execute(
         select(ClassEnrollment.id, place)
-        .where(ClassEnrollment.class_id.in_(class_ids), ClassEnrollment.status == "waitlisted"))
+        .where(ClassEnrollment.class_id.in_(class_ids),
+               ClassEnrollment.status == EnrollmentStatus.WAITLISTED))
     return {enrollment_id: int(position) for enrollment_id, position in rows}
 
 
@@ -107,11 +110,11 @@ def present_page(result: dict, now: datetime, origin: tuple[float, float] | None
 
 
 def status_condition(status: str, now: datetime):
-    if status == "cancelled":
+    if status == ClassStatus.CANCELLED:
         return ParentingClass.cancelled_at.is_not(None)
     live = ParentingClass.cancelled_at.is_(None)
     ended = ParentingClass.ends_at <= now
-    return live & ended if status == "completed" else live & ~ended
+    return live & ended if status == ClassStatus.COMPLETED else live & ~ended
 
 
 def filter_classes(stmt: Select, now: datetime, *, date_from: date | None = None,
@@ -162,5 +165,6 @@ def _latest_entry(class_id: int, parent_id: int) -> dict | None:
         .order_by(ClassEnrollment.id.desc()).limit(1))
     if row is None:
         return None
-    position = waitlist_positions([class_id]).get(row.id) if row.status == "waitlisted" else None
+    position = (waitlist_positions([class_id]).get(row.id)
+                if row.status == EnrollmentStatus.WAITLISTED else None)
     return {"id": row.id, "status": row.status, "position": position}

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
+from parentapp.domain import EnrollmentStatus
 from parentapp.errors import InvalidState, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import ClassEnrollment, ParentingClass
@@ -17,7 +18,8 @@ from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
 from parentapp.timeutil import LOCAL_TZ, age_months
 
-_STATUS_ORDER = case({"enrolled": 0, "waitlisted": 1}, value=ClassEnrollment.status, else_=2)
+_STATUS_ORDER = case({EnrollmentStatus.ENROLLED: 0, EnrollmentStatus.WAITLISTED: 1},
+                     value=ClassEnrollment.status, else_=2)
 
 
 def roster(organizer_id: int, class_id: int, *, page: int, per_page: int,
@@ -31,7 +33,7 @@ def roster(organizer_id: int, class_id: int, *, page: int, per_page: int,
     if status is not None:
         stmt = stmt.where(ClassEnrollment.status == status)
     result = paginate(stmt, page, per_page)
-    waiting = any(entry.status == "waitlisted" for entry in result["items"])
+    waiting = any(entry.status == EnrollmentStatus.WAITLISTED for entry in result["items"])
     positions = waitlist_positions([cls.id]) if waiting else {}
     result["items"] = [_row(cls, entry, positions) for entry in result["items"]]
     return result
@@ -68,7 +70,7 @@ def mark_attendance(organizer_id: int, class_id: int, *, enrollment_ids: list[in
     wanted = set(enrollment_ids)
     entries = list(db.session.scalars(select(ClassEnrollment).where(
         ClassEnrollment.id.in_(wanted), ClassEnrollment.class_id == cls.id,
-        ClassEnrollment.status == "enrolled")))
+        ClassEnrollment.status == EnrollmentStatus.ENROLLED)))
     unknown = sorted(wanted - {entry.id for entry in entries})
     if unknown:
         raise ValidationFailed(details={"enrollment_ids": [
@@ -80,7 +82,7 @@ def mark_attendance(organizer_id: int, class_id: int, *, enrollment_ids: list[in
             entry.attended_at = now
     present_ids = list(db.session.scalars(
         select(ClassEnrollment.id).where(ClassEnrollment.class_id == cls.id,
-                                         ClassEnrollment.status == "enrolled",
+                                         ClassEnrollment.status == EnrollmentStatus.ENROLLED,
                                          ClassEnrollment.attended_at.is_not(None))
         .order_by(ClassEnrollment.id)))
     db.session.commit()

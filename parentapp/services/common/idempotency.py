@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from parentapp.domain import IdempotencyState
 from parentapp.errors import (
     AppError,
     IdempotencyKeyReused,
@@ -65,13 +66,13 @@ def claim(user_id: int, key: str, print_: str, now: datetime) -> Answer | None:
     answer to replay. Raises RequestInProgress, IdempotencyKeyReused."""
     row = _row(user_id, key)
     if row is not None and (row.expires_at <= now or (
-            row.state == "in_progress" and row.created_at <= now - STALE_CLAIM)):
+            row.state == IdempotencyState.IN_PROGRESS and row.created_at <= now - STALE_CLAIM)):
         db.session.delete(row)  # an old answer or an abandoned claim: the key is free again
         db.session.flush()
         row = None
     if row is None:
         db.session.add(IdempotencyKey(user_id=user_id, key=key, fingerprint=print_,
-                                      state="in_progress", created_at=now,
+                                      state=IdempotencyState.IN_PROGRESS, created_at=now,
                                       expires_at=now + REPLAY_FOR))
         try:
             db.session.commit()
@@ -86,7 +87,7 @@ def claim(user_id: int, key: str, print_: str, now: datetime) -> Answer | None:
 
 
 def _existing(row: IdempotencyKey | None, print_: str) -> Answer:
-    if row is None or row.state == "in_progress":
+    if row is None or row.state == IdempotencyState.IN_PROGRESS:
         raise RequestInProgress()
     if row.fingerprint != print_:
         raise IdempotencyKeyReused()
@@ -98,7 +99,8 @@ def record(user_id: int, key: str, answer: Answer) -> None:
     db.session.execute(
         db.update(IdempotencyKey)
         .where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
-        .values(state="done", response_status=answer.status, response_body=answer.body)
+        .values(state=IdempotencyState.DONE, response_status=answer.status,
+                response_body=answer.body)
         .execution_options(synchronize_session=False))
 
 
@@ -142,7 +144,7 @@ def _release(user_id: int, key: str) -> None:
         try:
             db.session.execute(db.delete(IdempotencyKey).where(
                 IdempotencyKey.user_id == user_id, IdempotencyKey.key == key,
-                IdempotencyKey.state == "in_progress"))
+                IdempotencyKey.state == IdempotencyState.IN_PROGRESS))
             db.session.commit()
             return
         except DBAPIError as error:

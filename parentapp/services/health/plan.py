@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from parentapp.domain import HealthItemKind
 from parentapp.services.health.schedule import Schedule, SkipRule, item_dates
 
 UPCOMING, DUE, OVERDUE, DONE = "upcoming", "due", "overdue", "done"
@@ -32,7 +33,7 @@ DUE_WINDOW_BEFORE = timedelta(days=7)
 DUE_WINDOW_AFTER = timedelta(days=30)
 GRACE_DAYS = 30
 # On a shared visit the checkup comes before the vaccination.
-_KIND_RANK = {"checkup": 0, "vaccine": 1}
+_KIND_RANK = {HealthItemKind.CHECKUP: 0, HealthItemKind.VACCINE: 1}
 
 
 class InvalidChoice(ValueError):
@@ -148,7 +149,7 @@ def missing_vaccinations(
     return [
         entry.code
         for entry in plan_items(schedule, birth_date, choices=choices, records=records, today=today)
-        if entry.kind == "vaccine" and entry.done_on is None and entry.due_date < limit
+        if entry.kind == HealthItemKind.VACCINE and entry.done_on is None and entry.due_date < limit
     ]
 
 

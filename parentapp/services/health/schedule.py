@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from parentapp.timeutil import add_months
 
-KINDS = ("vaccine", "checkup")
+
 class ScheduleDataError(Exception):
     """A schedule file is missing, unreadable or inconsistent."""
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from parentapp.domain import HealthItemKind
 from parentapp.services.health.schedule import (
-    KINDS,
     Age,
     Choice,
     Schedule,
@@ -28,7 +28,7 @@ from parentapp.services.health.schedule import (
     item_dates,
 )
 
-_TABLES = {"vaccines": "vaccine", "checkups": "checkup"}
+_TABLES = {"vaccines": HealthItemKind.VACCINE, "checkups": HealthItemKind.CHECKUP}
 _UNITS = ("days", "months", "years")
 _VERSION_RE = re.compile(r"[a-z0-9][a-z0-9.-]*\Z")
 _TOP_KEYS = {"version", "title", "source", "valid_from", "notes", "unconfirmed", "choices",
@@ -149,13 +149,13 @@ def _parse_item(raw: Any, kind: str, where: str,
     code = raw["code"]
     _require(_text(code), f"{where}.code must be a non-empty string")
     where = f"{where} ({code})"
-    _require(raw["kind"] in KINDS, f"{where}: unknown kind {raw['kind']!r}")
+    _require(raw["kind"] in HealthItemKind.values(), f"{where}: unknown kind {raw['kind']!r}")
     _require(raw["kind"] == kind, f"{where}: kind {raw['kind']!r} in the {kind} table")
     _require(_text(raw["name"]), f"{where}: name must be a non-empty string")
     due, due_after = _parse_age(raw["due"], f"{where}.due", allow_after=True)
     latest = None
     if raw["latest"] is not None:
-        _require(kind == "vaccine", f"{where}: checkups have latest null")
+        _require(kind == HealthItemKind.VACCINE, f"{where}: checkups have latest null")
         latest, _ = _parse_age(raw["latest"], f"{where}.latest", allow_after=False)
     series, variant = raw["series"], raw["variant"]
     _check_variant(series, variant, kind, where, variants_by_series)
@@ -171,7 +171,8 @@ def _parse_item(raw: Any, kind: str, where: str,
 def _check_variant(series: Any, variant: Any, kind: str, where: str,
                    variants_by_series: dict[str, tuple[str, ...]]) -> None:
     _require(series is None or _text(series), f"{where}: series must be a string or null")
-    _require(kind == "checkup" or series is not None, f"{where}: vaccines need a series")
+    _require(kind == HealthItemKind.CHECKUP or series is not None,
+             f"{where}: vaccines need a series")
     allowed = variants_by_series.get(series)
     if allowed is None:
         _require(variant is None, f"{where}: series {series!r} has no choice, variant must be null")

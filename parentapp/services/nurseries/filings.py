@@ -20,6 +20,7 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from parentapp.domain import FilingStatus, NotificationKind
 from parentapp.errors import InvalidState, NotFound, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import FilingEvent, Nursery, User
@@ -31,15 +32,16 @@ from parentapp.timeutil import local_today
 
 # action -> (statuses it may start from, status it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "submit": (frozenset({"draft", "rejected"}), "pending"),
-    "refile": (frozenset({"approved"}), "pending"),
-    "approve": (frozenset({"pending"}), "approved"),
-    "reject": (frozenset({"pending"}), "rejected"),
-    "revoke": (frozenset({"approved"}), "revoked"),
+    "submit": (frozenset({FilingStatus.DRAFT, FilingStatus.REJECTED}), FilingStatus.PENDING),
+    "refile": (frozenset({FilingStatus.APPROVED}), FilingStatus.PENDING),
+    "approve": (frozenset({FilingStatus.PENDING}), FilingStatus.APPROVED),
+    "reject": (frozenset({FilingStatus.PENDING}), FilingStatus.REJECTED),
+    "revoke": (frozenset({FilingStatus.APPROVED}), FilingStatus.REVOKED),
 }
 # The queue leaves drafts out: nothing was filed yet (a draft's detail is still readable,
 # and acting on it is invalid_state, like any other transition the machine refuses).
-REVIEWABLE = ("pending", "approved", "rejected", "revoked")
+REVIEWABLE = (FilingStatus.PENDING, FilingStatus.APPROVED, FilingStatus.REJECTED,
+              FilingStatus.REVOKED)
 STATUS_NAMES = {"draft": "草稿", "pending": "待审核", "approved": "已备案",
                 "rejected": "已退回", "revoked": "已撤销"}
 
@@ -78,7 +80,7 @@ def transition(nursery: Nursery, action: str, *, actor_id: int | None, now: date
             f"备案状态为“{STATUS_NAMES[current]}”，不能进行此操作。",
             details={"status": current, "allowed_from": sorted(allowed_from)})
     nursery.filing_status = to_status
-    if to_status == "pending":
+    if to_status == FilingStatus.PENDING:
         nursery.submitted_at = now
     return record_event(nursery, current, actor_id=actor_id, now=now, reason=reason,
                         changes=changes)
@@ -124,7 +126,7 @@ def approve_filing(nursery_id: int, filing_no: str, regulator_id: int,
     _check_filing_no_free(filing_no, nursery.id)
     nursery.filing_no, nursery.filed_on = filing_no, local_today(now)
     transition(nursery, "approve", actor_id=regulator_id, now=now)
-    _tell_operator(nursery, "filing_approved", "托育机构备案已通过",
+    _tell_operator(nursery, NotificationKind.FILING_APPROVED, "托育机构备案已通过",
                    f"“{nursery.name}”已完成备案，备案编号 {filing_no}，家长现在可以查到它。", now)
     try:
         db.session.commit()
@@ -139,7 +141,7 @@ def reject_filing(nursery_id: int, reason: str, regulator_id: int,
     """pending -> rejected; the operator may correct and resubmit. Raises NotFound, InvalidState."""
     nursery = _locked_filing(nursery_id)
     transition(nursery, "reject", actor_id=regulator_id, now=now, reason=reason)
-    _tell_operator(nursery, "filing_rejected", "托育机构备案被退回",
+    _tell_operator(nursery, NotificationKind.FILING_REJECTED, "托育机构备案被退回",
                    f"“{nursery.name}”的备案被退回：{reason} 修改后可重新提交。", now)
     db.session.commit()
     return _record(nursery)
@@ -156,7 +158,7 @@ def revoke_filing(nursery_id: int, reason: str, regulator_id: int,
     nursery = _locked_filing(nursery_id)
     transition(nursery, "revoke", actor_id=regulator_id, now=now, reason=reason)
     filing_revoked.send(nursery, now=now)
-    _tell_operator(nursery, "filing_revoked", "托育机构备案已撤销",
+    _tell_operator(nursery, NotificationKind.FILING_REVOKED, "托育机构备案已撤销",
                    f"“{nursery.name}”的备案已被撤销：{reason}", now)
     db.session.commit()
     return _record(nursery)

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, time
 
+from parentapp.domain import SlotStatus
 from parentapp.errors import CapacityExceedsLicensedPlaces
 from parentapp.extensions import db
 from parentapp.models import Nursery, Slot
@@ -41,7 +42,7 @@ def ensure_within_licensed_places(nursery: Nursery, dates: Iterable[date]) -> No
     spans: dict[date, list[tuple[time, time, int]]] = defaultdict(list)
     rows = db.session.execute(
         db.select(Slot.date, Slot.start_time, Slot.end_time, Slot.capacity)
-        .where(Slot.nursery_id == nursery.id, Slot.status == "open", Slot.date.in_(dates)))
+        .where(Slot.nursery_id == nursery.id, Slot.status == SlotStatus.OPEN, Slot.date.in_(dates)))
     for day, start, end, capacity in rows:
         spans[day].append((start, end, capacity))
     for day in dates:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from parentapp.domain import CareType
 from parentapp.errors import NotFound, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import Offering
-from parentapp.models.offering import CARE_TYPES, DEFAULT_TERMS, MAX_AGE_MONTHS
+from parentapp.models.offering import DEFAULT_TERMS, MAX_AGE_MONTHS
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.nurseries.access import owned_nursery
 
@@ -29,7 +30,7 @@ def put_offering(operator_id: int, nursery_id: int, care_type: str, *, fields: d
                  now: datetime) -> Offering:
     """Create or replace the offering. Raises NotFound (nursery, care type),
     ValidationFailed (age range)."""
-    if care_type not in CARE_TYPES:
+    if care_type not in CareType.values():
         raise NotFound("没有这种托育类型。")
     owned_nursery(operator_id, nursery_id, lock=True)  # two first PUTs: one creates
     values = {**default_terms(care_type), **fields}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from parentapp.domain import FilingStatus
 from parentapp.errors import InvalidState, NotFound
 from parentapp.extensions import db
 from parentapp.models import Nursery
@@ -27,7 +28,7 @@ FIELD_NAMES = {"name": "名称", "credit_code": "统一社会信用代码", "add
 @rolls_back
 def create_nursery(operator_id: int, fields: dict, now: datetime) -> Nursery:
     """A draft nursery; its creation opens the audit trail."""
-    nursery = Nursery(operator_id=operator_id, filing_status="draft", created_at=now,
+    nursery = Nursery(operator_id=operator_id, filing_status=FilingStatus.DRAFT, created_at=now,
                       updated_at=now, **fields)
     db.session.add(nursery)
     db.session.flush()
@@ -55,21 +56,21 @@ def update_nursery(operator_id: int, nursery_id: int, changes: dict, now: dateti
     Raises NotFound, InvalidState (a revoked filing is closed).
     """
     nursery = _locked_own(operator_id, nursery_id)
-    if nursery.filing_status == "revoked":
-        raise InvalidState("备案已撤销的机构不能再修改。", details={"status": "revoked"})
+    if nursery.filing_status == FilingStatus.REVOKED:
+        raise InvalidState("备案已撤销的机构不能再修改。", details={"status": FilingStatus.REVOKED})
     diff = {key: [getattr(nursery, key), value] for key, value in changes.items()
             if getattr(nursery, key) != value}
     for key, (_, value) in diff.items():
         setattr(nursery, key, value)
     facts = {key: diff[key] for key in REGISTRATION_FACTS if key in diff}
-    if facts and nursery.filing_status in ("approved", "pending"):
+    if facts and nursery.filing_status in (FilingStatus.APPROVED, FilingStatus.PENDING):
         reason = "变更登记信息：" + "、".join(FIELD_NAMES[key] for key in facts)
-        if nursery.filing_status == "approved":
+        if nursery.filing_status == FilingStatus.APPROVED:
             filings.transition(nursery, "refile", actor_id=operator_id, now=now, reason=reason,
                                changes=facts)
         else:  # under review: the regulator must see what changed meanwhile
-            filings.record_event(nursery, "pending", actor_id=operator_id, now=now, reason=reason,
-                                 changes=facts)
+            filings.record_event(nursery, FilingStatus.PENDING, actor_id=operator_id, now=now,
+                                 reason=reason, changes=facts)
     if diff:
         nursery.updated_at = now
     db.session.commit()

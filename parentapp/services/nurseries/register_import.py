@@ -29,6 +29,7 @@ from datetime import datetime
 from marshmallow import ValidationError
 
 from parentapp import data
+from parentapp.domain import FilingStatus, NurseryKind, RegistrationType, Role
 from parentapp.extensions import db
 from parentapp.models import Nursery, User
 from parentapp.schemas.nurseries import NurseryImportSchema
@@ -40,10 +41,10 @@ REQUIRED_COLUMNS = ("name", "address", "township", "lat", "lng", "phone", "kind"
                     "credit_code", "filing_no", "filed_on")
 OPTIONAL_COLUMNS = ("inclusive", "description", "open_to_public")
 HOUR_COLUMNS = {"day_hours": "day", "am_hours": "am", "pm_hours": "pm"}
-KIND_NAMES = {"托育机构": "nursery", "幼儿园托班": "kindergarten_class",
-              "用人单位福利性托育点": "employer"}
-REGISTRATION_NAMES = {"非营利": "nonprofit", "非营利性": "nonprofit", "营利": "for_profit",
-                      "营利性": "for_profit"}
+KIND_NAMES = {"托育机构": NurseryKind.NURSERY, "幼儿园托班": NurseryKind.KINDERGARTEN_CLASS,
+              "用人单位福利性托育点": NurseryKind.EMPLOYER}
+REGISTRATION_NAMES = {"非营利": RegistrationType.NONPROFIT, "非营利性": RegistrationType.NONPROFIT,
+                      "营利": RegistrationType.FOR_PROFIT, "营利性": RegistrationType.FOR_PROFIT}
 BOOLEAN_NAMES = {"是": True, "否": False}
 _CHUNK = 500
 
@@ -129,7 +130,7 @@ def import_register(raw: bytes, operator_username: str, now: datetime, *, source
 
 def _operator(username: str) -> User:
     user = db.session.scalar(db.select(User).where(
-        User.username == username, User.role == "operator", User.deleted_at.is_(None)))
+        User.username == username, User.role == Role.OPERATOR, User.deleted_at.is_(None)))
     if user is None:
         raise ImportFileError(f"没有用户名为“{username}”的机构账号（--operator）。")
     return user
@@ -216,7 +217,7 @@ def _match_existing(rows: list[_Row], report: ImportReport) -> list[_Row]:
         problem = None
         if len(found) > 1:
             problem = ("credit_code", "系统中已有多家机构使用该信用代码，无法确定更新哪一家。")
-        elif found and found[0].filing_status != "approved":
+        elif found and found[0].filing_status != FilingStatus.APPROVED:
             status = filings.STATUS_NAMES[found[0].filing_status]
             problem = ("credit_code", f"该机构已在线登记（状态：{status}），请在备案审核中处理。")
         elif holder and (not found or holder[0].id != found[0].id):
@@ -256,8 +257,8 @@ def _count_outcomes(rows: list[_Row], report: ImportReport) -> None:
 def _write(row: _Row, operator: User, now: datetime, source: str, report: ImportReport) -> None:
     where = f"{source} 第 {row.line} 行".strip()
     if row.existing is None:
-        nursery = Nursery(operator_id=operator.id, filing_status="approved", submitted_at=now,
-                          created_at=now, updated_at=now, **row.fields)
+        nursery = Nursery(operator_id=operator.id, filing_status=FilingStatus.APPROVED,
+                          submitted_at=now, created_at=now, updated_at=now, **row.fields)
         db.session.add(nursery)
         db.session.flush()
         filings.record_event(nursery, None, actor_id=None, now=now,
@@ -271,7 +272,7 @@ def _write(row: _Row, operator: User, now: datetime, source: str, report: Import
     for key, (_, value) in changes.items():
         setattr(row.existing, key, value)
     row.existing.updated_at = now
-    filings.record_event(row.existing, "approved", actor_id=None, now=now,
+    filings.record_event(row.existing, FilingStatus.APPROVED, actor_id=None, now=now,
                          reason=f"按备案名册更新（{where}）",
                          changes={k: [_plain(o), _plain(n)] for k, (o, n) in changes.items()})
     report.updated += 1

@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 from sqlalchemy import and_, or_
 
+from parentapp.domain import FilingStatus, NurseryKind
 from parentapp.errors import NotFound, Unauthorized
 from parentapp.extensions import db
 from parentapp.models import Child, Nursery, utcnow
@@ -70,8 +71,8 @@ def nursery_offerings(nursery_id: int) -> list:
 
 def visible_to_parents():
     """SQL twin of Nursery.is_visible_to_parents."""
-    return and_(Nursery.filing_status == "approved",
-                or_(Nursery.kind != "employer", Nursery.open_to_public.is_(True)))
+    return and_(Nursery.filing_status == FilingStatus.APPROVED,
+                or_(Nursery.kind != NurseryKind.EMPLOYER, Nursery.open_to_public.is_(True)))
 
 
 def search_nurseries(*, now: datetime, viewer_id: int | None, lat: float | None = None,

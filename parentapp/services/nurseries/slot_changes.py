@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from parentapp.domain import SlotStatus
 from parentapp.errors import CapacityBelowBooked, InvalidState, NotFound, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import Nursery, Slot
@@ -62,7 +63,8 @@ def _apply(nursery: Nursery, changes: list[dict], now: datetime, *, offer_minute
         raise InvalidState("已开始的时段不能再修改。", details={"slot_ids": started})
     _check_capacities(changes, slots)
     closing = [slots[c["slot_id"]] for c in changes
-               if c.get("status") == "closed" and slots[c["slot_id"]].status == "open"]
+               if c.get("status") == SlotStatus.CLOSED
+               and slots[c["slot_id"]].status == SlotStatus.OPEN]
     freeing = [slots[c["slot_id"]] for c in changes if _frees_places(c, slots[c["slot_id"]])]
     for change in changes:
         _set_status(slots[change["slot_id"]], change, now)
@@ -82,15 +84,15 @@ def _apply(nursery: Nursery, changes: list[dict], now: datetime, *, offer_minute
 def _frees_places(change: dict, slot: Slot) -> bool:
     """Reopening, or more capacity on a slot that stays open."""
     status = change.get("status", slot.status)
-    if status != "open":
+    if status != SlotStatus.OPEN:
         return False
-    return slot.status == "closed" or change.get("capacity", slot.capacity) > slot.capacity
+    return slot.status == SlotStatus.CLOSED or change.get("capacity", slot.capacity) > slot.capacity
 
 
 def _set_status(slot: Slot, change: dict, now: datetime) -> None:
     slot.status = change.get("status", slot.status)
     slot.closed_reason = (change.get("reason") or slot.closed_reason
-                          if slot.status == "closed" else None)
+                          if slot.status == SlotStatus.CLOSED else None)
     slot.updated_at = now
 
 
@@ -100,7 +102,7 @@ def _check_capacities(changes: list[dict], slots: dict[int, Slot]) -> None:
     below = []
     for change in changes:
         slot = slots[change["slot_id"]]
-        staying_open = change.get("status", slot.status) == "open"
+        staying_open = change.get("status", slot.status) == SlotStatus.OPEN
         if "capacity" in change and staying_open and \
                 change["capacity"] < slot.booked + slot.held:
             below.append({"slot_id": slot.id, "booked": slot.booked, "held": slot.held})

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from parentapp.domain import CareType, SlotStatus, WaitlistStatus
 from parentapp.errors import NotFound, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import Nursery, Offering, Slot, WaitlistEntry
@@ -75,10 +76,10 @@ def _hours(opening_hours: dict, part: str, field: str) -> tuple[time, time]:
 
 def slot_times(opening_hours: dict, care_type: str, parts: list[str]) -> list[tuple[time, time]]:
     """The (start, end) of each slot a date gets for ``care_type``."""
-    if care_type == "half_day":
+    if care_type == CareType.HALF_DAY:
         return [_hours(opening_hours, part, "parts") for part in parts]
     opens, closes = _hours(opening_hours, "day", "care_type")
-    if care_type != "hourly":
+    if care_type != CareType.HOURLY:
         return [(opens, closes)]
     times, start = [], datetime.combine(date.min, opens)
     while start + timedelta(hours=1) <= datetime.combine(date.min, closes):
@@ -88,7 +89,7 @@ def slot_times(opening_hours: dict, care_type: str, parts: list[str]) -> list[tu
 
 
 def _parts_for(care_type: str, parts: list[str] | None) -> list[str]:
-    if care_type != "half_day":
+    if care_type != CareType.HALF_DAY:
         if parts:
             raise ValidationFailed.on("parts", "只有半日托需要指定上午/下午。")
         return []
@@ -98,7 +99,7 @@ def _parts_for(care_type: str, parts: list[str] | None) -> list[str]:
 def waitlist_length():
     """Waiting entries of the slot in the enclosing query (uses the slot-queue index)."""
     return (db.select(db.func.count()).where(WaitlistEntry.slot_id == Slot.id,
-                                             WaitlistEntry.status == "waiting")
+                                             WaitlistEntry.status == WaitlistStatus.WAITING)
             .correlate(Slot).scalar_subquery())
 
 
@@ -124,8 +125,8 @@ def generate_slots(operator_id: int, nursery_id: int, *, care_type: str, day_fro
         Slot.nursery_id == nursery.id, Slot.care_type == care_type,
         Slot.date.between(day_from, day_to))))
     rows = [{"nursery_id": nursery.id, "care_type": care_type, "date": d, "start_time": start,
-             "end_time": end, "capacity": capacity, "booked": 0, "held": 0, "status": "open",
-             "created_at": now, "updated_at": now}
+             "end_time": end, "capacity": capacity, "booked": 0, "held": 0,
+             "status": SlotStatus.OPEN, "created_at": now, "updated_at": now}
             for d in days for start, end in times if (d, start) not in existing]
     if rows:
         db.session.execute(db.insert(Slot), rows)

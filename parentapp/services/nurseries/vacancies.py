@@ -12,9 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime
 
+from parentapp.domain import CareType
 from parentapp.extensions import db
 from parentapp.models import Child, Offering, Slot
-from parentapp.models.offering import CARE_TYPES
 from parentapp.services.booking.availability import availability
 from parentapp.services.booking.waitlist_offers import expire_due_offers
 from parentapp.timeutil import age_months, local_today
@@ -48,8 +48,8 @@ def offer_facts(nursery_ids: list[int], *, care_type: str | None, day: date | No
         matches = bool(wanted) if care_type else True
         if months is not None:
             matches = any(o.accepts_age(months) for o in wanted)
-        facts[nid] = {"care_types": [c for c in CARE_TYPES if c in mine],
-                      "min_price_fen": {c: mine[c].price_fen for c in CARE_TYPES if c in mine},
+        facts[nid] = {"care_types": [c for c in CareType if c in mine],
+                      "min_price_fen": {c: mine[c].price_fen for c in CareType if c in mine},
                       "has_vacancy": None if vacant is None else nid in vacant,
                       "matches": matches}
     return facts

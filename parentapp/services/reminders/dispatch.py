@@ -33,6 +33,7 @@ from sqlalchemy import Connection, and_, or_, select, update
 
 import mini_program_api as mp
 from parentapp import wechat
+from parentapp.domain import DeliveryState
 from parentapp.extensions import db
 from parentapp.models import Notification, User
 from parentapp.services.common.transactions import rolls_back
@@ -118,8 +119,8 @@ def _leave_transaction() -> None:
 
 def _ready(now: datetime):
     """Pending and due, or claimed by a dispatcher that died before starting the send."""
-    return or_(and_(_N.c.delivery_state == "pending", _N.c.send_after <= now),
-               and_(_N.c.delivery_state == "sending", _N.c.lease_until < now,
+    return or_(and_(_N.c.delivery_state == DeliveryState.PENDING, _N.c.send_after <= now),
+               and_(_N.c.delivery_state == DeliveryState.SENDING, _N.c.lease_until < now,
                     _N.c.send_started_at.is_(None)))
 
 
@@ -138,7 +139,7 @@ def claim_due(conn: Connection, now: datetime, limit: int, lease: timedelta) -> 
             return []
         rows = conn.execute(
             update(_N).where(_N.c.id.in_(ids), _due(now))
-            .values(delivery_state="sending", lease_until=now + lease,
+            .values(delivery_state=DeliveryState.SENDING, lease_until=now + lease,
                     attempts=_N.c.attempts + 1)
             .returning(_N.c.id, _N.c.user_id, _N.c.template_kind, _N.c.wechat_data,
                        _N.c.link, _N.c.attempts, _N.c.lease_until)).all()
@@ -175,7 +176,7 @@ def _send_one(conn: Connection, claim: Claim, at: datetime,
     problem = ("no_openid" if not claim.openid else "no_template" if not template_id
                else "invalid_value" if data is None else None)
     if problem:
-        outcome = Outcome("failed", problem)
+        outcome = Outcome(DeliveryState.FAILED, problem)
         record(conn, claim, outcome, at=at)
         return outcome
     started = start_send(conn, claim, at)
@@ -211,13 +212,14 @@ def _end_expired(conn: Connection, now: datetime) -> int:
     """Due rows past their ``send_before`` (the event began) stay in the inbox only."""
     with conn.begin():
         return conn.execute(update(_N).where(_ready(now), _N.c.send_before <= now).values(
-            delivery_state="failed", last_error="expired", lease_until=None)).rowcount
+            delivery_state=DeliveryState.FAILED, last_error="expired", lease_until=None)).rowcount
 
 
 def _end_interrupted(conn: Connection, now: datetime) -> int:
     """Rows whose sender died after starting the call may have gone out: never again."""
     with conn.begin():
         return conn.execute(update(_N).where(
-            _N.c.delivery_state == "sending", _N.c.lease_until < now,
+            _N.c.delivery_state == DeliveryState.SENDING, _N.c.lease_until < now,
             _N.c.send_started_at.is_not(None)).values(
-                delivery_state="failed", last_error="interrupted", lease_until=None)).rowcount
+                delivery_state=DeliveryState.FAILED, last_error="interrupted",
+                lease_until=None)).rowcount

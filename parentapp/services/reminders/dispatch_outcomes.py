@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, update
 
 import mini_program_api as mp
+from parentapp.domain import DeliveryState
 from parentapp.models import Notification, SubscriptionGrant
 from parentapp.services.reminders.quiet_hours import next_morning
 
@@ -68,27 +69,27 @@ def outcome_of(error: Exception | None, claim: Claim, at: datetime,
                retry_seconds: list[int]) -> Outcome:
     """The row's next state after a send that raised ``error`` (None: success)."""
     if error is None:
-        return Outcome("sent")
+        return Outcome(DeliveryState.SENT)
     if isinstance(error, mp.NoGrant):
-        return Outcome("no_grant", "43101", zero_grants=True)
+        return Outcome(DeliveryState.NO_GRANT, "43101", zero_grants=True)
     if isinstance(error, mp.ResponseTimeout):
-        return Outcome("failed", "timeout")
+        return Outcome(DeliveryState.FAILED, "timeout")
     if isinstance(error, mp.QuotaExceeded):
-        return Outcome("pending", "45009", refund=True, retry_at=next_morning(at),
+        return Outcome(DeliveryState.PENDING, "45009", refund=True, retry_at=next_morning(at),
                        stop_run=True, keep_attempt=False)
     if isinstance(error, _TRANSIENT):
         reason = _reason(error)
         if claim.attempts > len(retry_seconds):
-            return Outcome("dead", reason, refund=True)
+            return Outcome(DeliveryState.DEAD, reason, refund=True)
         delay = timedelta(seconds=retry_seconds[claim.attempts - 1])
-        return Outcome("pending", reason, refund=True, retry_at=at + delay)
+        return Outcome(DeliveryState.PENDING, reason, refund=True, retry_at=at + delay)
     if isinstance(error, mp.MiniProgramError) and error.errcode is not None:
         if not isinstance(error, _REFUSED_FOR_GOOD):
             log.error("notification %s: unexpected WeChat errcode %s", claim.id, error.errcode)
-        return Outcome("failed", str(error.errcode), refund=True)
+        return Outcome(DeliveryState.FAILED, str(error.errcode), refund=True)
     if isinstance(error, mp.MiniProgramError):
-        return Outcome("failed", "bad_answer")
-    return Outcome("failed", "internal")
+        return Outcome(DeliveryState.FAILED, "bad_answer")
+    return Outcome(DeliveryState.FAILED, "internal")
 
 
 def _reason(error: Exception) -> str:
@@ -105,7 +106,7 @@ def record(conn: Connection, claim: Claim, outcome: Outcome, *, at: datetime,
     values = {"delivery_state": outcome.state, "last_error": outcome.error, "lease_until": None}
     if msgid is not None:
         values["msgid"] = str(msgid)
-    if outcome.state == "pending":
+    if outcome.state == DeliveryState.PENDING:
         values.update(send_after=outcome.retry_at, send_started_at=None)
         if not outcome.keep_attempt:
             values["attempts"] = _N.c.attempts - 1
@@ -115,7 +116,8 @@ def record(conn: Connection, claim: Claim, outcome: Outcome, *, at: datetime,
             conn.execute(_grants(claim).values(grants=_G.c.grants + 1, updated_at=at))
         if outcome.zero_grants:
             conn.execute(_grants(claim).values(grants=0, updated_at=at))
-    if outcome.state in ("failed", "dead") and outcome.error not in ("timeout", "expired"):
+    if (outcome.state in (DeliveryState.FAILED, DeliveryState.DEAD)
+            and outcome.error not in ("timeout", "expired")):
         log.error("notification %s (%s) ended %s: %s", claim.id, claim.template_kind,
                   outcome.state, outcome.error)
     if not changed:
@@ -128,7 +130,7 @@ def release(conn: Connection, claims: list[Claim]) -> None:
     with conn.begin():
         for claim in claims:
             conn.execute(update(_N).where(*_owned(claim)).values(
-                delivery_state="pending", lease_until=None, attempts=_N.c.attempts - 1))
+                delivery_state=DeliveryState.PENDING, lease_until=None, attempts=_N.c.attempts - 1))
 
 
 def start_send(conn: Connection, claim: Claim, at: datetime) -> str:
@@ -146,13 +148,13 @@ def start_send(conn: Connection, claim: Claim, at: datetime) -> str:
                              .values(grants=_G.c.grants - 1, updated_at=at)).rowcount
         if not spent:
             conn.execute(update(_N).where(_N.c.id == claim.id).values(
-                delivery_state="no_grant", send_started_at=None, lease_until=None))
+                delivery_state=DeliveryState.NO_GRANT, send_started_at=None, lease_until=None))
             return "no_grant"
     return "started"
 
 
 def _owned(claim: Claim) -> tuple:
-    return (_N.c.id == claim.id, _N.c.delivery_state == "sending",
+    return (_N.c.id == claim.id, _N.c.delivery_state == DeliveryState.SENDING,
             _N.c.attempts == claim.attempts)
 
 

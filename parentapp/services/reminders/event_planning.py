@@ -20,6 +20,13 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select, update
 
+from parentapp.domain import (
+    BookingStatus,
+    DeliveryState,
+    EnrollmentStatus,
+    NotificationKind,
+    TemplateKind,
+)
 from parentapp.extensions import db
 from parentapp.models import (
     Booking,
@@ -40,7 +47,7 @@ from parentapp.timeutil import LOCAL_TZ, local_instant, local_today
 
 BOOKING_REMIND_AT = time(18, 0)
 CLASS_LEAD = timedelta(hours=24)
-EVENT_KINDS = ("booking_reminder", "class_reminder")
+EVENT_KINDS = (NotificationKind.BOOKING_REMINDER, NotificationKind.CLASS_REMINDER)
 
 
 def booking_key(booking_id: int, first_day: date) -> str:
@@ -60,7 +67,7 @@ def _row(user_id: int, kind: str, template: str, key: str, subject: tuple[str, i
         "title": message.title, "body": message.body, "link": message.link,
         "wechat_data": message.wechat_data, "planned_at": planned_at,
         "send_after": next_send_moment(planned_at), "send_before": starts_at,
-        "delivery_state": "pending", "attempts": 0, "created_at": now,
+        "delivery_state": DeliveryState.PENDING, "attempts": 0, "created_at": now,
     }
 
 
@@ -70,7 +77,8 @@ def _first_slots(booking_ids: list[int]) -> dict[int, tuple[date, time]]:
     rows = db.session.execute(
         select(BookingSlot.booking_id, Slot.date, Slot.start_time)
         .join(Slot, Slot.id == BookingSlot.slot_id)
-        .where(BookingSlot.booking_id.in_(booking_ids), BookingSlot.status == "confirmed"))
+        .where(BookingSlot.booking_id.in_(booking_ids),
+               BookingSlot.status == BookingStatus.CONFIRMED))
     for booking_id, day, start in rows:
         if booking_id not in first or (day, start) < first[booking_id]:
             first[booking_id] = (day, start)
@@ -93,7 +101,8 @@ def plan_booking_reminders(now: datetime) -> int:
     ids = list(db.session.scalars(
         select(BookingSlot.booking_id).join(Slot, Slot.id == BookingSlot.slot_id)
         .join(Booking, Booking.id == BookingSlot.booking_id)
-        .where(BookingSlot.status == "confirmed", Booking.status == "confirmed",
+        .where(BookingSlot.status == BookingStatus.CONFIRMED,
+               Booking.status == BookingStatus.CONFIRMED,
                Slot.date >= today, Slot.date <= last).distinct()))
     if not ids:
         return 0
@@ -112,7 +121,8 @@ def plan_booking_reminders(now: datetime) -> int:
         planned = max(local_instant(day - timedelta(days=1), BOOKING_REMIND_AT), created)
         message = booking_reminder(booking_id, nursery_name=nursery, care_type=care,
                                    child_name=child_name, starts_at=starts_at)
-        rows.append(_row(parent_id, "booking_reminder", "booking", booking_key(booking_id, day),
+        rows.append(_row(parent_id, NotificationKind.BOOKING_REMINDER, TemplateKind.BOOKING,
+                         booking_key(booking_id, day),
                          ("booking", booking_id), child_id, message, planned, starts_at, now))
     return insert_notifications(rows)
 
@@ -125,14 +135,16 @@ def plan_class_reminders(now: datetime) -> int:
                ClassEnrollment.promoted_at, ParentingClass.id,
                ParentingClass.title, ParentingClass.venue, ParentingClass.starts_at)
         .join(ParentingClass, ParentingClass.id == ClassEnrollment.class_id)
-        .where(ClassEnrollment.status == "enrolled", ParentingClass.cancelled_at.is_(None),
+        .where(ClassEnrollment.status == EnrollmentStatus.ENROLLED,
+               ParentingClass.cancelled_at.is_(None),
                ParentingClass.starts_at > now, ParentingClass.starts_at <= until))
     rows = []
     for entry_id, family_id, created, promoted, class_id, title, venue, start in seats:
         planned = max(start - CLASS_LEAD, promoted or created)
         message = class_reminder(class_id, title, venue, start)
         # A seat is the family's (it outlives a deleted child): no child_id on the row.
-        rows.append(_row(family_id, "class_reminder", "class", class_key(entry_id, start),
+        rows.append(_row(family_id, NotificationKind.CLASS_REMINDER, TemplateKind.CLASS,
+                         class_key(entry_id, start),
                          ("class_enrollment", entry_id), None, message, planned, start, now))
     return insert_notifications(rows)
 
@@ -143,21 +155,22 @@ def withdraw_stale(now: datetime, due_only: bool = False) -> int:
     Caller commits."""
     stmt = (select(Notification.id, Notification.kind, Notification.subject_id,
                    Notification.dedupe_key)
-            .where(Notification.kind.in_(EVENT_KINDS), Notification.delivery_state == "pending"))
+            .where(Notification.kind.in_(EVENT_KINDS),
+                   Notification.delivery_state == DeliveryState.PENDING))
     if due_only:
         stmt = stmt.where(Notification.send_after <= now)
     pending = db.session.execute(stmt)
     by_kind: dict[str, list] = defaultdict(list)
     for row in pending:
         by_kind[row.kind].append(row)
-    expected = {**_booking_keys([r.subject_id for r in by_kind["booking_reminder"]]),
-                **_class_keys([r.subject_id for r in by_kind["class_reminder"]])}
+    expected = {**_booking_keys([r.subject_id for r in by_kind[NotificationKind.BOOKING_REMINDER]]),
+                **_class_keys([r.subject_id for r in by_kind[NotificationKind.CLASS_REMINDER]])}
     stale = [row.id for rows in by_kind.values() for row in rows
              if row.dedupe_key not in expected]
     if stale:
         db.session.execute(update(Notification).where(
-            Notification.id.in_(stale), Notification.delivery_state == "pending")
-            .values(delivery_state="withdrawn"))
+            Notification.id.in_(stale), Notification.delivery_state == DeliveryState.PENDING)
+            .values(delivery_state=DeliveryState.WITHDRAWN))
     return len(stale)
 
 
@@ -165,7 +178,7 @@ def _booking_keys(booking_ids: list[int]) -> dict[str, int]:
     if not booking_ids:
         return {}
     live = set(db.session.scalars(select(Booking.id).where(
-        Booking.id.in_(booking_ids), Booking.status == "confirmed")))
+        Booking.id.in_(booking_ids), Booking.status == BookingStatus.CONFIRMED)))
     return {booking_key(booking_id, day): booking_id
             for booking_id, (day, _) in _first_slots(sorted(live)).items()}
 
@@ -176,7 +189,8 @@ def _class_keys(entry_ids: list[int]) -> dict[str, int]:
     rows = db.session.execute(
         select(ClassEnrollment.id, ParentingClass.starts_at)
         .join(ParentingClass, ParentingClass.id == ClassEnrollment.class_id)
-        .where(ClassEnrollment.id.in_(entry_ids), ClassEnrollment.status == "enrolled",
+        .where(ClassEnrollment.id.in_(entry_ids),
+               ClassEnrollment.status == EnrollmentStatus.ENROLLED,
                ParentingClass.cancelled_at.is_(None)))
     return {class_key(entry_id, start): entry_id for entry_id, start in rows}
 
@@ -188,5 +202,6 @@ def withdraw_reminders(subject_type: str, subject_ids: list[int]) -> int:
         return 0
     return db.session.execute(update(Notification).where(
         Notification.kind.in_(EVENT_KINDS), Notification.subject_type == subject_type,
-        Notification.subject_id.in_(subject_ids), Notification.delivery_state == "pending")
-        .values(delivery_state="withdrawn")).rowcount
+        Notification.subject_id.in_(subject_ids),
+        Notification.delivery_state == DeliveryState.PENDING)
+        .values(delivery_state=DeliveryState.WITHDRAWN)).rowcount

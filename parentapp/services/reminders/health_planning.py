@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 
+from parentapp.domain import DeliveryState, HealthItemKind
 from parentapp.extensions import db
 from parentapp.models import Child, HealthRecord, Notification, ReminderPlan
 from parentapp.services.common.dialect_insert import insert_for
@@ -36,7 +37,6 @@ BATCH_SIZE = 1000
 # A child first planned within this long after being added gets the catch-up
 # message; older children (e.g. added before reminders existed) do not.
 NEW_CHILD_WINDOW = timedelta(days=3)
-HEALTH_KINDS = ("vaccine", "checkup")
 
 
 @rolls_back
@@ -116,8 +116,8 @@ def reminder_row(child, reminder: PlannedReminder, now: datetime) -> dict:
         "subject_type": "child", "subject_id": child.id, "child_id": child.id,
         "title": message.title, "body": message.body, "link": message.link,
         "wechat_data": message.wechat_data, "planned_at": reminder.planned_at,
-        "send_after": next_send_moment(reminder.planned_at), "delivery_state": "pending",
-        "attempts": 0, "created_at": now,
+        "send_after": next_send_moment(reminder.planned_at),
+        "delivery_state": DeliveryState.PENDING, "attempts": 0, "created_at": now,
         "covered_items": [{"code": i.code, "name": i.name, "due": i.due.isoformat(),
                            "stage": i.stage} for i in reminder.items],
     }
@@ -156,8 +156,8 @@ def mark_child_changed(child_id: int) -> None:
 def item_recorded(child: Child, code: str, now: datetime) -> None:
     """A dose or checkup was recorded: its pending reminders go at once (caller's transaction)."""
     rows = db.session.scalars(select(Notification).where(
-        Notification.child_id == child.id, Notification.kind.in_(HEALTH_KINDS),
-        Notification.delivery_state == "pending"))
+        Notification.child_id == child.id, Notification.kind.in_(HealthItemKind.values()),
+        Notification.delivery_state == DeliveryState.PENDING))
     for row in rows:
         items = [item for item in row.covered_items or [] if item["code"] != code]
         if len(items) != len(row.covered_items or []):

@@ -13,17 +13,16 @@ from datetime import date, datetime
 
 from sqlalchemy import and_, or_, select
 
+from parentapp.domain import DeliveryState, HealthItemKind
 from parentapp.extensions import db
 from parentapp.models import Notification
 from parentapp.services.reminders.messages import HealthItem, health_message
-
-HEALTH_KINDS = ("vaccine", "checkup")
 
 
 def rewrite(row: Notification, child_name: str, items: list[dict]) -> None:
     """Point ``row`` at ``items`` (dicts as stored); withdraw it when none is left."""
     if not items:
-        row.delivery_state = "withdrawn"
+        row.delivery_state = DeliveryState.WITHDRAWN
         return
     health_items = [HealthItem(i["code"], i["name"], date.fromisoformat(i["due"]), i["stage"])
                     for i in items]
@@ -37,9 +36,9 @@ def reconcile(child, plan, rows: list[dict], now: datetime) -> tuple[list[dict],
     rows updated, rows withdrawn). ``rows`` are the plan's rows as column values."""
     desired = {row["dedupe_key"]: row for row in rows}
     existing = db.session.scalars(select(Notification).where(
-        Notification.child_id == child.id, Notification.kind.in_(HEALTH_KINDS),
-        or_(Notification.delivery_state == "pending",
-            and_(Notification.delivery_state == "withdrawn",
+        Notification.child_id == child.id, Notification.kind.in_(HealthItemKind.values()),
+        or_(Notification.delivery_state == DeliveryState.PENDING,
+            and_(Notification.delivery_state == DeliveryState.WITHDRAWN,
                  Notification.dedupe_key.in_(list(desired) or [""])))))
     updated = withdrawn = 0
     for note in existing:
@@ -49,15 +48,16 @@ def reconcile(child, plan, rows: list[dict], now: datetime) -> tuple[list[dict],
         wanted = desired.pop(note.dedupe_key, None)
         if wanted is not None:
             items = _merge(wanted["covered_items"], still)
-            if note.delivery_state == "withdrawn" or items != before:
-                if note.delivery_state == "withdrawn":
-                    note.delivery_state, note.send_after = "pending", wanted["send_after"]
+            if note.delivery_state == DeliveryState.WITHDRAWN or items != before:
+                if note.delivery_state == DeliveryState.WITHDRAWN:
+                    note.delivery_state = DeliveryState.PENDING
+                    note.send_after = wanted["send_after"]
                 rewrite(note, child.name, items)
                 updated += 1
-        elif note.delivery_state == "pending" and len(still) != len(before):
+        elif note.delivery_state == DeliveryState.PENDING and len(still) != len(before):
             rewrite(note, child.name, still)
-            withdrawn += note.delivery_state == "withdrawn"
-            updated += note.delivery_state != "withdrawn"
+            withdrawn += note.delivery_state == DeliveryState.WITHDRAWN
+            updated += note.delivery_state != DeliveryState.WITHDRAWN
     return list(desired.values()), updated, withdrawn
 
 

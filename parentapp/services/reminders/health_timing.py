@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from parentapp.domain import VaccineChoice
 from parentapp.services.health.plan import planned_codes
 from parentapp.services.health.schedule import Schedule, ScheduleItem, item_dates
 from parentapp.services.reminders.messages import HealthItem
@@ -97,8 +98,8 @@ def _open_items(schedule: Schedule, birth_date: date, choices: Mapping[str, str]
     """The child's planned items not yet recorded with their due dates (the plan's rules),
     earliest first."""
     known = {code: done for code, done in records.items() if code in schedule.by_code}
-    wanted = _planned(schedule, choices.get("je", "live"), choices.get("hepa", "live"),
-                      frozenset(known))
+    wanted = _planned(schedule, choices.get("je", VaccineChoice.LIVE),
+                      choices.get("hepa", VaccineChoice.LIVE), frozenset(known))
     return [(schedule.by_code[code], due) for due, code in _by_due(schedule, birth_date, known)
             if code in wanted and code not in known]
 

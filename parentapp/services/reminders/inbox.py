@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from parentapp.domain import DeliveryState
 from parentapp.errors import NotFound
 from parentapp.extensions import db
 from parentapp.models import Notification
@@ -32,7 +33,8 @@ def notify(user_id: int, kind: str, *, title: str, body: str, now: datetime,
         template_kind=template_kind if wechat else None, wechat_data=wechat_data,
         subject_type=subject[0] if subject else None, subject_id=subject[1] if subject else None,
         child_id=child_id, planned_at=planned, send_after=planned, created_at=now,
-        delivery_state="pending" if wechat else "inbox_only", dedupe_key=dedupe_key,
+        delivery_state=DeliveryState.PENDING if wechat else DeliveryState.INBOX_ONLY,
+        dedupe_key=dedupe_key,
     )
     db.session.add(row)
     return row
@@ -41,7 +43,7 @@ def notify(user_id: int, kind: str, *, title: str, body: str, now: datetime,
 def inbox(user_id: int, *, now: datetime, unread_only: bool, page: int, per_page: int) -> dict:
     stmt = (db.select(Notification)
             .where(Notification.user_id == user_id, Notification.planned_at <= now,
-                   Notification.delivery_state != "withdrawn")
+                   Notification.delivery_state != DeliveryState.WITHDRAWN)
             .order_by(Notification.planned_at.desc(), Notification.id.desc()))
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))

@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from parentapp.domain import DeliveryState
 from parentapp.extensions import db
 from parentapp.models import Notification
-from parentapp.models.notification import DELIVERY_STATES
 from parentapp.services.common.pagination import paginate
 
 MAX_DAYS = 90
-ENDED_BADLY = ("failed", "dead")
+ENDED_BADLY = (DeliveryState.FAILED, DeliveryState.DEAD)
 
 
 def notification_stats(days: int, now: datetime, page: int, per_page: int) -> dict:
@@ -24,7 +24,7 @@ def notification_stats(days: int, now: datetime, page: int, per_page: int) -> di
         select(Notification.kind, Notification.delivery_state, func.count())
         .where(recent).group_by(Notification.kind, Notification.delivery_state)
         .order_by(Notification.kind, Notification.delivery_state)).all()
-    by_state = dict.fromkeys(DELIVERY_STATES, 0)
+    by_state = dict.fromkeys(DeliveryState.values(), 0)
     for _, state, count in counts:
         by_state[state] += count
     bad = (recent, Notification.delivery_state.in_(ENDED_BADLY))

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, func, literal, or_, select
 
+from parentapp.domain import HealthItemKind, Role
 from parentapp.extensions import db
 from parentapp.models import Child, ClassEnrollment, HealthRecord, ParentingClass, User
 from parentapp.services.health.plan import GRACE_DAYS
@@ -38,7 +39,8 @@ def checkup_thresholds(schedule: Schedule, ref_day: date) -> dict[str, date]:
     # A checkup counts once it is overdue, due + grace < ref_day: on the 30th day
     # after its due date it is still "due" in the child's plan.
     return {item.code: latest_birth_date_due(item.due.date_from, ref_day, GRACE_DAYS + 1)
-            for item in schedule.items if item.kind == "checkup" and not item.optional}
+            for item in schedule.items
+            if item.kind == HealthItemKind.CHECKUP and not item.optional}
 
 
 def under_three(ref_day: date):
@@ -80,7 +82,7 @@ def guidance_by_township(ref_day: date, ref_instant: datetime) -> dict[str | Non
                        ParentingClass.starts_at <= ref_instant))
     guided = case((User.id.in_(attended), 1), else_=0)
     stmt = (select(User.township, func.count(User.id), func.coalesce(func.sum(guided), 0))
-            .where(User.role == "parent", User.deleted_at.is_(None), User.id.in_(families))
+            .where(User.role == Role.PARENT, User.deleted_at.is_(None), User.id.in_(families))
             .group_by(User.township))
     return {row[0]: (row[1], int(row[2])) for row in db.session.execute(stmt)}
 

@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import case, func, select
 
+from parentapp.domain import FilingStatus, NurseryKind, SlotStatus, TownshipKind
 from parentapp.errors import ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import Nursery, ParentingClass, Slot
@@ -92,7 +93,7 @@ def _county(rows: list[dict], families: Families) -> dict:
         "health_management_rate": rate(*_totals(families.health)),
         "subdistricts_without_inclusive": [
             row["code"] for row in rows
-            if row["kind"] == "subdistrict" and row["inclusive_nurseries"] < 1],
+            if row["kind"] == TownshipKind.SUBDISTRICT and row["inclusive_nurseries"] < 1],
         "townships_below_activity_target": [
             row["code"] for row in rows if row["activities_held"] < TARGETS["activities_held"]],
     }
@@ -105,7 +106,7 @@ def _township_met(row: dict) -> dict:
         "places_per_1000": _at_least(row["places_per_1000"], "places_per_1000"),
         # The 1-per-street target is for 街道 only; towns have none.
         "inclusive_nurseries": row["inclusive_nurseries"] >= 1
-        if row["kind"] == "subdistrict" else None,
+        if row["kind"] == TownshipKind.SUBDISTRICT else None,
         "kindergarten_classes": None,  # a county-wide target
         "activities_held": row["activities_held"] >= TARGETS["activities_held"],
         "guidance_rate": _at_least(row["guidance_rate"], "guidance_rate"),
@@ -146,8 +147,8 @@ def rate(total: int, meeting: int) -> float | None:
 def _places_by_township() -> dict[str, tuple[int, int, int]]:
     stmt = (select(Nursery.township, func.sum(Nursery.licensed_places),
                    func.sum(case((Nursery.inclusive, 1), else_=0)),
-                   func.sum(case((Nursery.kind == "kindergarten_class", 1), else_=0)))
-            .where(Nursery.filing_status == "approved").group_by(Nursery.township))
+                   func.sum(case((Nursery.kind == NurseryKind.KINDERGARTEN_CLASS, 1), else_=0)))
+            .where(Nursery.filing_status == FilingStatus.APPROVED).group_by(Nursery.township))
     return {row[0]: (int(row[1]), int(row[2]), int(row[3])) for row in db.session.execute(stmt)}
 
 
@@ -163,7 +164,7 @@ def _activities_by_township(year: int, ref_instant: datetime) -> dict[str, int]:
 def occupancy(year: int) -> list[dict]:
     """Booked over offered places of open slots, by care type and ISO week."""
     stmt = (select(Slot.care_type, Slot.date, func.sum(Slot.booked), func.sum(Slot.capacity))
-            .where(Slot.status == "open", Slot.date >= date(year, 1, 1),
+            .where(Slot.status == SlotStatus.OPEN, Slot.date >= date(year, 1, 1),
                    Slot.date <= date(year, 12, 31))
             .group_by(Slot.care_type, Slot.date))
     weeks: dict[tuple[str, str], list[int]] = {}

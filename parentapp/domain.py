@@ -1,0 +1,182 @@
+"""The domain's words, once: every stored kind, type, status and state is a StrEnum here.
+
+A member equals its string (``CareType.FULL_DAY == "full_day"``), so services
+compare and assign members while the database and the API keep the plain
+strings. The models' CHECK constraints are rendered from these enums (see
+``parentapp.models.base.sql_in``); the order of the members is the order in
+the constraints' text the migrations created, so a new member goes last and
+comes with a migration.
+
+Python 3.11 raises TypeError for ``"x" in SomeEnum``: test a raw string
+against ``SomeEnum.values()``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class DomainEnum(StrEnum):
+    @classmethod
+    def values(cls) -> tuple[str, ...]:
+        return tuple(member.value for member in cls)
+
+
+class Role(DomainEnum):
+    PARENT = "parent"
+    OPERATOR = "operator"
+    REGULATOR = "regulator"
+
+
+class Gender(DomainEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class VaccineChoice(DomainEnum):
+    """Which vaccine a family chose where the schedule offers two (JE, hepatitis A)."""
+
+    LIVE = "live"
+    INACTIVATED = "inactivated"
+
+
+class TownshipKind(DomainEnum):
+    SUBDISTRICT = "subdistrict"  # 街道: its targets differ
+    TOWN = "town"
+    TOWNSHIP = "township"
+
+
+class NurseryKind(DomainEnum):
+    NURSERY = "nursery"
+    KINDERGARTEN_CLASS = "kindergarten_class"
+    EMPLOYER = "employer"
+
+
+class RegistrationType(DomainEnum):
+    NONPROFIT = "nonprofit"
+    FOR_PROFIT = "for_profit"
+
+
+class FilingStatus(DomainEnum):
+    DRAFT = "draft"
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    REVOKED = "revoked"
+
+
+class CareType(DomainEnum):
+    FULL_DAY = "full_day"
+    HALF_DAY = "half_day"
+    HOURLY = "hourly"
+    TEMPORARY = "temporary"
+
+
+class SlotStatus(DomainEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class BookingStatus(DomainEnum):
+    """A booking's status, and each of its booking slots' (the same words)."""
+
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    CANCELLED_BY_NURSERY = "cancelled_by_nursery"
+    CHECKED_IN = "checked_in"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+
+
+# A booking slot in these states occupies a place (a no-show still kept it from others).
+ACTIVE_BOOKING_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN,
+                           BookingStatus.COMPLETED, BookingStatus.NO_SHOW)
+CANCELLED_BOOKING_STATUSES = (BookingStatus.CANCELLED, BookingStatus.CANCELLED_BY_NURSERY)
+
+
+class WaitlistStatus(DomainEnum):
+    WAITING = "waiting"
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    EXPIRED = "expired"
+    LEFT = "left"
+
+
+# A child holds at most one live entry per slot.
+LIVE_WAITLIST_STATUSES = (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
+
+
+class ClassKind(DomainEnum):
+    PARENT_CLASS = "parent_class"
+    PARENT_CHILD = "parent_child"
+    HOME_VISIT_DAY = "home_visit_day"
+
+
+class ClassStatus(DomainEnum):
+    """Derived from the class's times and cancellation, never stored."""
+
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+
+
+class EnrollmentStatus(DomainEnum):
+    """enrolled / waitlisted hold a seat or a place in the queue ("active");
+    left: the family withdrew; cancelled: the organiser cancelled the class."""
+
+    ENROLLED = "enrolled"
+    WAITLISTED = "waitlisted"
+    LEFT = "left"
+    CANCELLED = "cancelled"
+
+
+ACTIVE_ENROLLMENT_STATUSES = (EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITLISTED)
+
+
+class HealthItemKind(DomainEnum):
+    """A health schedule item; also the kind and the template of its reminders."""
+
+    VACCINE = "vaccine"
+    CHECKUP = "checkup"
+
+
+class TemplateKind(DomainEnum):
+    """The WeChat subscription templates a notification may travel on."""
+
+    VACCINE = "vaccine"
+    CHECKUP = "checkup"
+    BOOKING = "booking"
+    CLASS = "class"
+
+
+class NotificationKind(DomainEnum):
+    """What happened, for programs (the inbox shows it as ``kind``)."""
+
+    VACCINE = "vaccine"
+    CHECKUP = "checkup"
+    BOOKING_REMINDER = "booking_reminder"
+    BOOKING_CANCELLED_BY_NURSERY = "booking_cancelled_by_nursery"
+    WAITLIST_OFFER = "waitlist_offer"
+    CLASS_REMINDER = "class_reminder"
+    CLASS_PROMOTED = "class_promoted"
+    CLASS_CHANGED = "class_changed"
+    CLASS_CANCELLED = "class_cancelled"
+    FILING_APPROVED = "filing_approved"
+    FILING_REJECTED = "filing_rejected"
+    FILING_REVOKED = "filing_revoked"
+
+
+class DeliveryState(DomainEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    NO_GRANT = "no_grant"
+    FAILED = "failed"
+    DEAD = "dead"
+    INBOX_ONLY = "inbox_only"
+    WITHDRAWN = "withdrawn"
+
+
+class IdempotencyState(DomainEnum):
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
