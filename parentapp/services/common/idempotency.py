@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from parentapp.domain import IdempotencyState
 from parentapp.errors import (
@@ -38,7 +38,7 @@ from parentapp.services.common.transactions import rolls_back
 REPLAY_FOR = timedelta(hours=24)
 STALE_CLAIM = timedelta(seconds=30)
 # Pauses between attempts to give a key back after a retryable failure (seconds).
-RELEASE_PAUSES = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6)
+RELEASE_PAUSES = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2)
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ def _release(user_id: int, key: str) -> None:
                 IdempotencyKey.state == IdempotencyState.IN_PROGRESS))
             db.session.commit()
             return
-        except DBAPIError as error:
+        except SQLAlchemyError as error:  # a lock wait, a busy pool, a dropped connection
             db.session.rollback()
             last = error
     log.warning("idempotency claim not released (%s); it goes stale after %s",
