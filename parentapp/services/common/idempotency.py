@@ -39,6 +39,7 @@ REPLAY_FOR = timedelta(hours=24)
 STALE_CLAIM = timedelta(seconds=30)
 # Pauses between attempts to give a key back after a retryable failure (seconds).
 RELEASE_PAUSES = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2)
+RELEASE_BUDGET_SECONDS = 15  # the answer to the client waits no longer than this for it
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +140,10 @@ def _release(user_id: int, key: str) -> None:
     client's retry after 503 ``busy`` finds the key free instead of getting
     ``request_in_progress`` until the claim goes stale.
     """
+    deadline = time.monotonic() + RELEASE_BUDGET_SECONDS
     for pause in (0.0, *RELEASE_PAUSES):
+        if time.monotonic() + pause > deadline:
+            break
         time.sleep(pause)
         try:
             db.session.execute(db.delete(IdempotencyKey).where(
