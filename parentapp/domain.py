@@ -72,6 +72,11 @@ class CareType(DomainEnum):
     TEMPORARY = "temporary"
 
 
+# What families and operators read for each care type.
+CARE_TYPE_NAMES: dict[str, str] = {CareType.FULL_DAY: "全日托", CareType.HALF_DAY: "半日托",
+                                   CareType.HOURLY: "计时托", CareType.TEMPORARY: "临时托"}
+
+
 class SlotStatus(DomainEnum):
     OPEN = "open"
     CLOSED = "closed"

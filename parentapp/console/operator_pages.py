@@ -12,6 +12,7 @@ from parentapp.console.blueprint import bp
 from parentapp.console.forms import attempt
 from parentapp.console.pages import safe_next
 from parentapp.console.session_auth import signed_in
+from parentapp.domain import CARE_TYPE_NAMES
 from parentapp.models import utcnow
 from parentapp.schemas.slots import SlotChangeSchema
 from parentapp.services.booking import roster
@@ -19,7 +20,6 @@ from parentapp.services.nurseries import operator_nurseries, slot_changes, slots
 from parentapp.services.nurseries.filings import STATUS_NAMES
 from parentapp.timeutil import local_today
 
-CARE_TYPES = {"full_day": "全日托", "half_day": "半日托", "hourly": "计时托", "temporary": "临时托"}
 ROSTER_ACTIONS = {"check_in": "已签到。", "check_out": "已签退。", "no_show": "已标记未到。"}
 
 
@@ -39,7 +39,7 @@ def slot_calendar(nursery_id):
     first = _month_start(request.args.get("month"), local_today(now))
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     care_type = request.args.get("care_type", "full_day")
-    care_type = care_type if care_type in CARE_TYPES else "full_day"
+    care_type = care_type if care_type in CARE_TYPE_NAMES else "full_day"
     views = slots.list_slots(nursery.id, day_from=first, day_to=last, care_type=care_type, now=now,
                              viewer_id=g.console_user.id,
                              offer_minutes=service_settings.offer_minutes())
@@ -49,7 +49,7 @@ def slot_calendar(nursery_id):
     weeks = calendar.Calendar().monthdatescalendar(first.year, first.month)
     return render_template(
         "console/calendar.html", nursery=nursery, first=first, weeks=weeks, by_day=by_day,
-        care_type=care_type, care_types=CARE_TYPES,
+        care_type=care_type, care_types=CARE_TYPE_NAMES,
         previous=(first - timedelta(days=1)).strftime("%Y-%m"),
         following=(last + timedelta(days=1)).strftime("%Y-%m"))
 
@@ -76,7 +76,7 @@ def day_roster(nursery_id):
     entries = roster.roster(g.console_user.id, nursery.id, day=day, include_cancelled=False,
                             page=1, per_page=100)["items"]
     return render_template("console/roster.html", nursery=nursery, day=day, entries=entries,
-                           care_types=CARE_TYPES, names=_booking_status_names())
+                           care_types=CARE_TYPE_NAMES, names=_booking_status_names())
 
 
 @bp.route("/bookings/<int:booking_id>/<action>", methods=["POST"])

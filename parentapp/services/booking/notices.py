@@ -11,13 +11,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from mini_program_api.values import fit_value
-from parentapp.domain import NotificationKind, TemplateKind
+from parentapp.domain import CARE_TYPE_NAMES, NotificationKind, TemplateKind
 from parentapp.models import Nursery, Slot, WaitlistEntry
 from parentapp.services.reminders.inbox import notify
 from parentapp.timeutil import LOCAL_TZ
-
-CARE_TYPE_NAMES = {"full_day": "全日托", "half_day": "半日托", "hourly": "计时托",
-                   "temporary": "临时托"}
 
 
 def slot_label(slot: Slot) -> str:

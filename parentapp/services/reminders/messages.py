@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from mini_program_api.values import fit_value
+from parentapp.domain import CARE_TYPE_NAMES
 from parentapp.timeutil import LOCAL_TZ
 
-CARE_TYPE_NAMES = {"full_day": "全日托", "half_day": "半日托", "hourly": "计时托",
-                   "temporary": "临时托"}
 _HEALTH_WORDS = {
     "vaccine": {"title": "疫苗接种提醒", "late_title": "疫苗补种提醒", "act": "接种",
                 "late": "补种"},
