@@ -1,6 +1,6 @@
 """Accounts: who a person is and what goes when they leave.
 
-    WeChat sign-in (code -> openid -> parent)     -> users.wechat_login
+    WeChat sign-in (code, openid, parent)        -> users.wechat_login
     staff password sign-in, password rules       -> users.password_login, users.validate_password
     a password change ends the other sessions    -> users.change_password
     phone binding (masked in logs)               -> users.bind_phone, users.mask_phone
