@@ -20,7 +20,7 @@ def _check_constraints(engine) -> dict[tuple[str, str], str]:
             if table != "alembic_version" for check in inspector.get_check_constraints(table)}
 
 
-def test_migrations_build_the_models_schema_and_the_township_rows(app, tmp_path):
+def test_migrations_build_the_models_schema_and_the_township_rows(app, db, tmp_path):
     server = os.environ.get("PARENTAPP_TEST_DATABASE_URL")
     models_engine = db.engine  # the test database, made by create_all from the models
     with temporary_database(server, tmp_path) as url:
