@@ -8,7 +8,6 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from parentapp import create_app
-from parentapp.extensions import db
 from parentapp.models import Township
 from tests.dbutil import temporary_database
 

@@ -248,3 +248,71 @@ def test_a_claim_that_cannot_be_released_goes_stale_and_says_so(client, auth, db
     assert "idempotency claim not released" in caplog.text
     state = db.session.scalar(db.select(IdempotencyKey.state).where(IdempotencyKey.key == "stuck"))
     assert state == "in_progress"
+
+
+def _stores_a_refusal(statement) -> bool:
+    """The UPDATE that stores a refused request's answer (the booking stores 201 first,
+    in its own transaction, before it finds the slot full)."""
+    return (getattr(statement, "is_update", False)
+            and statement.table.name == "idempotency_keys"
+            and statement.compile().params.get("response_status") == 409)
+
+
+def test_a_refusal_is_stored_and_replayed_even_when_the_database_was_busy_at_first(
+        client, auth, db, monkeypatch):
+    """slot_full under load: storing the refusal meets a lock wait twice, then succeeds;
+    the family gets 409 slot_full (not 503 busy with the key left claimed), and so does
+    its repeat, from the stored answer."""
+    from sqlalchemy.exc import OperationalError
+
+    nursery, _ = setup_nursery()
+    slot = make_slot(nursery, capacity=1)
+    fill(slot)
+    parent, headers = auth.parent()
+    body = {"child_id": make_child(parent).id, "slot_ids": [slot.id]}
+    locked = OperationalError("UPDATE", {}, Exception("database is locked"))
+    real_execute, stores = db.session.execute, []
+
+    def busy_twice(statement, *args, **kwargs):
+        if _stores_a_refusal(statement):
+            stores.append(statement)
+            if len(stores) <= 2:
+                raise locked
+        return real_execute(statement, *args, **kwargs)
+
+    monkeypatch.setattr(idempotency, "RELEASE_PAUSES", (0.01, 0.01, 0.01))
+    monkeypatch.setattr(db.session, "execute", busy_twice)
+    first = send(client, headers, "full-key", body)
+    assert first.status_code == 409 and first.get_json()["error"]["code"] == "slot_full"
+    assert len(stores) == 3
+    monkeypatch.setattr(db.session, "execute", real_execute)
+    again = send(client, headers, "full-key", body)
+    assert again.status_code == 409 and again.get_json() == first.get_json()
+    state = db.session.scalar(db.select(IdempotencyKey.state)
+                              .where(IdempotencyKey.key == "full-key"))
+    assert state == "done"
+
+
+def test_a_refusal_that_cannot_be_stored_gives_the_key_back(client, auth, db, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    nursery, _ = setup_nursery()
+    slot = make_slot(nursery, capacity=1)
+    fill(slot)
+    parent, headers = auth.parent()
+    body = {"child_id": make_child(parent).id, "slot_ids": [slot.id]}
+    locked = OperationalError("UPDATE", {}, Exception("database is locked"))
+    real_execute = db.session.execute
+
+    def never_stored(statement, *args, **kwargs):
+        if _stores_a_refusal(statement):
+            raise locked
+        return real_execute(statement, *args, **kwargs)
+
+    monkeypatch.setattr(idempotency, "RELEASE_PAUSES", (0.01,))
+    monkeypatch.setattr(db.session, "execute", never_stored)
+    first = send(client, headers, "lost-key", body)
+    assert first.status_code == 409 and first.get_json()["error"]["code"] == "slot_full"
+    left = db.session.scalar(db.select(db.func.count()).select_from(IdempotencyKey)
+                             .where(IdempotencyKey.key == "lost-key"))
+    assert left == 0  # a repeat does the work again instead of request_in_progress

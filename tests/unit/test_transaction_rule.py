@@ -15,9 +15,9 @@ ROOT = Path(__file__).resolve().parents[2] / "parentapp"
 # Deliberate exceptions, each explained where it stands:
 EXCEPTIONS = {
     # A claim commits in a short transaction of its own before the work starts,
-    # and a failed request gives its key back in one after the work rolled back.
-    ("common/idempotency.py", "claim"), ("common/idempotency.py", "run_once"),
-    ("common/idempotency.py", "_release"),
+    # and a failed request stores its refusal or gives its key back in one after
+    # the work rolled back (retried while the database is busy).
+    ("common/idempotency.py", "claim"), ("common/idempotency.py", "_write_with_retries"),
     # Ends the (read-only) transaction before WeChat is called; refuses unsaved changes.
     ("reminders/dispatch.py", "_leave_transaction"),
 }

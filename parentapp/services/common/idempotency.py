@@ -5,7 +5,9 @@ duplicate arriving meanwhile sees ``in_progress`` (409 ``request_in_progress``)
 instead of waiting on a lock. The work then stores its answer in its own
 transaction (``record``): a booking and its answer commit together. A domain
 error is stored too (in a new transaction, after the work rolled back) and
-replayed; a retryable failure (503 busy, a crash) gives the key back. Answers
+replayed; a retryable failure (503 busy, a crash) gives the key back. Both
+writes are retried while the database is busy; a refusal that still cannot be
+stored gives the key back and is answered all the same. Answers
 are replayed for 24 hours; a claim left behind by a crashed worker may be
 taken over after ``STALE_CLAIM`` (nothing was committed under it).
 """
@@ -119,17 +121,23 @@ def run_once(user_id: int, key: str, *, print_: str, now: datetime,
         return work(lambda answer: record(user_id, key, answer))
     except AppError as error:
         db.session.rollback()
-        if isinstance(error, ServiceUnavailable):
+        if isinstance(error, ServiceUnavailable) or not _store_refusal(user_id, key, error):
             _release(user_id, key)
-        else:
-            record(user_id, key, Answer(error.status,
-                                        error_body(error.code, error.message, error.details)))
-            db.session.commit()
         raise
     except Exception:
         db.session.rollback()
         _release(user_id, key)
         raise
+
+
+def _store_refusal(user_id: int, key: str, error: AppError) -> bool:
+    """Store a domain error as the answer to replay; False when the database stayed busy.
+
+    Under load the write meets the same lock waits as the work: without this
+    retry a refusal (``slot_full``) became 503 busy with the key still claimed.
+    """
+    answer = Answer(error.status, error_body(error.code, error.message, error.details))
+    return _write_with_retries(lambda: record(user_id, key, answer))
 
 
 def _release(user_id: int, key: str) -> None:
@@ -140,22 +148,29 @@ def _release(user_id: int, key: str) -> None:
     client's retry after 503 ``busy`` finds the key free instead of getting
     ``request_in_progress`` until the claim goes stale.
     """
+    released = _write_with_retries(lambda: db.session.execute(db.delete(IdempotencyKey).where(
+        IdempotencyKey.user_id == user_id, IdempotencyKey.key == key,
+        IdempotencyKey.state == IdempotencyState.IN_PROGRESS)))
+    if not released:
+        log.warning("idempotency claim not released; it goes stale after %s", STALE_CLAIM)
+
+
+def _write_with_retries(write: Callable[[], object]) -> bool:
+    """Run ``write`` and commit, again after growing pauses while the database is busy
+    (a lock wait, a busy pool, a dropped connection), for at most RELEASE_BUDGET_SECONDS."""
     deadline = time.monotonic() + RELEASE_BUDGET_SECONDS
     for pause in (0.0, *RELEASE_PAUSES):
         if time.monotonic() + pause > deadline:
             break
         time.sleep(pause)
         try:
-            db.session.execute(db.delete(IdempotencyKey).where(
-                IdempotencyKey.user_id == user_id, IdempotencyKey.key == key,
-                IdempotencyKey.state == IdempotencyState.IN_PROGRESS))
+            write()
             db.session.commit()
-            return
-        except SQLAlchemyError as error:  # a lock wait, a busy pool, a dropped connection
+            return True
+        except SQLAlchemyError as error:
             db.session.rollback()
-            last = error
-    log.warning("idempotency claim not released (%s); it goes stale after %s",
-                type(getattr(last, "orig", last)).__name__, STALE_CLAIM)
+            log.info("idempotency write waits: %s", type(getattr(error, "orig", error)).__name__)
+    return False
 
 
 @rolls_back
