@@ -28,7 +28,7 @@ from parentapp.services.booking.waitlist_offers import (
     end_offers_of_closed,
     offer_freed_places,
 )
-from parentapp.services.common.transactions import rolls_back
+from parentapp.services.common.transactions import commit_keeping_loaded, rolls_back
 from parentapp.timeutil import local_today
 
 
@@ -76,8 +76,9 @@ def cancel_booking(parent_id: int, booking_id: int, slot_ids: list[int] | None,
     booking.settle(BookingStatus.CANCELLED)
     booking.updated_at = now
     offer_freed_places([slots[bs.slot_id] for bs in targets], now, offer_minutes=offer_minutes)
-    db.session.commit()
-    return get_booking(parent_id, booking_id)
+    answer = get_booking(parent_id, booking_id)  # loaded before the commit: see below
+    commit_keeping_loaded()  # a retry of a cancel that was done would be invalid_state
+    return answer
 
 
 def _targets(booking: Booking, slot_ids: list[int] | None) -> list[BookingSlot]:

@@ -24,3 +24,16 @@ def rolls_back(service):
             raise
 
     return wrapper
+
+
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what the session has loaded, for a service whose answer is
+    built from rows it already holds: reading them again would start a new transaction,
+    which on SQLite waits for the write lock and could answer 503 busy for work that was
+    done. Load everything the answer shows before calling this."""
+    session = db.session()
+    previous, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = previous
