@@ -258,11 +258,8 @@ def _stores_a_refusal(statement) -> bool:
             and statement.compile().params.get("response_status") == 409)
 
 
-def test_a_refusal_is_stored_and_replayed_even_when_the_database_was_busy_at_first(
-        client, auth, db, monkeypatch):
-    """slot_full under load: storing the refusal meets a lock wait twice, then succeeds;
-    the family gets 409 slot_full (not 503 busy with the key left claimed), and so does
-    its repeat, from the stored answer."""
+def _request_for_a_full_slot(auth):
+    """(headers, body) of a family asking for a full slot, and a lock-wait error to raise."""
     from sqlalchemy.exc import OperationalError
 
     nursery, _ = setup_nursery()
@@ -270,7 +267,15 @@ def test_a_refusal_is_stored_and_replayed_even_when_the_database_was_busy_at_fir
     fill(slot)
     parent, headers = auth.parent()
     body = {"child_id": make_child(parent).id, "slot_ids": [slot.id]}
-    locked = OperationalError("UPDATE", {}, Exception("database is locked"))
+    return headers, body, OperationalError("UPDATE", {}, Exception("database is locked"))
+
+
+def test_a_refusal_is_stored_and_replayed_even_when_the_database_was_busy_at_first(
+        client, auth, db, monkeypatch):
+    """slot_full under load: storing the refusal meets a lock wait twice, then succeeds;
+    the family gets 409 slot_full (not 503 busy with the key left claimed), and so does
+    its repeat, from the stored answer."""
+    headers, body, locked = _request_for_a_full_slot(auth)
     real_execute, stores = db.session.execute, []
 
     def busy_twice(statement, *args, **kwargs):
@@ -294,14 +299,7 @@ def test_a_refusal_is_stored_and_replayed_even_when_the_database_was_busy_at_fir
 
 
 def test_a_refusal_that_cannot_be_stored_gives_the_key_back(client, auth, db, monkeypatch):
-    from sqlalchemy.exc import OperationalError
-
-    nursery, _ = setup_nursery()
-    slot = make_slot(nursery, capacity=1)
-    fill(slot)
-    parent, headers = auth.parent()
-    body = {"child_id": make_child(parent).id, "slot_ids": [slot.id]}
-    locked = OperationalError("UPDATE", {}, Exception("database is locked"))
+    headers, body, locked = _request_for_a_full_slot(auth)
     real_execute = db.session.execute
 
     def never_stored(statement, *args, **kwargs):
