@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 
 from parentapp import service_settings
 from parentapp.models import utcnow
-from parentapp.schemas.base import PageQuerySchema, page_of
+from parentapp.schemas.base import ErrorSchema, PageQuerySchema, page_of
 from parentapp.schemas.children import ChildSchema, ChildUpdateSchema
 from parentapp.security import auth_required, current_user
 from parentapp.services.accounts import children
@@ -39,8 +39,14 @@ def get_child(child_id):
 @auth_required("parent")
 @blp.arguments(ChildUpdateSchema)
 @blp.response(200, ChildSchema)
+@blp.alt_response(409, schema=ErrorSchema, description=(
+    "invalid_state: the new birth_date comes after a recorded dose or checkup, or leaves a "
+    "confirmed booking outside its offering's ages; details: field, health_records (codes), "
+    "booking_ids. Nothing changes."))
 def update_child(changes, child_id):
-    return children.update_child(current_user().id, child_id, changes)
+    """A new ``birth_date`` that would put a health record before birth or leave a
+    confirmed booking outside its offering's ages is a 409 invalid_state naming them."""
+    return children.update_child(current_user().id, child_id, changes, utcnow())
 
 
 @blp.route("/<int:child_id>", methods=["DELETE"])

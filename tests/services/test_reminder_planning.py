@@ -110,7 +110,7 @@ def test_deleting_a_record_brings_the_reminder_back():
 def test_a_new_birth_date_moves_pending_reminders():
     child = old_child()
     plan_health_reminders(NOW, schedule=health_schedule())
-    children.update_child(child.parent_id, child.id, {"birth_date": date(2025, 6, 3)})
+    children.update_child(child.parent_id, child.id, {"birth_date": date(2025, 6, 3)}, NOW)
     totals = plan_health_reminders(NOW + timedelta(minutes=5), schedule=health_schedule())
     assert totals["withdrawn"] == 1 and totals["created"] == 1
     states = {r.dedupe_key.rsplit(":", 1)[1]: r.delivery_state for r in rows()}

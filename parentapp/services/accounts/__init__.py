@@ -6,5 +6,6 @@
     phone binding (masked in logs)               -> users.bind_phone, users.mask_phone
     bearer tokens: issue, check, revoke, expiry  -> tokens
     a parent's children (another's is NotFound)  -> children
+    a new birth date fits records and bookings   -> birth_date.check_new_birth_date
     what deleting a child or an account undoes   -> cleanup
 """

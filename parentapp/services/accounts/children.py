@@ -8,9 +8,11 @@ from parentapp.errors import NotFound
 from parentapp.extensions import db
 from parentapp.models import Child
 from parentapp.services.accounts import cleanup
+from parentapp.services.accounts.birth_date import check_new_birth_date
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.reminders import health_planning
+from parentapp.timeutil import local_today
 
 
 def list_children(parent_id: int, page: int = 1, per_page: int = 20) -> dict:
@@ -37,8 +39,12 @@ def add_child(parent_id: int, *, name: str, birth_date: date, gender: str,
 
 
 @rolls_back
-def update_child(parent_id: int, child_id: int, changes: dict) -> Child:
+def update_child(parent_id: int, child_id: int, changes: dict, now: datetime) -> Child:
+    """Raises NotFound; InvalidState for a birth date that does not fit the child's health
+    records or confirmed bookings (``birth_date.check_new_birth_date``), changing nothing."""
     child = get_child(parent_id, child_id)
+    if changes.get("birth_date", child.birth_date) != child.birth_date:
+        check_new_birth_date(child, changes["birth_date"], local_today(now))
     choices = changes.pop("vaccine_choices", None)
     for key, value in changes.items():
         setattr(child, key, value)

@@ -4,7 +4,8 @@
                                                     availability.remaining_places
     booking window (book_ahead_days, notice)     -> availability.window_blocker
     slots bookable together (hourly 1-10, ...)   -> rules.check_together
-    age range of an offering on the slot's date  -> rules.check_age
+    age range of an offering on the slot's date  -> rules.fits_age, rules.check_age
+    bookings a new birth date would not fit      -> age_review.bookings_outside_ages
     no overbooking: locks and counters of places -> places (lock order), bookings._take_places
     one booking request, all places or none      -> bookings.book_slots
     Idempotency-Key replay of a booking          -> bookings.book_once (common.idempotency)

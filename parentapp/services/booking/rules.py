@@ -83,10 +83,15 @@ def check_places(slots: list[Slot], answers: dict[int, Availability]) -> None:
         raise SlotFull(details={"slot_ids": full})
 
 
+def fits_age(offering: Offering, birth_date: date, day: date) -> bool:
+    """A child born on ``birth_date`` is within the offering's ages on ``day`` (whole
+    months); not yet born is outside. The one age rule of booking and its re-checks."""
+    return day >= birth_date and offering.accepts_age(age_months(birth_date, day))
+
+
 def check_age(child: Child, slots: list[Slot], offering: Offering) -> None:
     """The child's whole months on each slot's date within the offering's range."""
-    outside = [s.id for s in slots
-               if not offering.accepts_age(age_months(child.birth_date, s.date))]
+    outside = [s.id for s in slots if not fits_age(offering, child.birth_date, s.date)]
     if outside:
         raise AgeIneligible(
             f"该托育类型接收 {offering.age_min_months} 到 {offering.age_max_months} 个月的孩子。",
