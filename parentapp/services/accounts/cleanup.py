@@ -11,7 +11,9 @@ from datetime import datetime
 
 from parentapp.models import Child, User
 from parentapp.services.booking import cancellation
+from parentapp.services.booking import erasure as booking_erasure
 from parentapp.services.classes import enrollment
+from parentapp.services.common import idempotency
 from parentapp.services.reminders import erasure
 
 
@@ -31,5 +33,8 @@ def before_account_deleted(user: User, now: datetime, *, offer_minutes: int) -> 
         before_child_deleted(child, now, offer_minutes=offer_minutes)
     # Seats and waitlist places are given up (waitlists move up), then erased.
     enrollment.release_family(user.id, now)
+    # What stays for the nursery's records keeps none of the family's words or answers.
+    booking_erasure.erase_family_notes(user.id)
+    idempotency.forget_user(user.id)
     # Last: every message to the family (pending ones included) and its WeChat grants.
     erasure.erase_account_messages(user.id)

@@ -18,5 +18,6 @@
     waitlist offer hold and expiry               -> waitlist_offers.offer_deadline,
                                                     waitlist_offers.expire_due_offers
     messages to families about their bookings    -> notices
+    a deleted account's booking notes go         -> erasure.erase_family_notes
     the nursery's day: check-in, check-out       -> roster
 """

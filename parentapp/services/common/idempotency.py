@@ -173,6 +173,12 @@ def _write_with_retries(write: Callable[[], object]) -> bool:
     return False
 
 
+def forget_user(user_id: int) -> None:
+    """Delete every stored answer and claim of a deleted account: the answers hold what
+    the person sent and was told (caller commits)."""
+    db.session.execute(db.delete(IdempotencyKey).where(IdempotencyKey.user_id == user_id))
+
+
 @rolls_back
 def purge_expired(now: datetime) -> int:
     """Forget answers older than 24 hours (the ``purge-idempotency-keys`` job)."""
