@@ -25,7 +25,8 @@ blp = Blueprint("organizer_classes", __name__, url_prefix="/api/v1/organizer/cla
                 description=(
                     "Organising parenting classes. Regulators organise anywhere and manage "
                     "every class; operators publish for their own approved nurseries "
-                    "(nursery_id) and manage only the classes they published (others: 404)."))
+                    "(nursery_id, which may be left out when they have exactly one) and "
+                    "manage only the classes they published (others: 404)."))
 ORGANIZERS = ("operator", "regulator")
 
 
@@ -45,7 +46,9 @@ def list_classes(query):
 def create_class(body):
     """Publish a class. 422 on any rule (start in the future and at most a year ahead, end
     after start, deadline not in the past nor after the start, capacity 1-500, coordinates in
-    Shizhu, age band 0-72 months in order); 404 for a nursery that is not yours."""
+    Shizhu, age band 0-72 months in order); 404 for a nursery that is not yours. An operator
+    with exactly one approved nursery may leave out nursery_id; with none or several it is a
+    422 on details.nursery_id."""
     return organizing.create_class(current_user().id, body, utcnow())
 
 

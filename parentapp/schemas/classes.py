@@ -78,8 +78,8 @@ class ClassCreateSchema(ClassFieldsSchema):
     capacity = fields.Integer(required=True, validate=value_range(1, MAX_CAPACITY))
     description = fields.String(load_default="", validate=length(max=2000))
     nursery_id = fields.Integer(allow_none=True, validate=ID_RANGE, metadata={
-        "description": "operators: required, one of their approved nurseries; "
-                       "regulators: optional"})
+        "description": "operators: one of their approved nurseries, which may be left out "
+                       "when they have exactly one; regulators: optional"})
 
 
 class ClassCancelSchema(BaseSchema):

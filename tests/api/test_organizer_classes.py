@@ -63,12 +63,30 @@ def test_regulator_may_link_a_class_to_an_approved_nursery(client, auth):
     assert response.get_json()["nursery_id"] == nursery.id
 
 
-def test_operator_must_name_one_of_their_nurseries(client, auth, db):
-    _, headers = auth.operator()
-    response = client.post(URL, headers=headers, json=VALID)
-    assert response.status_code == 422
-    assert response.get_json()["error"]["code"] == "validation_error"
-    assert "nursery_id" in response.get_json()["error"]["details"]
+@pytest.mark.parametrize("nursery_id", ["left out", None])
+def test_an_operator_with_one_approved_nursery_may_leave_it_out(client, auth, nursery_id):
+    operator, headers = auth.operator()
+    make_nursery(operator, filing_status="pending")
+    approved = make_nursery(operator)
+    body = VALID if nursery_id == "left out" else {**VALID, "nursery_id": None}
+    response = client.post(URL, headers=headers, json=body)
+    assert response.status_code == 201
+    assert response.get_json()["nursery_id"] == approved.id
+
+
+@pytest.mark.parametrize(("approved", "problem"), [
+    (0, "机构备案通过后才能发布课程。"),
+    (2, "您有多家已备案的机构，请选择在哪家机构发布课程。"),
+])
+def test_an_operator_with_no_or_several_approved_nurseries_must_name_one(client, auth, db,
+                                                                         approved, problem):
+    operator, headers = auth.operator()
+    make_nursery(operator, filing_status="draft")
+    for _ in range(approved):
+        make_nursery(operator)
+    make_nursery(filing_status="approved")  # another operator's does not count
+    error = assert_error(client.post(URL, headers=headers, json=VALID), 422, "validation_error")
+    assert error["details"] == {"nursery_id": [problem]}
     assert class_count(db) == 0
 
 

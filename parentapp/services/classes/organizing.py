@@ -81,8 +81,9 @@ def list_organizer_classes(organizer_id: int, now: datetime, page: int, per_page
 
 @rolls_back
 def create_class(organizer_id: int, fields: dict, now: datetime) -> dict:
-    """Publish a class. Raises ValidationFailed (field rules, nursery not approved),
-    NotFound (a nursery that is not the operator's)."""
+    """Publish a class; an operator leaving out ``nursery_id`` means their one approved
+    nursery. Raises ValidationFailed (field rules, nursery not approved, no ``nursery_id``
+    for an operator with none or several approved), NotFound (a nursery not the operator's)."""
     user = organizer_of(organizer_id)
     nursery_id = _checked_nursery(user, fields.pop("nursery_id", None))
     _check_rules(fields, set(fields), now)
@@ -162,15 +163,26 @@ def _local(instant: datetime) -> str:
 
 def _checked_nursery(user: User, nursery_id: int | None) -> int | None:
     if nursery_id is None:
-        if user.role == Role.OPERATOR:
-            raise ValidationFailed.on("nursery_id", "机构账号发布课程需要选择本机构。")
-        return None
+        return _only_approved_nursery(user.id) if user.role == Role.OPERATOR else None
     nursery = db.session.get(Nursery, nursery_id)
     if nursery is None or (user.role == Role.OPERATOR and nursery.operator_id != user.id):
         raise NotFound("没有找到该托育机构。")
     if nursery.filing_status != FilingStatus.APPROVED:
         raise ValidationFailed.on("nursery_id", "托育机构备案通过后才能发布课程。")
     return nursery.id
+
+
+def _only_approved_nursery(operator_id: int) -> int:
+    """An operator who leaves ``nursery_id`` out means their one approved nursery.
+    Raises ValidationFailed when they have none or several."""
+    approved = list(db.session.scalars(select(Nursery.id).where(
+        Nursery.operator_id == operator_id, Nursery.filing_status == FilingStatus.APPROVED)
+        .order_by(Nursery.id).limit(2)))
+    if not approved:
+        raise ValidationFailed.on("nursery_id", "机构备案通过后才能发布课程。")
+    if len(approved) > 1:
+        raise ValidationFailed.on("nursery_id", "您有多家已备案的机构，请选择在哪家机构发布课程。")
+    return approved[0]
 
 
 def _check_rules(values: dict, changed: set[str], now: datetime) -> None:
