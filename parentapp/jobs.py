@@ -17,7 +17,7 @@ from datetime import datetime
 from parentapp import service_settings
 from parentapp.services.booking import waitlist_offers
 from parentapp.services.common import idempotency
-from parentapp.services.reminders import dispatch, event_planning, health_planning
+from parentapp.services.reminders import dispatch, event_planning, health_planning, retention
 
 Job = Callable[[datetime], str]
 
@@ -51,11 +51,17 @@ def purge_idempotency_keys(now: datetime) -> str:
     return f"{idempotency.purge_expired(now)} idempotency keys purged"
 
 
+def purge_notifications(now: datetime) -> str:
+    """Delete inbox and delivery rows older than a year."""
+    return f"{retention.purge_old_notifications(now)} notifications purged"
+
+
 JOBS: dict[str, Job] = {
     "plan-reminders": plan_reminders,
     "dispatch-notifications": dispatch_notifications,
     "expire-waitlist-offers": expire_waitlist_offers,
     "purge-idempotency-keys": purge_idempotency_keys,
+    "purge-notifications": purge_notifications,
 }
 
 

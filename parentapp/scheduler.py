@@ -40,6 +40,8 @@ INTERVALS = {
     "dispatch-notifications": {"seconds": 20},
     "plan-reminders": {"minutes": 5},
     "expire-waitlist-offers": {"minutes": 1},
+    "purge-idempotency-keys": {"hours": 1},
+    "purge-notifications": {"hours": 24},
 }
 DEFAULT_INTERVAL = {"minutes": 1}
 MISFIRE_GRACE_SECONDS = 30

@@ -35,6 +35,7 @@ from parentapp.errors import (
 )
 from parentapp.extensions import db
 from parentapp.models import IdempotencyKey
+from parentapp.services.common.batches import DELETE_BATCH, delete_batch
 from parentapp.services.common.transactions import rolls_back
 
 REPLAY_FOR = timedelta(hours=24)
@@ -180,9 +181,14 @@ def forget_user(user_id: int) -> None:
 
 
 @rolls_back
-def purge_expired(now: datetime) -> int:
-    """Forget answers older than 24 hours (the ``purge-idempotency-keys`` job)."""
-    deleted = db.session.execute(
-        db.delete(IdempotencyKey).where(IdempotencyKey.expires_at <= now)).rowcount
-    db.session.commit()
-    return deleted
+def purge_expired(now: datetime, *, batch_size: int = DELETE_BATCH) -> int:
+    """Forget answers (and claims) made 24 hours or more before ``now``: the
+    ``purge-idempotency-keys`` job. One commit per batch; returns how many went."""
+    total = 0
+    while True:
+        deleted = delete_batch(IdempotencyKey, IdempotencyKey.expires_at <= now, batch_size)
+        db.session.commit()
+        total += deleted
+        if deleted < batch_size:
+            log.info("purged %d idempotency answers older than 24 hours", total)
+            return total

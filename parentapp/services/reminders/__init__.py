@@ -11,4 +11,5 @@
     what a WeChat answer means, retries          -> dispatch_outcomes
     one-time subscription grants                 -> subscriptions
     messages deleted with a child or an account  -> erasure
+    messages kept for a year, then deleted       -> retention.purge_old_notifications
 """
