@@ -35,7 +35,7 @@ def idempotency_key() -> str:
 
 
 @blp.route("", methods=["POST"])
-@answers("idempotency_key_required", "slot_full", "slot_closed", "already_booked",
+@answers("not_found", "idempotency_key_required", "slot_full", "slot_closed", "already_booked",
          "request_in_progress", "limit_reached", "age_ineligible", "booking_window_closed",
          "slots_not_bookable_together", "idempotency_key_reused", "rate_limited")
 @auth_required("parent")

@@ -91,8 +91,8 @@ class ErrorResponses(BasePlugin):
     def operation_helper(self, path=None, operations=None, **kwargs):
         resolver = next(p for p in self.spec.plugins if isinstance(p, MarshmallowPlugin)).resolver
         for method, operation in (operations or {}).items():
-            roles = operation.pop(ROLES_KEY, [])
-            codes = _common_codes(path, method, operation | {ROLES_KEY: roles})
+            roles = operation.get(ROLES_KEY, [])  # stays in the document: who may call it
+            codes = _common_codes(path, method, operation)
             codes += operation.pop(CODES_KEY, [])
             by_status: dict[int, list[str]] = defaultdict(list)
             for code in dict.fromkeys(codes):

@@ -20,7 +20,7 @@ blp = Blueprint("nurseries", __name__, url_prefix="/api/v1/nurseries",
 
 
 @blp.route("")
-@answers("unauthorized")
+@answers("unauthorized", "not_found")
 @blp.arguments(NurserySearchQuerySchema, location="query")
 @blp.response(200, page_of(NurseryListItemSchema))
 def search_nurseries(query):

@@ -40,6 +40,7 @@ def list_classes(query):
 
 
 @blp.route("", methods=["POST"])
+@answers("not_found")
 @auth_required(*ORGANIZERS)
 @blp.arguments(ClassCreateSchema)
 @blp.response(201, OrganizerClassSchema)
