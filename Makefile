@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 FLASK := $(BIN)/flask --app parentapp
 PG_TEST_URL ?= $(PARENTAPP_TEST_DATABASE_URL)
 
-.PHONY: install run test test-sqlite test-postgres test-clock stress lint bench clean
+.PHONY: install run test test-sqlite test-postgres test-clock fuzz stress lint bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || { echo "== creating virtualenv $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
@@ -50,6 +50,12 @@ test-clock: $(STAMP)
 		env -u PARENTAPP_TEST_DATABASE_URL faketime -f "$$offset" \
 			$(BIN)/pytest -p no:cacheprovider -q --ignore=tests/browser || exit 1; \
 	done
+
+## make fuzz: Schemathesis against the served OpenAPI document with 200 examples per
+## operation (make test runs 12), on SQLite.
+fuzz: $(STAMP)
+	env -u PARENTAPP_TEST_DATABASE_URL PARENTAPP_FUZZ_EXAMPLES=$${PARENTAPP_FUZZ_EXAMPLES:-200} \
+		$(BIN)/pytest -p no:cacheprovider -q tests/fuzz
 
 ## make stress: the concurrency tests 20 times in a row beside a CPU hog, on
 ## SQLite and PostgreSQL (needs stress-ng and PARENTAPP_TEST_DATABASE_URL).

@@ -9,6 +9,7 @@ from flask import Flask
 
 from parentapp import cli, console, database, docs, request_guards, signals
 from parentapp.api import register_blueprints
+from parentapp.api.error_docs import ErrorResponses
 from parentapp.config import load_config
 from parentapp.database import BoundedIntConverter
 from parentapp.extensions import api, db, migrate
@@ -42,7 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     database.init_app(app)
-    api.init_app(app)
+    api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "opaque"})
     register_blueprints(api)

@@ -31,6 +31,8 @@ class ContractApi(Api):
     """flask-smorest's Api, rendering every error in the contract's body."""
 
     ERROR_SCHEMA = ErrorSchema
+    # Each route lists the statuses it answers (parentapp.api.error_docs), not a catch-all.
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self):
         register_error_handlers(self._app)

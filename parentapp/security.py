@@ -36,9 +36,11 @@ def auth_required(*roles: str):
             g.user, g.token = user, token
             return view(*args, **kwargs)
 
-        # Tell flask-smorest's spec that this endpoint takes a bearer token.
+        # Tell flask-smorest's spec that this endpoint takes a bearer token,
         apidoc = getattr(wrapper, "_apidoc", {})
-        apidoc.setdefault("manual_doc", {})["security"] = BEARER_SECURITY
+        # and which roles it admits (parentapp.api.error_docs documents 401 and 403 from these).
+        manual = apidoc.setdefault("manual_doc", {})
+        manual["security"], manual["x-roles"] = BEARER_SECURITY, list(roles)
         wrapper._apidoc = apidoc
         return wrapper
 

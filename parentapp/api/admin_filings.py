@@ -2,6 +2,7 @@
 
 from flask_smorest import Blueprint
 
+from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.base import page_of
 from parentapp.schemas.filings import (
@@ -37,6 +38,7 @@ def get_filing(nursery_id):
 
 
 @blp.route("/<int:nursery_id>/approve", methods=["POST"])
+@answers("invalid_state")
 @auth_required("regulator")
 @blp.arguments(ApproveFilingSchema)
 @blp.response(200, FilingDetailSchema)
@@ -46,6 +48,7 @@ def approve_filing(body, nursery_id):
 
 
 @blp.route("/<int:nursery_id>/reject", methods=["POST"])
+@answers("invalid_state")
 @auth_required("regulator")
 @blp.arguments(FilingReasonSchema)
 @blp.response(200, FilingDetailSchema)
@@ -55,6 +58,7 @@ def reject_filing(body, nursery_id):
 
 
 @blp.route("/<int:nursery_id>/revoke", methods=["POST"])
+@answers("invalid_state")
 @auth_required("regulator")
 @blp.arguments(FilingReasonSchema)
 @blp.response(200, FilingDetailSchema)

@@ -5,6 +5,7 @@ from flask import current_app, g
 from flask_smorest import Blueprint
 
 from parentapp import service_settings
+from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.accounts import (
     LoginSchema,
@@ -26,6 +27,7 @@ def _ttl() -> int:
 
 
 @blp.route("/wechat-login", methods=["POST"])
+@answers("invalid_wechat_code", "rate_limited", "wechat_unavailable")
 @blp.arguments(WechatLoginSchema)
 @blp.response(200, WechatLoginResultSchema)
 def wechat_login(body):
@@ -36,6 +38,7 @@ def wechat_login(body):
 
 
 @blp.route("/register-operator", methods=["POST"])
+@answers("username_taken")
 @blp.arguments(RegisterOperatorSchema)
 @blp.response(201, StaffTokenSchema)
 def register_operator(body):
@@ -45,6 +48,7 @@ def register_operator(body):
 
 
 @blp.route("/login", methods=["POST"])
+@answers("invalid_credentials", "rate_limited")
 @blp.arguments(LoginSchema)
 @blp.response(200, StaffTokenSchema)
 def login(body):

@@ -4,6 +4,7 @@ from flask import current_app, request
 from flask_smorest import Blueprint
 
 from parentapp import service_settings
+from parentapp.api.error_docs import answers
 from parentapp.errors import IdempotencyKeyRequired, ValidationFailed
 from parentapp.models import utcnow
 from parentapp.schemas.base import page_of
@@ -34,6 +35,9 @@ def idempotency_key() -> str:
 
 
 @blp.route("", methods=["POST"])
+@answers("not_found", "idempotency_key_required", "slot_full", "slot_closed", "already_booked",
+         "request_in_progress", "limit_reached", "age_ineligible", "booking_window_closed",
+         "slots_not_bookable_together", "idempotency_key_reused", "rate_limited")
 @auth_required("parent")
 @blp.arguments(BookingCreateSchema)
 @blp.response(201, BookingSchema)
@@ -69,6 +73,7 @@ def get_booking(booking_id):
 
 
 @blp.route("/<int:booking_id>/cancel", methods=["POST"])
+@answers("invalid_state", "cancel_window_closed")
 @auth_required("parent")
 @blp.arguments(BookingCancelSchema)
 @blp.response(200, BookingSchema)

@@ -3,6 +3,7 @@
 from flask_smorest import Blueprint
 
 from parentapp import service_settings
+from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.base import ErrorSchema, PageQuerySchema, page_of
 from parentapp.schemas.children import ChildSchema, ChildUpdateSchema
@@ -21,6 +22,7 @@ def list_children(query):
 
 
 @blp.route("", methods=["POST"])
+@answers("limit_reached")
 @auth_required("parent")
 @blp.arguments(ChildSchema)
 @blp.response(201, ChildSchema)
@@ -36,6 +38,7 @@ def get_child(child_id):
 
 
 @blp.route("/<int:child_id>", methods=["PATCH"])
+@answers("invalid_state")
 @auth_required("parent")
 @blp.arguments(ChildUpdateSchema)
 @blp.response(200, ChildSchema)

@@ -2,6 +2,7 @@
 
 from flask_smorest import Blueprint
 
+from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.base import page_of
 from parentapp.schemas.class_enrollments import (
@@ -31,6 +32,7 @@ def list_classes(query):
 
 
 @blp.route("/classes/<int:class_id>")
+@answers("unauthorized")
 @blp.response(200, ClassDetailSchema)
 def get_class(class_id):
     """One class; with a parent's token, ``my_enrollment`` is that family's latest entry."""
@@ -38,6 +40,8 @@ def get_class(class_id):
 
 
 @blp.route("/classes/<int:class_id>/enrollments", methods=["POST"])
+@answers("enrollment_closed", "already_enrolled", "age_ineligible", "invalid_state",
+         "limit_reached")
 @auth_required("parent")
 @blp.arguments(ClassEnrollSchema)
 @blp.response(201, ClassEnrollmentSchema)
@@ -51,6 +55,7 @@ def enroll(body, class_id):
 
 
 @blp.route("/classes/<int:class_id>/enrollments/mine", methods=["DELETE"])
+@answers("invalid_state")
 @auth_required("parent")
 @blp.response(204)
 def leave(class_id):

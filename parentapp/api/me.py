@@ -3,6 +3,7 @@
 from flask_smorest import Blueprint
 
 from parentapp import service_settings
+from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.accounts import MeSchema, MeUpdateSchema, PhoneCodeSchema, PhoneResultSchema
 from parentapp.security import auth_required, current_user
@@ -35,6 +36,7 @@ def delete_me():
 
 
 @blp.route("/phone", methods=["POST"])
+@answers("invalid_phone_code", "wechat_unavailable")
 @auth_required("parent")
 @blp.arguments(PhoneCodeSchema)
 @blp.response(200, PhoneResultSchema)

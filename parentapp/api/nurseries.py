@@ -3,6 +3,7 @@
 from flask_smorest import Blueprint
 
 from parentapp import service_settings
+from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.base import page_of
 from parentapp.schemas.nursery_search import (
@@ -19,6 +20,7 @@ blp = Blueprint("nurseries", __name__, url_prefix="/api/v1/nurseries",
 
 
 @blp.route("")
+@answers("unauthorized", "not_found")
 @blp.arguments(NurserySearchQuerySchema, location="query")
 @blp.response(200, page_of(NurseryListItemSchema))
 def search_nurseries(query):
@@ -28,6 +30,7 @@ def search_nurseries(query):
 
 
 @blp.route("/<int:nursery_id>")
+@answers("unauthorized")
 @blp.arguments(NurseryDetailQuerySchema, location="query")
 @blp.response(200, NurseryDetailSchema)
 def get_nursery(query, nursery_id):

@@ -2,6 +2,7 @@
 
 from flask_smorest import Blueprint
 
+from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.base import EmptySchema, PageQuerySchema, page_of
 from parentapp.schemas.nurseries import NurseryCreateSchema, NurseryUpdateSchema
@@ -43,6 +44,7 @@ def get_own_nursery(nursery_id):
 
 
 @blp.route("/<int:nursery_id>", methods=["PATCH"])
+@answers("invalid_state")
 @auth_required("operator")
 @blp.arguments(NurseryUpdateSchema)
 @blp.response(200, OperatorNurseryDetailSchema)
@@ -52,6 +54,7 @@ def update_nursery(changes, nursery_id):
 
 
 @blp.route("/<int:nursery_id>/filing", methods=["POST"])
+@answers("invalid_state")
 @auth_required("operator")
 @blp.arguments(EmptySchema, required=False)
 @blp.response(200, FilingSubmittedSchema)

@@ -3,6 +3,7 @@
 from flask_smorest import Blueprint
 
 from parentapp import service_settings
+from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.slots import (
     SlotBatchResultSchema,
@@ -20,6 +21,7 @@ blp = Blueprint("operator_slots", __name__, url_prefix="/api/v1/operator",
 
 
 @blp.route("/nurseries/<int:nursery_id>/slots", methods=["POST"])
+@answers("capacity_exceeds_licensed_places")
 @auth_required("operator")
 @blp.arguments(SlotGenerateSchema)
 @blp.response(201, SlotGenerateResultSchema)
@@ -32,6 +34,7 @@ def generate_slots(body, nursery_id):
 
 
 @blp.route("/slots/<int:slot_id>", methods=["PATCH"])
+@answers("invalid_state", "capacity_below_booked", "capacity_exceeds_licensed_places")
 @auth_required("operator")
 @blp.arguments(SlotChangeSchema)
 @blp.response(200, SlotItemSchema)
@@ -41,6 +44,7 @@ def change_slot(body, slot_id):
 
 
 @blp.route("/nurseries/<int:nursery_id>/slots", methods=["PATCH"])
+@answers("invalid_state", "capacity_below_booked", "capacity_exceeds_licensed_places")
 @auth_required("operator")
 @blp.arguments(SlotBatchSchema)
 @blp.response(200, SlotBatchResultSchema)

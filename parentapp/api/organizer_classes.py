@@ -2,6 +2,7 @@
 
 from flask_smorest import Blueprint
 
+from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.base import page_of
 from parentapp.schemas.class_enrollments import (
@@ -40,6 +41,7 @@ def list_classes(query):
 
 
 @blp.route("", methods=["POST"])
+@answers("not_found")
 @auth_required(*ORGANIZERS)
 @blp.arguments(ClassCreateSchema)
 @blp.response(201, OrganizerClassSchema)
@@ -60,6 +62,7 @@ def get_class(class_id):
 
 
 @blp.route("/<int:class_id>", methods=["PATCH"])
+@answers("invalid_state", "capacity_below_enrolled")
 @auth_required(*ORGANIZERS)
 @blp.arguments(ClassFieldsSchema)
 @blp.response(200, OrganizerClassSchema)
@@ -71,6 +74,7 @@ def update_class(changes, class_id):
 
 
 @blp.route("/<int:class_id>/cancel", methods=["POST"])
+@answers("invalid_state")
 @auth_required(*ORGANIZERS)
 @blp.arguments(ClassCancelSchema)
 @blp.response(200, OrganizerClassSchema)
@@ -90,6 +94,7 @@ def roster(query, class_id):
 
 
 @blp.route("/<int:class_id>/attendance", methods=["POST"])
+@answers("invalid_state")
 @auth_required(*ORGANIZERS)
 @blp.arguments(ClassAttendanceSchema)
 @blp.response(200, ClassAttendanceResultSchema)

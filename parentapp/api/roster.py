@@ -2,6 +2,7 @@
 
 from flask_smorest import Blueprint
 
+from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.base import page_of
 from parentapp.schemas.bookings import AttendanceSchema, RosterEntrySchema, RosterQuerySchema
@@ -31,6 +32,7 @@ def _attendance(action: str, body: dict, booking_id: int):
 
 
 @blp.route("/bookings/<int:booking_id>/check-in", methods=["POST"])
+@answers("invalid_state")
 @auth_required("operator")
 @blp.arguments(AttendanceSchema)
 @blp.response(200, RosterEntrySchema)
@@ -39,6 +41,7 @@ def check_in(body, booking_id):
 
 
 @blp.route("/bookings/<int:booking_id>/check-out", methods=["POST"])
+@answers("invalid_state")
 @auth_required("operator")
 @blp.arguments(AttendanceSchema)
 @blp.response(200, RosterEntrySchema)
@@ -47,6 +50,7 @@ def check_out(body, booking_id):
 
 
 @blp.route("/bookings/<int:booking_id>/no-show", methods=["POST"])
+@answers("invalid_state")
 @auth_required("operator")
 @blp.arguments(AttendanceSchema)
 @blp.response(200, RosterEntrySchema)

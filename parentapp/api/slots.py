@@ -3,6 +3,7 @@
 from flask_smorest import Blueprint
 
 from parentapp import service_settings
+from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.slots import SlotListSchema, SlotQuerySchema
 from parentapp.security import viewer_id
@@ -12,6 +13,7 @@ blp = Blueprint("slots", __name__, url_prefix="/api/v1/nurseries", description="
 
 
 @blp.route("/<int:nursery_id>/slots")
+@answers("unauthorized")
 @blp.arguments(SlotQuerySchema, location="query")
 @blp.response(200, SlotListSchema)
 def list_slots(query, nursery_id):

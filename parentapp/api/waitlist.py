@@ -3,6 +3,7 @@
 from flask_smorest import Blueprint
 
 from parentapp import service_settings
+from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.base import PageQuerySchema, page_of
 from parentapp.schemas.bookings import BookingSchema
@@ -14,6 +15,8 @@ blp = Blueprint("waitlist", __name__, url_prefix="/api/v1", description="Waitlis
 
 
 @blp.route("/slots/<int:slot_id>/waitlist", methods=["POST"])
+@answers("slot_not_full", "slot_closed", "already_booked", "invalid_state", "age_ineligible",
+         "booking_window_closed", "limit_reached")
 @auth_required("parent")
 @blp.arguments(WaitlistJoinSchema)
 @blp.response(201, WaitlistJoinedSchema)
@@ -24,6 +27,7 @@ def join_waitlist(body, slot_id):
 
 
 @blp.route("/waitlist/<int:entry_id>", methods=["DELETE"])
+@answers("invalid_state")
 @auth_required("parent")
 @blp.response(204)
 def leave_waitlist(entry_id):
@@ -41,6 +45,8 @@ def my_waitlist(query):
 
 
 @blp.route("/waitlist/<int:entry_id>/accept", methods=["POST"])
+@answers("invalid_state", "slot_closed", "already_booked", "age_ineligible",
+         "booking_window_closed", "limit_reached")
 @auth_required("parent")
 @blp.response(201, BookingSchema)
 @blp.alt_response(200, schema=BookingSchema, description="accepted before: the same booking")

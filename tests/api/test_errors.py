@@ -146,3 +146,12 @@ def test_chinese_messages_are_our_schemas_own_marshmallow_is_left_english(app, c
     assert error["details"] == {
         "name": ["应为字符串。"], "birth_date": ["应为 YYYY-MM-DD 格式的日期。"],
         "vaccine_choices": {"_schema": ["应为 JSON 对象。"]}, "pet": ["不支持的字段。"]}
+
+
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
+def test_an_id_too_large_for_a_column_is_not_found_whatever_the_method(client, auth, method):
+    _, headers = auth.parent()
+    response = client.open("/api/v1/children/16801888023701633024", method=method,
+                           headers=headers, json={} if method == "PATCH" else None)
+    assert response.status_code == 404
+    assert _error(response)["code"] == "not_found"
