@@ -3,7 +3,8 @@
 Started only by ``flask --app parentapp scheduler`` (never by ``create_app``,
 so web workers never schedule anything). Each job has an explicit id,
 ``replace_existing``, ``coalesce`` (a backlog of missed runs becomes one run),
-``max_instances=1`` and a misfire grace time; every run is logged.
+``max_instances=1`` and a misfire grace time; every run is logged, and its outcome
+recorded in ``job_runs`` for ``/healthz`` (``run_and_record``, which ``jobs run`` uses too).
 
 Leader lock: a row in ``scheduler_locks`` held with a lease renewed by every
 run and by a heartbeat. A second scheduler process does NOT run jobs while
