@@ -14,6 +14,7 @@ import time
 import uuid
 
 from flask import Flask, Response, g, request
+from sqlalchemy import inspect
 
 from parentapp.logs import REQUEST_ID_KEY
 
@@ -44,8 +45,11 @@ def _start() -> None:
 
 
 def _signed_in_user_id() -> int | None:
+    """From the identity map: reading ``user.id`` after a commit would load the row again,
+    starting a transaction (on SQLite, taking the write lock) after the request's work."""
     user = g.get("user") or g.get("console_user")
-    return getattr(user, "id", None)
+    identity = inspect(user).identity if user is not None else None
+    return identity[0] if identity else None
 
 
 def _finish(response: Response) -> Response:
