@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask
 
-from parentapp import cli, console, database, docs, request_guards, signals
+from parentapp import cli, console, database, docs, logs, request_guards, request_log, signals
 from parentapp.api import register_blueprints
 from parentapp.api.error_docs import ErrorResponses
 from parentapp.config import load_config
@@ -36,13 +35,14 @@ def create_app(config: dict | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    _configure_logging()
+    _configure_logging(app.config["LOG_FORMAT"])
 
     # URL ids beyond a 64-bit column are simply not found (a 404), never an overflow.
     app.url_map.converters["int"] = BoundedIntConverter
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     database.init_app(app)
+    request_log.init_app(app)
     api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "opaque"})
@@ -57,9 +57,6 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def _configure_logging() -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # urllib3 logs full URLs at DEBUG, and WeChat puts the secret and token in them.
-    logging.getLogger("urllib3").setLevel(logging.WARNING)
+def _configure_logging(fmt: str) -> None:
+    """One JSON (or text) handler for the whole process, however many apps it builds."""
+    logs.configure_logging(fmt)

@@ -45,7 +45,7 @@ def run_job(name: str) -> None:
     """Run one job now, e.g. dispatch-notifications."""
     if name not in jobs.JOBS:
         raise click.ClickException(f"unknown job {name!r}; see `jobs list`")
-    click.echo(f"{name}: {jobs.run_job(name, utcnow())}")
+    click.echo(f"{name}: {scheduler.run_and_record(name, utcnow())}")
 
 
 @click.command("seed-demo")

@@ -70,6 +70,13 @@ def _secret_key(env: str) -> str:
     return secrets.token_urlsafe(48)
 
 
+def _log_format() -> str:
+    fmt = _env("LOG_FORMAT", "json")
+    if fmt not in {"json", "text"}:
+        raise ConfigError("PARENTAPP_LOG_FORMAT must be json or text")
+    return fmt
+
+
 def load_config(instance_path: str) -> dict:
     """Read the environment into a Flask config mapping."""
     env = _env("ENV", "development")
@@ -97,4 +104,5 @@ def load_config(instance_path: str) -> dict:
         "TOKEN_TTL_SECONDS": 7 * 24 * 3600,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "LOCK_TIMEOUT_MS": int(_env("LOCK_TIMEOUT_MS", "3000")),
+        "LOG_FORMAT": _log_format(),
     }

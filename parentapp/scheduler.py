@@ -3,7 +3,8 @@
 Started only by ``flask --app parentapp scheduler`` (never by ``create_app``,
 so web workers never schedule anything). Each job has an explicit id,
 ``replace_existing``, ``coalesce`` (a backlog of missed runs becomes one run),
-``max_instances=1`` and a misfire grace time; every run is logged.
+``max_instances=1`` and a misfire grace time; every run is logged, and its outcome
+recorded in ``job_runs`` for ``/healthz`` (``run_and_record``, which ``jobs run`` uses too).
 
 Leader lock: a row in ``scheduler_locks`` held with a lease renewed by every
 run and by a heartbeat. A second scheduler process does NOT run jobs while
@@ -26,10 +27,12 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 from sqlalchemy import case, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from parentapp import jobs
 from parentapp.extensions import db
 from parentapp.models import SchedulerLock, utcnow
+from parentapp.services.common import job_runs
 from parentapp.services.common.dialect_insert import insert_for
 from parentapp.timeutil import LOCAL_TZ
 
@@ -112,7 +115,7 @@ def run_job_logged(app: Flask, name: str, lock: LeaderLock) -> str | None:
             if not lock.hold(now):
                 return None
             started = time.monotonic()
-            summary = jobs.run_job(name, now)
+            summary = run_and_record(name, now)
             log.info("job %s done in %.2f s: %s", name, time.monotonic() - started, summary)
             return summary
         except Exception:
@@ -121,6 +124,26 @@ def run_job_logged(app: Flask, name: str, lock: LeaderLock) -> str | None:
             return None
         finally:
             db.session.remove()
+
+
+def run_and_record(name: str, now: datetime) -> str:
+    """Run job ``name`` once and record its success or failure in ``job_runs`` (for
+    /healthz); raises what the job raised. A recording that fails is logged, not raised."""
+    try:
+        summary = jobs.run_job(name, now)
+    except Exception as exc:
+        db.session.rollback()
+        _record(job_runs.record_failure, name, exc)
+        raise
+    _record(job_runs.record_success, name, summary)
+    return summary
+
+
+def _record(record, name: str, outcome) -> None:
+    try:
+        record(name, utcnow(), outcome)
+    except SQLAlchemyError:
+        log.warning("could not record the outcome of job %s", name, exc_info=True)
 
 
 def build_scheduler(app: Flask, lock: LeaderLock) -> BlockingScheduler:

@@ -5,6 +5,7 @@ from parentapp.models.booking import Booking, BookingSlot
 from parentapp.models.child import Child
 from parentapp.models.health_record import HealthRecord
 from parentapp.models.idempotency import IdempotencyKey
+from parentapp.models.job_run import JobRun
 from parentapp.models.notification import Notification
 from parentapp.models.nursery import FilingEvent, Nursery
 from parentapp.models.offering import Offering
@@ -27,6 +28,7 @@ __all__ = [
     "FilingEvent",
     "HealthRecord",
     "IdempotencyKey",
+    "JobRun",
     "Notification",
     "Nursery",
     "Offering",

@@ -5,4 +5,5 @@
     the list envelope of the contract            -> pagination
     INSERT ... ON CONFLICT for either database   -> dialect_insert
     deleting old rows a batch at a time          -> batches.delete_batch
+    scheduled jobs' last success and failure     -> job_runs
 """
