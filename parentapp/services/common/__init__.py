@@ -4,4 +4,5 @@
     Idempotency-Key claims and replays           -> idempotency
     the list envelope of the contract            -> pagination
     INSERT ... ON CONFLICT for either database   -> dialect_insert
+    the audit log's entries (caller commits)     -> audit.record
 """
