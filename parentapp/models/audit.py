@@ -36,3 +36,15 @@ class AuditEntry(db.Model):
 
     actor: Mapped[User | None] = relationship()  # noqa: F821
     nursery: Mapped[Nursery | None] = relationship()  # noqa: F821
+
+    @property
+    def actor_name(self) -> str | None:
+        return self.actor.display_name if self.actor else None
+
+    @property
+    def actor_role(self) -> str | None:
+        return self.actor.role if self.actor else None
+
+    @property
+    def nursery_name(self) -> str | None:
+        return self.nursery.name if self.nursery else None

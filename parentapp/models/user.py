@@ -33,6 +33,11 @@ class User(db.Model):
         back_populates="parent", cascade="all, delete-orphan", passive_deletes=True
     )
 
+    @property
+    def display_name(self) -> str | None:
+        """What people call a staff member: their name, else their username."""
+        return self.name or self.username
+
 
 class AuthToken(db.Model):
     """A bearer token, stored only as its keyed hash so a database leak grants nothing."""

@@ -5,4 +5,6 @@
     the list envelope of the contract            -> pagination
     INSERT ... ON CONFLICT for either database   -> dialect_insert
     the audit log's entries (caller commits)     -> audit.record
+    the regulator's reading of the audit log     -> audit.audit_log, audit.logged_actors,
+                                                    audit.logged_nurseries
 """

@@ -1,4 +1,4 @@
-"""The audit log's one writer: an entry per operator or regulator change.
+"""The audit log: its one writer (an entry per operator or regulator change) and its reader.
 
 An entry is written in the transaction of the change it records (the caller commits),
 so a change and its entry commit or roll back together. It keeps only the fields that
@@ -8,13 +8,16 @@ changed, as JSON, and never a field that could hold a secret.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import selectinload
 
 from parentapp.extensions import db
-from parentapp.models import AuditEntry, Nursery
+from parentapp.models import AuditEntry, Nursery, User
+from parentapp.services.common.pagination import paginate
+from parentapp.timeutil import local_instant
 
 # Subject type words by model class name: what the log and the API call a row.
 SUBJECT_TYPES = {"Nursery": "nursery", "Offering": "offering", "Slot": "slot",
@@ -72,7 +75,9 @@ def _secret(key: str) -> bool:
 
 
 def _json(value):
-    """A value as JSON keeps it: instants and dates as ISO text, decimals as text."""
+    """A value as JSON keeps it: instants as ISO text in UTC, dates and decimals as text."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).isoformat()
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -82,3 +87,34 @@ def _json(value):
     if isinstance(value, list | tuple | set | frozenset):
         return [_json(v) for v in value]
     return value
+
+
+def audit_log(*, actor_id: int | None, nursery_id: int | None, day_from: date | None,
+              day_to: date | None, page: int, per_page: int) -> dict:
+    """Entries newest first, in the contract's list envelope; ``day_from`` and ``day_to``
+    are local (Asia/Shanghai) dates, both inclusive. Each entry's actor and nursery are
+    loaded."""
+    stmt = (select(AuditEntry)
+            .options(selectinload(AuditEntry.actor), selectinload(AuditEntry.nursery))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))
+    if actor_id is not None:
+        stmt = stmt.where(AuditEntry.actor_id == actor_id)
+    if nursery_id is not None:
+        stmt = stmt.where(AuditEntry.nursery_id == nursery_id)
+    if day_from is not None:
+        stmt = stmt.where(AuditEntry.at >= local_instant(day_from, time()))
+    if day_to is not None:
+        stmt = stmt.where(AuditEntry.at < local_instant(day_to + timedelta(days=1), time()))
+    return paginate(stmt, page, per_page)
+
+
+def logged_actors() -> list[User]:
+    """The accounts that appear in the log, by name: the console's actor filter."""
+    return list(db.session.scalars(select(User).where(
+        User.id.in_(select(AuditEntry.actor_id).distinct())).order_by(User.id)))
+
+
+def logged_nurseries() -> list[Nursery]:
+    """The nurseries that appear in the log: the console's nursery filter."""
+    return list(db.session.scalars(select(Nursery).where(
+        Nursery.id.in_(select(AuditEntry.nursery_id).distinct())).order_by(Nursery.name)))

@@ -89,11 +89,10 @@ def transition(nursery: Nursery, action: str, *, actor_id: int | None, now: date
 
 def audit_decision(event: FilingEvent, action: AuditAction, nursery: Nursery,
                    now: datetime) -> None:
-    """The audit entry of a filing step: its status, number and reason. Caller commits."""
+    """The audit entry of a filing step: its status and reason. Caller commits."""
     audit.record(event.actor_id, action, nursery, now=now,
                  before={"filing_status": event.from_status},
-                 after={"filing_status": event.to_status, "filing_no": event.filing_no,
-                        "reason": event.reason})
+                 after={"filing_status": event.to_status, "reason": event.reason})
 
 
 def lock_nursery(nursery_id: int) -> Nursery | None:
@@ -134,9 +133,11 @@ def approve_filing(nursery_id: int, filing_no: str, regulator_id: int,
     """
     nursery = _locked_filing(nursery_id)
     _check_filing_no_free(filing_no, nursery.id)
+    before = audit.snapshot(nursery, ("filing_status", "filing_no", "filed_on"))
     nursery.filing_no, nursery.filed_on = filing_no, local_today(now)
-    audit_decision(transition(nursery, "approve", actor_id=regulator_id, now=now),
-                   AuditAction.FILING_APPROVE, nursery, now)
+    transition(nursery, "approve", actor_id=regulator_id, now=now)
+    audit.record(regulator_id, AuditAction.FILING_APPROVE, nursery, now=now, before=before,
+                 after=audit.snapshot(nursery, before))
     _tell_operator(nursery, NotificationKind.FILING_APPROVED, "托育机构备案已通过",
                    f"“{nursery.name}”已完成备案，备案编号 {filing_no}，家长现在可以查到它。", now)
     try:
