@@ -105,4 +105,9 @@ def load_config(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "LOCK_TIMEOUT_MS": int(_env("LOCK_TIMEOUT_MS", "3000")),
         "LOG_FORMAT": _log_format(),
+        # The console's cookie. Flask predefines these keys, so they are set here (a
+        # setdefault would keep Flask's), where a caller's explicit override still wins.
+        "SESSION_COOKIE_SECURE": env == "production",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
     }

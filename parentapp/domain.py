@@ -185,3 +185,36 @@ class DeliveryState(DomainEnum):
 class IdempotencyState(DomainEnum):
     IN_PROGRESS = "in_progress"
     DONE = "done"
+
+
+class TokenKind(DomainEnum):
+    """What a stored token opens: the API (a bearer token) or one console session (the
+    reference its cookie holds). Neither is accepted in the other's place."""
+
+    API = "api"
+    CONSOLE = "console"
+
+
+class AuditAction(DomainEnum):
+    """What an audit entry records. No CHECK constraint: the log must take a new action
+    without a migration, and only ``services.common.audit`` writes it."""
+
+    NURSERY_CREATE = "nursery.create"
+    NURSERY_UPDATE = "nursery.update"
+    FILING_SUBMIT = "filing.submit"
+    FILING_APPROVE = "filing.approve"
+    FILING_REJECT = "filing.reject"
+    FILING_REVOKE = "filing.revoke"
+    OFFERING_PUT = "offering.put"
+    SLOTS_GENERATE = "slots.generate"
+    SLOT_UPDATE = "slot.update"
+    SLOTS_BATCH = "slots.batch"
+    BOOKING_CHECK_IN = "booking.check_in"
+    BOOKING_CHECK_OUT = "booking.check_out"
+    BOOKING_NO_SHOW = "booking.no_show"
+    CLASS_CREATE = "class.create"
+    CLASS_UPDATE = "class.update"
+    CLASS_CANCEL = "class.cancel"
+    CLASS_ATTENDANCE = "class.attendance"
+    TOWNSHIP_POPULATION = "township.population"
+    USER_CREATE = "user.create"

@@ -1,7 +1,7 @@
 """job_runs: each scheduled job's last success and last failure, for /healthz
 
 Revision ID: 0006_job_runs
-Revises: 0004_bookings_classes_reminders
+Revises: 0005_audit_log
 Create Date: 2026-12-01 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_job_runs'
-down_revision = '0004_bookings_classes_reminders'
+down_revision = '0005_audit_log'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,7 @@
 """Every blueprint, registered on the one flask-smorest Api."""
 
 from parentapp.api import (
+    admin_audit,
     admin_filings,
     admin_notifications,
     admin_stats,
@@ -37,6 +38,7 @@ BLUEPRINTS = [
     admin_filings.blp,
     admin_notifications.blp,
     admin_stats.blp,
+    admin_audit.blp,
     admission.blp,
     health.blp,
     classes.blp,

@@ -11,7 +11,7 @@ from parentapp.schemas.statistics import (
     TownshipAdminSchema,
     TownshipPopulationSchema,
 )
-from parentapp.security import auth_required
+from parentapp.security import auth_required, current_user
 from parentapp.services.stats import csv_export, policy_figures, townships
 from parentapp.timeutil import local_today
 
@@ -49,4 +49,5 @@ def get_stats_csv(query):
 @blp.arguments(TownshipPopulationSchema)
 @blp.response(200, TownshipAdminSchema)
 def set_population(body, code):
-    return townships.set_population(code, body["population"])
+    return townships.set_population(code, body["population"], actor_id=current_user().id,
+                                    now=utcnow())

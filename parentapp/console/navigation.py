@@ -16,6 +16,7 @@ BY_ROLE: dict[str, tuple[NavItem, ...]] = {
         ("console.filing_queue", "备案审核"),
         ("console.dashboard", "指标看板"),
         ("console.township_list", "乡镇人口"),
+        ("console.audit_log", "操作记录"),
     ),
 }
 

@@ -12,7 +12,8 @@ from werkzeug.exceptions import HTTPException
 from parentapp import service_settings
 from parentapp.console.blueprint import bp
 from parentapp.console.navigation import nav_items
-from parentapp.console.session_auth import signed_in
+from parentapp.console.session_auth import SESSION_KEY, signed_in
+from parentapp.domain import TokenKind
 from parentapp.errors import AppError, ValidationFailed
 from parentapp.models import utcnow
 from parentapp.schemas.accounts import PasswordChangeSchema
@@ -37,13 +38,14 @@ def login():
     try:
         if not username or not password:
             raise AppError("请输入用户名和密码。")
-        token, _ = users.password_login(username, password, utcnow(),
-                                           policy=service_settings.token_policy())
+        ref, _ = users.password_login(username, password, utcnow(),
+                                      policy=service_settings.token_policy(),
+                                      kind=TokenKind.CONSOLE)
     except AppError as exc:
         return render_template("console/login.html", error=exc.message, username=username,
                                next=request.form.get("next", "")), 401
     session.clear()
-    session["token"] = token
+    session[SESSION_KEY] = ref
     return redirect(safe_next(request.form.get("next")))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import g, redirect, render_template, request, url_for
 
 from parentapp import service_settings
 from parentapp.console.blueprint import bp
@@ -53,7 +53,8 @@ def township_list():
 @bp.route("/townships/<code>", methods=["POST"])
 @signed_in("regulator")
 def township_population(code):
-    attempt(lambda population: townships.set_population(code, population),
+    attempt(lambda population: townships.set_population(
+                code, population, actor_id=g.console_user.id, now=utcnow()),
             "人口已更新。", TownshipPopulationSchema(), {"population": request.form.get(
                 "population", "").strip() or None})
     return redirect(url_for("console.township_list"))

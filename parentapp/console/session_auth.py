@@ -1,5 +1,10 @@
 
-"""Console sign-in state and CSRF protection for every form."""
+"""Console sign-in state and CSRF protection for every form.
+
+The signed cookie holds ``session_ref``: a random console-session reference whose keyed
+hash is an ``AuthToken`` row of kind ``console``. Readable in the cookie, it is no bearer
+token (the API refuses it) and it dies with logout, a password change or deletion.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +16,13 @@ from flask import abort, g, redirect, request, session, url_for
 
 from parentapp import service_settings
 from parentapp.console.blueprint import bp
+from parentapp.domain import TokenKind
 from parentapp.errors import AppError
 from parentapp.models import utcnow
 from parentapp.services.accounts.tokens import user_for_token
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+SESSION_KEY = "session_ref"
 
 
 def csrf_token() -> str:
@@ -36,14 +43,14 @@ def _check_csrf() -> None:
 @bp.before_request
 def _load_user() -> None:
     g.console_user = g.console_token = None
-    raw = session.get("token")
+    raw = session.get(SESSION_KEY)
     if not raw:
         return
     try:
-        g.console_user, g.console_token = user_for_token(raw, utcnow(),
-                                                                policy=service_settings.token_policy())
+        g.console_user, g.console_token = user_for_token(
+            raw, utcnow(), policy=service_settings.token_policy(), kind=TokenKind.CONSOLE)
     except AppError:
-        session.pop("token", None)
+        session.pop(SESSION_KEY, None)
 
 
 def signed_in(*roles: str):

@@ -1,5 +1,6 @@
 """Every model module, imported so that metadata and Alembic see all tables."""
 
+from parentapp.models.audit import AuditEntry
 from parentapp.models.base import UTCDateTime, utcnow
 from parentapp.models.booking import Booking, BookingSlot
 from parentapp.models.child import Child
@@ -20,6 +21,7 @@ from parentapp.models.waitlist import WaitlistEntry
 from parentapp.models.wechat_token import WechatAccessToken
 
 __all__ = [
+    "AuditEntry",
     "AuthToken",
     "Booking",
     "BookingSlot",

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from parentapp.domain import Role
+from parentapp.domain import Role, TokenKind
 from parentapp.extensions import db
 from parentapp.models.base import UTCDateTime, sql_in, utcnow
 
@@ -33,16 +33,24 @@ class User(db.Model):
         back_populates="parent", cascade="all, delete-orphan", passive_deletes=True
     )
 
+    @property
+    def display_name(self) -> str | None:
+        """What people call a staff member: their name, else their username."""
+        return self.name or self.username
+
 
 class AuthToken(db.Model):
     """A bearer token, stored only as its keyed hash so a database leak grants nothing."""
 
     __tablename__ = "auth_tokens"
-    __table_args__ = (Index("ix_auth_tokens_user_id", "user_id"),)
+    __table_args__ = (Index("ix_auth_tokens_user_id", "user_id"),
+                      CheckConstraint(sql_in("kind", TokenKind), name="kind"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(8), default=TokenKind.API,
+                                      server_default=TokenKind.API.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -10,7 +10,8 @@ EVERY_ROLE = [("/console/password", "修改密码")]
 MENUS = {
     "operator": [("/console/nurseries", "我的机构"), *EVERY_ROLE],
     "regulator": [("/console/filings", "备案审核"), ("/console/dashboard", "指标看板"),
-                  ("/console/townships", "乡镇人口"), *EVERY_ROLE],
+                  ("/console/townships", "乡镇人口"), ("/console/audit", "操作记录"),
+                  *EVERY_ROLE],
 }
 
 

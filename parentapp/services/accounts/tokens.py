@@ -1,4 +1,9 @@
-"""Opaque bearer tokens: issued, checked and revoked through the database."""
+"""Opaque tokens: issued, checked and revoked through the database.
+
+An API bearer token and a console session reference are the same kind of row with a
+different ``kind``; each is accepted only where it was issued for, so the console's
+cookie opens nothing on the API and a bearer token opens no console session.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 
+from parentapp.domain import TokenKind
 from parentapp.errors import Unauthorized
 from parentapp.extensions import db
 from parentapp.models import AuthToken, User
@@ -26,22 +32,25 @@ class TokenPolicy:
         return hmac.new(self.secret_key.encode(), raw.encode(), hashlib.sha256).hexdigest()
 
 
-def issue_token(user: User, now: datetime, *, policy: TokenPolicy) -> str:
-    """Add a token for ``user`` to the session; the caller commits."""
+def issue_token(user: User, now: datetime, *, policy: TokenPolicy,
+                kind: str = TokenKind.API) -> str:
+    """Add a token of ``kind`` for ``user`` to the session; the caller commits."""
     raw = secrets.token_urlsafe(32)
-    db.session.add(AuthToken(user=user, token_hash=policy.digest(raw), created_at=now,
+    db.session.add(AuthToken(user=user, token_hash=policy.digest(raw), kind=kind, created_at=now,
                              expires_at=now + policy.ttl))
     return raw
 
 
-def user_for_token(raw: str, now: datetime, *, policy: TokenPolicy) -> tuple[User, AuthToken]:
-    """The live user behind ``raw``; raises Unauthorized for anything else."""
+def user_for_token(raw: str, now: datetime, *, policy: TokenPolicy,
+                   kind: str = TokenKind.API) -> tuple[User, AuthToken]:
+    """The live user behind ``raw``, a token of ``kind``; raises Unauthorized for anything
+    else."""
     if not raw or len(raw) > 200:
         raise Unauthorized()
     row = db.session.execute(
         db.select(AuthToken, User)
         .join(User, User.id == AuthToken.user_id)
-        .where(AuthToken.token_hash == policy.digest(raw))
+        .where(AuthToken.token_hash == policy.digest(raw), AuthToken.kind == kind)
     ).first()
     if row is None:
         raise Unauthorized()

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from parentapp import wechat
-from parentapp.domain import Role
+from parentapp.domain import AuditAction, Role, TokenKind
 from parentapp.errors import (
     Forbidden,
     InvalidCredentials,
@@ -26,6 +26,7 @@ from parentapp.errors import (
 from parentapp.extensions import db
 from parentapp.models import Child, User
 from parentapp.services.accounts import cleanup, tokens
+from parentapp.services.common import audit
 from parentapp.services.common.transactions import rolls_back
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ def register_operator(*, username: str, password: str, phone: str, name: str, no
                 password_hash=generate_password_hash(password),
                 phone=phone, name=name, created_at=now)
     _add_staff(user)
+    audit.record(user.id, AuditAction.USER_CREATE, user, now=now, after=_staff_facts(user))
     raw = tokens.issue_token(user, now, policy=policy)
     db.session.commit()
     return raw, user
@@ -85,8 +87,14 @@ def create_staff_user(role: str, username: str, password: str, now: datetime) ->
     user = User(role=role, username=username, password_hash=generate_password_hash(password),
                 created_at=now)
     _add_staff(user)
+    # From the command line: nobody signed in did it.
+    audit.record(None, AuditAction.USER_CREATE, user, now=now, after=_staff_facts(user))
     db.session.commit()
     return user
+
+
+def _staff_facts(user: User) -> dict:
+    return {"role": user.role, "username": user.username, "name": user.name}
 
 
 def _add_staff(user: User) -> None:
@@ -101,13 +109,15 @@ def _add_staff(user: User) -> None:
 
 @rolls_back
 def password_login(username: str, password: str, now: datetime, *,
-                   policy: tokens.TokenPolicy) -> tuple[str, User]:
+                   policy: tokens.TokenPolicy, kind: str = TokenKind.API) -> tuple[str, User]:
+    """A new token of ``kind`` (an API bearer token or a console session reference).
+    Raises InvalidCredentials."""
     user = db.session.scalar(db.select(User).where(
         User.username == username, User.role.in_((Role.OPERATOR, Role.REGULATOR)),
         User.deleted_at.is_(None)))
     if not check_password_hash(user.password_hash if user else _DUMMY_HASH, password) or not user:
         raise InvalidCredentials()
-    raw = tokens.issue_token(user, now, policy=policy)
+    raw = tokens.issue_token(user, now, policy=policy, kind=kind)
     db.session.commit()
     return raw, user
 

@@ -14,13 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from parentapp.domain import ACTIVE_BOOKING_STATUSES, BookingStatus
+from parentapp.domain import ACTIVE_BOOKING_STATUSES, AuditAction, BookingStatus
 from parentapp.errors import InvalidState, NotFound
 from parentapp.extensions import db
 from parentapp.models import Booking, BookingSlot, Child, Slot
 from parentapp.models.booking import status_of
 from parentapp.services.booking.bookings import booking_query
 from parentapp.services.booking.places import lock_slots
+from parentapp.services.common import audit
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.nurseries.access import owned_nursery
@@ -114,5 +115,8 @@ def mark_attendance(operator_id: int, booking_id: int, *, action: str, day: date
         booking_slot.status, booking_slot.changed_at = end, now
     booking.settle(booking.status)
     booking.updated_at = now
+    audit.record(operator_id, AuditAction(f"booking.{action}"), booking, now=now,
+                 before={"slots": {str(bs.slot_id): start for bs in targets}},
+                 after={"slots": {str(bs.slot_id): end for bs in targets}})
     db.session.commit()
     return _entries([booking.id], day)[0]

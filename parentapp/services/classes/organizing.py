@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from parentapp.domain import (
     ACTIVE_ENROLLMENT_STATUSES,
+    AuditAction,
     ClassStatus,
     EnrollmentStatus,
     FilingStatus,
@@ -30,6 +31,7 @@ from parentapp.services.classes.queries import (
     seat_counts,
     storable_id,
 )
+from parentapp.services.common import audit
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.reminders.inbox import notify
@@ -90,6 +92,8 @@ def create_class(organizer_id: int, fields: dict, now: datetime) -> dict:
     cls = ParentingClass(organizer_id=user.id, nursery_id=nursery_id, created_at=now,
                          updated_at=now, **fields)
     db.session.add(cls)
+    audit.record(user.id, AuditAction.CLASS_CREATE, cls, now=now,
+                 after=audit.snapshot(cls, [*fields, "nursery_id"]))
     db.session.commit()
     return present(cls, None, now)
 
@@ -112,6 +116,7 @@ def update_class(organizer_id: int, class_id: int, changes: dict, now: datetime)
         raise CapacityBelowEnrolled(details={"capacity": [f"已有 {enrolled} 个家庭报名。"],
                                              "enrolled": enrolled})
     moved = any(key in changes and changes[key] != getattr(cls, key) for key in SCHEDULE_FIELDS)
+    before = audit.snapshot(cls, changes)
     for key, value in changes.items():
         setattr(cls, key, value)
     cls.updated_at = now
@@ -120,6 +125,8 @@ def update_class(organizer_id: int, class_id: int, changes: dict, now: datetime)
     if moved:
         _tell_families(cls, NotificationKind.CLASS_CHANGED, f"课程信息有变更：{cls.title}",
                        f"新的时间：{_local(cls.starts_at)}，地点：{cls.venue}。请留意。", now)
+    audit.record(user.id, AuditAction.CLASS_UPDATE, cls, now=now, before=before,
+                 after=audit.snapshot(cls, changes))
     db.session.commit()
     return present(cls, seat_counts([cls.id]).get(cls.id), now)
 
@@ -140,6 +147,8 @@ def cancel_class(organizer_id: int, class_id: int, reason: str | None, now: date
                           f"原定 {_local(cls.starts_at)} 在{cls.venue}的课程已取消。{note}", now)
     for entry in told:
         entry.status, entry.ended_at = EnrollmentStatus.CANCELLED, now
+    audit.record(user.id, AuditAction.CLASS_CANCEL, cls, now=now, before={"cancelled_at": None},
+                 after={"cancelled_at": now, "cancel_reason": reason})
     db.session.commit()
     return present(cls, seat_counts([cls.id]).get(cls.id), now)
 

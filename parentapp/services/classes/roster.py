@@ -7,13 +7,14 @@ from datetime import datetime
 from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
-from parentapp.domain import EnrollmentStatus
+from parentapp.domain import AuditAction, EnrollmentStatus
 from parentapp.errors import InvalidState, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import ClassEnrollment, ParentingClass
 from parentapp.services.accounts.users import mask_phone
 from parentapp.services.classes.organizing import organizer_class, organizer_of
 from parentapp.services.classes.queries import waitlist_positions
+from parentapp.services.common import audit
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
 from parentapp.timeutil import LOCAL_TZ, age_months
@@ -75,6 +76,7 @@ def mark_attendance(organizer_id: int, class_id: int, *, enrollment_ids: list[in
     if unknown:
         raise ValidationFailed(details={"enrollment_ids": [
             "以下记录不是本课程已报名的家庭：" + "、".join(map(str, unknown))]})
+    before = {"attended": {str(entry.id): entry.attended_at is not None for entry in entries}}
     for entry in entries:
         if not attended:
             entry.attended_at = None
@@ -85,5 +87,7 @@ def mark_attendance(organizer_id: int, class_id: int, *, enrollment_ids: list[in
                                          ClassEnrollment.status == EnrollmentStatus.ENROLLED,
                                          ClassEnrollment.attended_at.is_not(None))
         .order_by(ClassEnrollment.id)))
+    audit.record(user.id, AuditAction.CLASS_ATTENDANCE, cls, now=now, before=before, after={
+        "attended": {str(entry.id): entry.attended_at is not None for entry in entries}})
     db.session.commit()
     return {"class_id": cls.id, "attended": len(present_ids), "enrollment_ids": present_ids}

@@ -6,4 +6,7 @@
     INSERT ... ON CONFLICT for either database   -> dialect_insert
     deleting old rows a batch at a time          -> batches.delete_batch
     scheduled jobs' last success and failure     -> job_runs
+    the audit log's entries (caller commits)     -> audit.record
+    the regulator's reading of the audit log     -> audit.audit_log, audit.logged_actors,
+                                                    audit.logged_nurseries
 """

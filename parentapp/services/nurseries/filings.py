@@ -20,10 +20,11 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from parentapp.domain import FilingStatus, NotificationKind
+from parentapp.domain import AuditAction, FilingStatus, NotificationKind
 from parentapp.errors import InvalidState, NotFound, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import FilingEvent, Nursery, User
+from parentapp.services.common import audit
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.reminders.inbox import notify
@@ -86,6 +87,14 @@ def transition(nursery: Nursery, action: str, *, actor_id: int | None, now: date
                         changes=changes)
 
 
+def audit_decision(event: FilingEvent, action: AuditAction, nursery: Nursery,
+                   now: datetime) -> None:
+    """The audit entry of a filing step: its status and reason. Caller commits."""
+    audit.record(event.actor_id, action, nursery, now=now,
+                 before={"filing_status": event.from_status},
+                 after={"filing_status": event.to_status, "reason": event.reason})
+
+
 def lock_nursery(nursery_id: int) -> Nursery | None:
     """The nursery row, locked for this transaction, with fresh values."""
     return db.session.scalar(
@@ -124,8 +133,11 @@ def approve_filing(nursery_id: int, filing_no: str, regulator_id: int,
     """
     nursery = _locked_filing(nursery_id)
     _check_filing_no_free(filing_no, nursery.id)
+    before = audit.snapshot(nursery, ("filing_status", "filing_no", "filed_on"))
     nursery.filing_no, nursery.filed_on = filing_no, local_today(now)
     transition(nursery, "approve", actor_id=regulator_id, now=now)
+    audit.record(regulator_id, AuditAction.FILING_APPROVE, nursery, now=now, before=before,
+                 after=audit.snapshot(nursery, before))
     _tell_operator(nursery, NotificationKind.FILING_APPROVED, "托育机构备案已通过",
                    f"“{nursery.name}”已完成备案，备案编号 {filing_no}，家长现在可以查到它。", now)
     try:
@@ -140,7 +152,8 @@ def reject_filing(nursery_id: int, reason: str, regulator_id: int,
                   now: datetime) -> FilingRecord:
     """pending -> rejected; the operator may correct and resubmit. Raises NotFound, InvalidState."""
     nursery = _locked_filing(nursery_id)
-    transition(nursery, "reject", actor_id=regulator_id, now=now, reason=reason)
+    audit_decision(transition(nursery, "reject", actor_id=regulator_id, now=now, reason=reason),
+                   AuditAction.FILING_REJECT, nursery, now)
     _tell_operator(nursery, NotificationKind.FILING_REJECTED, "托育机构备案被退回",
                    f"“{nursery.name}”的备案被退回：{reason} 修改后可重新提交。", now)
     db.session.commit()
@@ -156,7 +169,8 @@ def revoke_filing(nursery_id: int, reason: str, regulator_id: int,
     Raises NotFound, InvalidState.
     """
     nursery = _locked_filing(nursery_id)
-    transition(nursery, "revoke", actor_id=regulator_id, now=now, reason=reason)
+    audit_decision(transition(nursery, "revoke", actor_id=regulator_id, now=now, reason=reason),
+                   AuditAction.FILING_REVOKE, nursery, now)
     filing_revoked.send(nursery, now=now)
     _tell_operator(nursery, NotificationKind.FILING_REVOKED, "托育机构备案已撤销",
                    f"“{nursery.name}”的备案已被撤销：{reason}", now)

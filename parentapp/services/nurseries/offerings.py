@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from parentapp.domain import CareType
+from parentapp.domain import AuditAction, CareType
 from parentapp.errors import NotFound, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import Offering
 from parentapp.models.offering import DEFAULT_TERMS, MAX_AGE_MONTHS
+from parentapp.services.common import audit
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.nurseries.access import owned_nursery
 
@@ -38,12 +39,15 @@ def put_offering(operator_id: int, nursery_id: int, care_type: str, *, fields: d
         raise ValidationFailed.on("age_min_months", "最小月龄不能大于最大月龄。")
     offering = db.session.scalar(db.select(Offering).where(
         Offering.nursery_id == nursery_id, Offering.care_type == care_type))
+    before = audit.snapshot(offering, values) if offering else {}
     if offering is None:
         offering = Offering(nursery_id=nursery_id, care_type=care_type)
         db.session.add(offering)
     for key, value in values.items():
         setattr(offering, key, value)
     offering.updated_at = now
+    audit.record(operator_id, AuditAction.OFFERING_PUT, offering, now=now, before=before,
+                 after=audit.snapshot(offering, values))
     db.session.commit()
     return offering
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from parentapp.domain import FilingStatus
+from parentapp.domain import AuditAction, FilingStatus
 from parentapp.errors import InvalidState, NotFound
 from parentapp.extensions import db
 from parentapp.models import Nursery
 from parentapp.models.nursery import REGISTRATION_FACTS
+from parentapp.services.common import audit
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.nurseries import filings
@@ -33,6 +34,8 @@ def create_nursery(operator_id: int, fields: dict, now: datetime) -> Nursery:
     db.session.add(nursery)
     db.session.flush()
     filings.record_event(nursery, None, actor_id=operator_id, now=now)
+    audit.record(operator_id, AuditAction.NURSERY_CREATE, nursery, now=now,
+                 after=audit.snapshot(nursery, fields))
     db.session.commit()
     return nursery
 
@@ -58,6 +61,7 @@ def update_nursery(operator_id: int, nursery_id: int, changes: dict, now: dateti
     nursery = _locked_own(operator_id, nursery_id)
     if nursery.filing_status == FilingStatus.REVOKED:
         raise InvalidState("备案已撤销的机构不能再修改。", details={"status": FilingStatus.REVOKED})
+    before = audit.snapshot(nursery, [*changes, "filing_status"])
     diff = {key: [getattr(nursery, key), value] for key, value in changes.items()
             if getattr(nursery, key) != value}
     for key, (_, value) in diff.items():
@@ -73,6 +77,8 @@ def update_nursery(operator_id: int, nursery_id: int, changes: dict, now: dateti
                                  reason=reason, changes=facts)
     if diff:
         nursery.updated_at = now
+    audit.record(operator_id, AuditAction.NURSERY_UPDATE, nursery, now=now, before=before,
+                 after=audit.snapshot(nursery, before))
     db.session.commit()
     return nursery
 
@@ -81,7 +87,8 @@ def update_nursery(operator_id: int, nursery_id: int, changes: dict, now: dateti
 def submit_filing(operator_id: int, nursery_id: int, now: datetime) -> Nursery:
     """draft or rejected -> pending. Raises NotFound, InvalidState."""
     nursery = _locked_own(operator_id, nursery_id)
-    filings.transition(nursery, "submit", actor_id=operator_id, now=now)
+    event = filings.transition(nursery, "submit", actor_id=operator_id, now=now)
+    filings.audit_decision(event, AuditAction.FILING_SUBMIT, nursery, now)
     db.session.commit()
     return nursery
 

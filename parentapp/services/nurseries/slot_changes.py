@@ -11,17 +11,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from parentapp.domain import SlotStatus
+from parentapp.domain import AuditAction, SlotStatus
 from parentapp.errors import CapacityBelowBooked, InvalidState, NotFound, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import Nursery, Slot
 from parentapp.services.booking.cancellation import cancel_slots_by_nursery
 from parentapp.services.booking.places import lock_slots
 from parentapp.services.booking.waitlist_offers import offer_freed_places
+from parentapp.services.common import audit
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.nurseries.access import owned_nursery
 from parentapp.services.nurseries.licensed_places import ensure_within_licensed_places
 from parentapp.services.nurseries.slots import SlotView, views_of
+
+# What the audit log keeps of a slot change.
+AUDITED = ("capacity", "status", "closed_reason")
 
 
 @rolls_back
@@ -33,7 +37,10 @@ def change_slot(operator_id: int, slot_id: int, change: dict, now: datetime, *,
     if nursery_id is None:
         raise NotFound("没有找到该时段。")
     nursery = owned_nursery(operator_id, nursery_id, lock=True)
-    _apply(nursery, [{**change, "slot_id": slot_id}], now, offer_minutes=offer_minutes)
+    before = _apply(nursery, [{**change, "slot_id": slot_id}], now, offer_minutes=offer_minutes)
+    slot = db.session.get(Slot, slot_id)
+    audit.record(operator_id, AuditAction.SLOT_UPDATE, slot, now=now, before=before[slot_id],
+                 after=audit.snapshot(slot, AUDITED))
     db.session.commit()
     return views_of([slot_id], now)[0]
 
@@ -46,13 +53,19 @@ def change_slots(operator_id: int, nursery_id: int, changes: list[dict],
     ids = [c["slot_id"] for c in changes]
     if len(set(ids)) != len(ids):
         raise ValidationFailed.on("changes", "同一时段不能出现多次。")
-    _apply(nursery, changes, now, offer_minutes=offer_minutes)
+    before = _apply(nursery, changes, now, offer_minutes=offer_minutes)
+    audit.record(operator_id, AuditAction.SLOTS_BATCH, nursery, now=now,
+                 before={str(sid): fields for sid, fields in before.items()},
+                 after={str(sid): audit.snapshot(db.session.get(Slot, sid), AUDITED)
+                        for sid in before})
     db.session.commit()
     return views_of(ids, now)
 
 
-def _apply(nursery: Nursery, changes: list[dict], now: datetime, *, offer_minutes: int) -> None:
-    """Apply the changes to the nursery's locked slots. Caller commits."""
+def _apply(nursery: Nursery, changes: list[dict], now: datetime, *,
+           offer_minutes: int) -> dict[int, dict]:
+    """Apply the changes to the nursery's locked slots; returns their audited fields as they
+    were, by slot id. Caller commits."""
     slots = {s.id: s for s in lock_slots(c["slot_id"] for c in changes)}
     missing = [c["slot_id"] for c in changes
                if c["slot_id"] not in slots or slots[c["slot_id"]].nursery_id != nursery.id]
@@ -62,6 +75,7 @@ def _apply(nursery: Nursery, changes: list[dict], now: datetime, *, offer_minute
     if started:
         raise InvalidState("已开始的时段不能再修改。", details={"slot_ids": started})
     _check_capacities(changes, slots)
+    before = {sid: audit.snapshot(slot, AUDITED) for sid, slot in slots.items()}
     closing = [slots[c["slot_id"]] for c in changes
                if c.get("status") == SlotStatus.CLOSED
                and slots[c["slot_id"]].status == SlotStatus.OPEN]
@@ -79,6 +93,7 @@ def _apply(nursery: Nursery, changes: list[dict], now: datetime, *, offer_minute
         db.session.flush()
         ensure_within_licensed_places(nursery, {s.date for s in freeing})
         offer_freed_places(freeing, now, offer_minutes=offer_minutes)
+    return before
 
 
 def _frees_places(change: dict, slot: Slot) -> bool:

@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from parentapp.domain import CareType, SlotStatus, WaitlistStatus
+from parentapp.domain import AuditAction, CareType, SlotStatus, WaitlistStatus
 from parentapp.errors import NotFound, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import Nursery, Offering, Slot, WaitlistEntry
 from parentapp.services.booking.availability import Availability, availability
 from parentapp.services.booking.waitlist_offers import expire_due_offers
+from parentapp.services.common import audit
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.nurseries.access import is_viewable, owned_nursery
 from parentapp.services.nurseries.licensed_places import ensure_within_licensed_places
@@ -131,6 +132,9 @@ def generate_slots(operator_id: int, nursery_id: int, *, care_type: str, day_fro
     if rows:
         db.session.execute(db.insert(Slot), rows)
         ensure_within_licensed_places(nursery, {row["date"] for row in rows})
+    audit.record(operator_id, AuditAction.SLOTS_GENERATE, nursery, now=now, after={
+        "care_type": care_type, "from": day_from, "to": day_to, "weekdays": weekdays,
+        "capacity": capacity, "created": len(rows)})
     db.session.commit()
     return {"created": len(rows), "skipped_existing": len(days) * len(times) - len(rows)}
 

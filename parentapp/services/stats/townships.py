@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from parentapp import data
+from parentapp.domain import AuditAction
 from parentapp.errors import NotFound
 from parentapp.extensions import db
 from parentapp.models import Township
+from parentapp.services.common import audit
 from parentapp.services.common.transactions import rolls_back
 
 
@@ -33,13 +37,19 @@ def list_townships() -> list[Township]:
 def township_codes() -> set[str]:
     return {row["code"] for row in data.townships()}
 
+AUDITED = ("population", "population_estimated")
+
 
 @rolls_back
-def set_population(code: str, population: int) -> Township:
+def set_population(code: str, population: int, *, actor_id: int, now: datetime) -> Township:
+    """The regulator's count of residents. Raises NotFound."""
     township = db.session.get(Township, code)
     if township is None:
         raise NotFound("没有这个乡镇（街道）。")
+    before = audit.snapshot(township, AUDITED)
     township.population = population
     township.population_estimated = False
+    audit.record(actor_id, AuditAction.TOWNSHIP_POPULATION, township, now=now, before=before,
+                 after=audit.snapshot(township, AUDITED))
     db.session.commit()
     return township
