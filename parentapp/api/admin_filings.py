@@ -1,7 +1,6 @@
 """The county health commission reviews filings: queue, decisions, audit trail."""
 
-from flask_smorest import Blueprint
-
+from parentapp.api.blueprint import Blueprint
 from parentapp.models import utcnow
 from parentapp.schemas.base import page_of
 from parentapp.schemas.filings import (

@@ -1,9 +1,9 @@
 """A family's bookings: book (with an Idempotency-Key), list, read, cancel."""
 
 from flask import current_app, request
-from flask_smorest import Blueprint
 
 from parentapp import service_settings
+from parentapp.api.blueprint import Blueprint
 from parentapp.errors import IdempotencyKeyRequired, ValidationFailed
 from parentapp.models import utcnow
 from parentapp.schemas.base import page_of

@@ -1,8 +1,7 @@
 """A parent's children."""
 
-from flask_smorest import Blueprint
-
 from parentapp import service_settings
+from parentapp.api.blueprint import Blueprint
 from parentapp.models import utcnow
 from parentapp.schemas.base import PageQuerySchema, page_of
 from parentapp.schemas.children import ChildSchema, ChildUpdateSchema

@@ -1,7 +1,6 @@
 """Parenting classes for families: browse without login, enrol, leave, my classes."""
 
-from flask_smorest import Blueprint
-
+from parentapp.api.blueprint import Blueprint
 from parentapp.models import utcnow
 from parentapp.schemas.base import page_of
 from parentapp.schemas.class_enrollments import (

@@ -1,10 +1,10 @@
 """Service health and the reference data the mini-program reads first."""
 
 from flask import current_app
-from flask_smorest import Blueprint
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from parentapp.api.blueprint import Blueprint
 from parentapp.domain import CareType
 from parentapp.errors import ServiceUnavailable
 from parentapp.extensions import db

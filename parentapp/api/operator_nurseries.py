@@ -1,7 +1,6 @@
 """Operators register their nurseries and submit them for filing."""
 
-from flask_smorest import Blueprint
-
+from parentapp.api.blueprint import Blueprint
 from parentapp.models import utcnow
 from parentapp.schemas.base import EmptySchema, PageQuerySchema, page_of
 from parentapp.schemas.nurseries import NurseryCreateSchema, NurseryUpdateSchema

@@ -1,7 +1,6 @@
 """A nursery's day: the roster and attendance."""
 
-from flask_smorest import Blueprint
-
+from parentapp.api.blueprint import Blueprint
 from parentapp.models import utcnow
 from parentapp.schemas.base import page_of
 from parentapp.schemas.bookings import AttendanceSchema, RosterEntrySchema, RosterQuerySchema
