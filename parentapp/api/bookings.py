@@ -30,6 +30,8 @@ def idempotency_key() -> str:
         raise IdempotencyKeyRequired()
     if len(key) > 100:
         raise ValidationFailed.on("Idempotency-Key", "长度不能超过 100 个字符。")
+    if not key.isascii() or not key.isprintable():  # headers arrive as latin-1: any byte
+        raise ValidationFailed.on("Idempotency-Key", "只能包含可见的 ASCII 字符。")
     return key
 
 

@@ -85,8 +85,8 @@ def check_places(slots: list[Slot], answers: dict[int, Availability]) -> None:
 
 def check_age(child: Child, slots: list[Slot], offering: Offering) -> None:
     """The child's whole months on each slot's date within the offering's range."""
-    outside = [s.id for s in slots
-               if not offering.accepts_age(age_months(child.birth_date, s.date))]
+    outside = [s.id for s in slots if s.date < child.birth_date
+               or not offering.accepts_age(age_months(child.birth_date, s.date))]
     if outside:
         raise AgeIneligible(
             f"该托育类型接收 {offering.age_min_months} 到 {offering.age_max_months} 个月的孩子。",
