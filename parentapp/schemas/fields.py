@@ -54,7 +54,10 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 
 
 def is_invisible(char: str) -> bool:
-    return char.isspace() or char in _FILLERS or unicodedata.category(char) == "Cf"
+    """Shows nothing: spaces (U+3000 included), tabs and line breaks, format characters."""
+    if char in _BIDI_CONTROLS:
+        return False
+    return char in "\t\n\r" or char in _FILLERS or unicodedata.category(char) in {"Zs", "Cf"}
 
 
 def _is_forbidden(char: str, multiline: bool) -> bool:
@@ -67,11 +70,11 @@ def _is_forbidden(char: str, multiline: bool) -> bool:
 class Text(String):
     """A name or free text a person typed: the one rule for every such field.
 
-    Trimmed of whitespace and invisible characters at both ends; control characters
-    (NUL, C0, C1, U+2028/2029, bidi overrides) are refused, except line breaks and
-    tabs when ``multiline``; a value of only invisible characters is refused unless
-    ``blank`` (it then loads as ""). Length validators see the trimmed value. ``\r\n``
-    becomes ``\n`` in multiline text.
+    Trimmed of spaces, line breaks and invisible characters at both ends; then control
+    characters (NUL, C0, C1, U+2028/2029, bidi overrides) are refused, except line
+    breaks and tabs inside ``multiline`` text (``\r\n`` becomes ``\n``); a value of
+    only invisible characters is refused unless ``blank`` (it then loads as "").
+    Length validators see the trimmed value.
     """
 
     default_error_messages = {**String.default_error_messages,
@@ -84,10 +87,6 @@ class Text(String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if self.multiline:
-            text = text.replace("\r\n", "\n")
-        if any(_is_forbidden(char, self.multiline) for char in text):
-            raise self.make_error("control")
         start, end = 0, len(text)
         while start < end and is_invisible(text[start]):
             start += 1
@@ -95,7 +94,12 @@ class Text(String):
             end -= 1
         if text and start == end and not self.blank:
             raise self.make_error("invisible")
-        return text[start:end]
+        trimmed = text[start:end]
+        if self.multiline:
+            trimmed = trimmed.replace("\r\n", "\n")
+        if any(_is_forbidden(char, self.multiline) for char in trimmed):
+            raise self.make_error("control")
+        return trimmed
 
 
 class Integer(ma.Integer):
