@@ -143,7 +143,7 @@ def test_every_422_of_the_api_has_details(client, auth):
         url = re.sub(r"\{[^}]+\}", str(child.id), path)
         headers = {**_first_role_let_in(client, method, url, tokens), "Idempotency-Key": "sweep"}
         db.session.rollback()
-        for query, body, value in _inputs(query_names, body_fields):
+        for query, body, _value in _inputs(query_names, body_fields):
             response = client.open(url, method=method, query_string=query, headers=headers,
                                    json=body if method in {"POST", "PUT", "PATCH"} else None)
             db.session.rollback()
