@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     # URL ids beyond a 64-bit column are simply not found (a 404), never an overflow.
     app.url_map.converters["int"] = BoundedIntConverter
+    app.url_map.converters["default"] = request_guards.PrintableConverter
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     database.init_app(app)

@@ -8,6 +8,7 @@ client sent a Content-Length, and parsed once by the strict parser
 from __future__ import annotations
 
 from flask import Flask, current_app, request
+from werkzeug.routing import UnicodeConverter
 
 from parentapp.errors import BadRequest, PayloadTooLarge
 
@@ -43,6 +44,15 @@ def _read_body() -> bytes:
 
 def _is_chunked() -> bool:
     return "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+
+
+class PrintableConverter(UnicodeConverter):
+    """``<code>`` path segments never hold control characters: such a URL names nothing (a
+    404 before any lookup; PostgreSQL would refuse a NUL in a query parameter)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 (werkzeug's signature)
+        super().__init__(map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", "[^/\\x00-\\x1f\\x7f-\\x9f]", 1)
 
 
 def init_app(app: Flask) -> None:

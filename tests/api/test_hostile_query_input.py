@@ -13,7 +13,7 @@ from parentapp.extensions import db
 from parentapp.models import utcnow
 from parentapp.timeutil import local_today
 from tests.asserts import assert_error
-from tests.factories import make_child
+from tests.factories import make_child, make_nursery
 
 
 def test_a_search_date_before_the_childs_birth_names_the_date(client, auth):
@@ -83,14 +83,26 @@ def test_an_idempotency_key_of_odd_bytes_is_refused_on_the_header(client, auth, 
     assert error["details"] == {"Idempotency-Key": ["只能包含可见的 ASCII 字符。"]}
 
 
-@pytest.mark.parametrize("code", ["%00", "%ED%A0%80", "a%00b", "%FF"])
-def test_odd_bytes_in_a_path_segment_are_not_found(client, auth, code):
-    parent, headers = auth.parent()
+ODD_SEGMENTS = ["%00", "%ED%A0%80", "a%00b", "%FF", "%E2%80%AE"]
+
+
+@pytest.mark.parametrize("segment", ODD_SEGMENTS)
+def test_odd_bytes_in_a_string_path_segment_are_not_found(client, auth, segment):
+    parent, parent_headers = auth.parent()
     child = make_child(parent)
-    response = client.delete(f"/api/v1/children/{child.id}/health-records/{code}",
-                             headers=headers)
-    assert response.status_code in {404, 422}, response.get_json()
-    assert response.get_json()["error"]["details"] or response.status_code == 404
+    operator, operator_headers = auth.operator()
+    nursery = make_nursery(operator)
+    _, regulator_headers = auth.regulator()
+    for method, url, headers, body in [
+        ("DELETE", f"/api/v1/children/{child.id}/health-records/{segment}", parent_headers,
+         None),
+        ("PUT", f"/api/v1/operator/nurseries/{nursery.id}/offerings/{segment}",
+         operator_headers, {"price_fen": 100}),
+        ("PUT", f"/api/v1/admin/townships/{segment}", regulator_headers, {"population": 100}),
+    ]:
+        response = client.open(url, method=method, headers=headers, json=body)
+        db.session.rollback()
+        assert_error(response, 404, "not_found")
 
 
 # The sweep: every documented operation, as the first role it lets in, with each query
@@ -165,3 +177,16 @@ def test_the_childs_age_is_never_computed_before_birth(client, auth):
     child = make_child(parent, birth_date=local_today(utcnow()))
     response = client.get(f"/api/v1/nurseries?child_id={child.id}", headers=headers)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["Bearer \x00", "Bearer \xff\xfe", "Bearer " + "x" * 5000,
+                                   "\x00", "Basic \xe9"])
+def test_an_authorization_header_of_odd_bytes_is_unauthorized(client, value):
+    response = client.get("/api/v1/me", headers={"Authorization": value})
+    assert_error(response, 401, "unauthorized")
+
+
+@pytest.mark.parametrize("code", ["\x00", "a\u202eb", "\u200b", "x" * 128])
+def test_a_wechat_login_code_of_odd_characters_is_refused_not_a_500(client, code):
+    response = client.post("/api/v1/auth/wechat-login", json={"code": code})
+    assert response.status_code in {401, 422}, response.get_json()
