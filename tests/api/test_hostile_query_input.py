@@ -187,6 +187,6 @@ def test_an_authorization_header_of_odd_bytes_is_unauthorized(client, value):
 
 
 @pytest.mark.parametrize("code", ["\x00", "a\u202eb", "\u200b", "x" * 128])
-def test_a_wechat_login_code_of_odd_characters_is_refused_not_a_500(client, code):
+def test_a_wechat_login_code_of_odd_characters_is_refused_not_a_500(client, fake, code):
     response = client.post("/api/v1/auth/wechat-login", json={"code": code})
     assert response.status_code in {401, 422}, response.get_json()
