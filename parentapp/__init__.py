@@ -12,6 +12,7 @@ from parentapp.api.error_docs import ErrorResponses
 from parentapp.config import load_config
 from parentapp.database import BoundedIntConverter
 from parentapp.extensions import api, db, migrate
+from parentapp.json_body import ContractRequest, StrictJSONProvider
 from parentapp.services.booking.cancellation import close_on_revocation
 from parentapp.services.health.schedule_files import load_schedule
 
@@ -33,12 +34,14 @@ def create_app(config: dict | None = None) -> Flask:
                           database.engine_options(url, app.config["LOCK_TIMEOUT_MS"]))
     if url.startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+    # One strict JSON parser for every request body (and ensure_ascii off for answers).
+    app.json = StrictJSONProvider(app)
+    app.request_class = ContractRequest
     _configure_logging(app.config["LOG_FORMAT"])
 
     # URL ids beyond a 64-bit column are simply not found (a 404), never an overflow.
     app.url_map.converters["int"] = BoundedIntConverter
+    app.url_map.converters["default"] = request_guards.PrintableConverter
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     database.init_app(app)

@@ -26,7 +26,9 @@ class AppError(Exception):
         super().__init__(message or self.message)
         if message:
             self.message = message
-        self.details = details or {}
+        # The contract: a 422 always says what is wrong. One without a field names the
+        # whole request (``_schema``), so an empty-details 422 cannot be rendered.
+        self.details = details or ({"_schema": [self.message]} if self.status == 422 else {})
         self.headers = headers or {}
 
 

@@ -1,7 +1,6 @@
 """The audit log of operator and regulator actions, for regulators."""
 
-from flask_smorest import Blueprint
-
+from parentapp.api.blueprint import Blueprint
 from parentapp.schemas.audit import AuditEntrySchema, AuditQuerySchema
 from parentapp.schemas.base import page_of
 from parentapp.security import auth_required

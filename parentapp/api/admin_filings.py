@@ -1,7 +1,7 @@
 """The county health commission reviews filings: queue, decisions, audit trail."""
 
-from flask_smorest import Blueprint
 
+from parentapp.api.blueprint import Blueprint
 from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.base import page_of

@@ -1,7 +1,6 @@
 """Regulators: how notification delivery is going."""
 
-from flask_smorest import Blueprint
-
+from parentapp.api.blueprint import Blueprint
 from parentapp.models import utcnow
 from parentapp.schemas.notification_stats import (
     NotificationStatsQuerySchema,

@@ -1,9 +1,9 @@
 """Policy statistics and township populations, for the county health commission."""
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from parentapp import service_settings
+from parentapp.api.blueprint import Blueprint
 from parentapp.models import utcnow
 from parentapp.schemas.statistics import (
     PolicyStatsSchema,

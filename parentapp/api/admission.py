@@ -1,8 +1,7 @@
 """What a nursery may know of a booked child's health: vaccinations up to date or not."""
 
-from flask_smorest import Blueprint
-
 from parentapp import service_settings
+from parentapp.api.blueprint import Blueprint
 from parentapp.models import utcnow
 from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema

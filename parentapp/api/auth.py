@@ -2,9 +2,9 @@
 """Login for parents (WeChat) and staff (password), registration, password change, logout."""
 
 from flask import current_app, g
-from flask_smorest import Blueprint
 
 from parentapp import service_settings
+from parentapp.api.blueprint import Blueprint
 from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.accounts import (

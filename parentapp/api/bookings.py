@@ -1,9 +1,9 @@
 """A family's bookings: book (with an Idempotency-Key), list, read, cancel."""
 
 from flask import current_app, request
-from flask_smorest import Blueprint
 
 from parentapp import service_settings
+from parentapp.api.blueprint import Blueprint
 from parentapp.api.error_docs import answers
 from parentapp.errors import IdempotencyKeyRequired, ValidationFailed
 from parentapp.models import utcnow
@@ -31,6 +31,8 @@ def idempotency_key() -> str:
         raise IdempotencyKeyRequired()
     if len(key) > 100:
         raise ValidationFailed.on("Idempotency-Key", "长度不能超过 100 个字符。")
+    if not key.isascii() or not key.isprintable():  # headers arrive as latin-1: any byte
+        raise ValidationFailed.on("Idempotency-Key", "只能包含可见的 ASCII 字符。")
     return key
 
 

@@ -1,8 +1,7 @@
 """A child's vaccination and checkup plan, and what the parent recorded."""
 
-from flask_smorest import Blueprint
-
 from parentapp import service_settings
+from parentapp.api.blueprint import Blueprint
 from parentapp.models import utcnow
 from parentapp.schemas.health import HealthPlanSchema, HealthRecordSchema
 from parentapp.security import auth_required, current_user

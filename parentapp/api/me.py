@@ -1,8 +1,7 @@
 """The signed-in account: profile, phone number, deletion."""
 
-from flask_smorest import Blueprint
-
 from parentapp import service_settings
+from parentapp.api.blueprint import Blueprint
 from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.accounts import MeSchema, MeUpdateSchema, PhoneCodeSchema, PhoneResultSchema

@@ -3,11 +3,11 @@
 import logging
 
 from flask import current_app
-from flask_smorest import Blueprint
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from parentapp import jobs
+from parentapp.api.blueprint import Blueprint
 from parentapp.domain import CareType
 from parentapp.errors import ServiceUnavailable
 from parentapp.extensions import db

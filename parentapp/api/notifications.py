@@ -1,7 +1,6 @@
 """The in-app inbox, for every role."""
 
-from flask_smorest import Blueprint
-
+from parentapp.api.blueprint import Blueprint
 from parentapp.models import utcnow
 from parentapp.schemas.base import page_of
 from parentapp.schemas.notifications import NotificationQuerySchema, NotificationSchema

@@ -1,8 +1,7 @@
 """Parents browse filed nurseries: search near a point, and one nursery's page. No login needed."""
 
-from flask_smorest import Blueprint
-
 from parentapp import service_settings
+from parentapp.api.blueprint import Blueprint
 from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.base import page_of

@@ -1,7 +1,6 @@
 """Operators set what each care type costs and whom it takes."""
 
-from flask_smorest import Blueprint
-
+from parentapp.api.blueprint import Blueprint
 from parentapp.models import utcnow
 from parentapp.schemas.offerings import OfferingListSchema, OfferingPutSchema, OfferingSchema
 from parentapp.security import auth_required, current_user

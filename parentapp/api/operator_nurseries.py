@@ -1,7 +1,7 @@
 """Operators register their nurseries and submit them for filing."""
 
-from flask_smorest import Blueprint
 
+from parentapp.api.blueprint import Blueprint
 from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.base import EmptySchema, PageQuerySchema, page_of

@@ -1,8 +1,7 @@
 """Slot listings for parents (and the owning operator)."""
 
-from flask_smorest import Blueprint
-
 from parentapp import service_settings
+from parentapp.api.blueprint import Blueprint
 from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.slots import SlotListSchema, SlotQuerySchema

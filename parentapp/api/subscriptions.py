@@ -1,8 +1,7 @@
 """A parent's one-time WeChat subscription grants."""
 
-from flask_smorest import Blueprint
-
 from parentapp import service_settings
+from parentapp.api.blueprint import Blueprint
 from parentapp.models import utcnow
 from parentapp.schemas.subscriptions import SubscriptionGrantsSchema, SubscriptionResultsSchema
 from parentapp.security import auth_required, current_user

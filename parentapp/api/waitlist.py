@@ -1,8 +1,7 @@
 """Waitlists: join a full slot, leave, list, accept an offer."""
 
-from flask_smorest import Blueprint
-
 from parentapp import service_settings
+from parentapp.api.blueprint import Blueprint
 from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.base import PageQuerySchema, page_of

@@ -1,4 +1,4 @@
-from marshmallow import ValidationError, validate, validates
+from marshmallow import ValidationError, validate
 
 from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, length
@@ -21,19 +21,14 @@ class WechatLoginSchema(BaseSchema):
 
 
 class RegisterOperatorSchema(BaseSchema):
-    username = fields.String(required=True, validate=USERNAME)
+    username = fields.Text(required=True, validate=USERNAME)
     password = fields.String(required=True, validate=length(8, 128))
-    phone = fields.String(required=True, validate=PHONE)
-    name = fields.String(required=True, validate=length(1, 20))
-
-    @validates("name")
-    def _name_not_blank(self, value, **kwargs):
-        if not value.strip():
-            raise ValidationError("不能只有空白。")
+    phone = fields.Text(required=True, validate=PHONE)
+    name = fields.Text(required=True, validate=length(1, 20))
 
 
 class LoginSchema(BaseSchema):
-    username = fields.String(required=True, validate=length(1, 64))
+    username = fields.Text(required=True, validate=length(1, 64))
     password = fields.String(required=True, validate=length(1, 128))
 
 
@@ -79,7 +74,7 @@ class MeSchema(BaseSchema):
 
 
 class MeUpdateSchema(BaseSchema):
-    nickname = fields.String(allow_none=True, validate=length(1, 20))
+    nickname = fields.Text(allow_none=True, validate=length(1, 20))
     township = fields.String(allow_none=True, validate=validate_township)
 
 

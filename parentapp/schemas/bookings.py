@@ -15,7 +15,7 @@ class BookingCreateSchema(BaseSchema):
     child_id = fields.Integer(required=True, strict=True)
     slot_ids = fields.List(fields.Integer(strict=True), required=True,
                            validate=[items(1, MAX_SLOTS_PER_BOOKING), unique])
-    note = fields.String(validate=length(max=200), allow_none=True)
+    note = fields.Text(multiline=True, blank=True, validate=length(max=200), allow_none=True)
 
 
 class BookingCancelSchema(BaseSchema):

@@ -10,11 +10,6 @@ CHOICE = one_of(VaccineChoice.values())
 GENDER = one_of(Gender.values())
 
 
-def validate_child_name(value: str) -> None:
-    if not value.strip():
-        raise ValidationError("姓名不能只有空白。")
-
-
 def validate_birth_date(value) -> None:
     today = local_today(utcnow())
     if value > today:
@@ -30,7 +25,7 @@ class VaccineChoicesSchema(BaseSchema):
 
 class ChildSchema(BaseSchema):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=[length(1, 20), validate_child_name])
+    name = fields.Text(required=True, validate=length(1, 20))
     birth_date = fields.Date(required=True, validate=validate_birth_date)
     gender = fields.String(required=True, validate=GENDER)
     age_months = fields.Method("_age_months", dump_only=True)
@@ -41,7 +36,7 @@ class ChildSchema(BaseSchema):
 
 
 class ChildUpdateSchema(BaseSchema):
-    name = fields.String(validate=[length(1, 20), validate_child_name])
+    name = fields.Text(validate=length(1, 20))
     birth_date = fields.Date(validate=validate_birth_date)
     gender = fields.String(validate=GENDER)
     vaccine_choices = fields.Nested(VaccineChoicesSchema)

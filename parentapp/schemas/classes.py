@@ -35,11 +35,6 @@ class Instant(LocalDateTime, fields.AwareDateTime):
             raise ValidationError("时间超出范围。") from exc
 
 
-def not_blank(value: str) -> None:
-    if not value.strip():
-        raise ValidationError("不能只有空白。")
-
-
 def _age_field():
     return fields.Integer(allow_none=True, validate=value_range(0, MAX_CHILD_AGE_MONTHS))
 
@@ -47,10 +42,10 @@ def _age_field():
 class ClassFieldsSchema(BaseSchema):
     """Every editable field, all optional: PATCH uses it as is, POST requires the most."""
 
-    title = fields.String(validate=[length(1, 40), not_blank])
+    title = fields.Text(validate=length(1, 40))
     kind = fields.String(validate=KIND)
     township = fields.String(validate=validate_township)
-    venue = fields.String(validate=[length(1, 60), not_blank])
+    venue = fields.Text(validate=length(1, 60))
     lat = fields.Float(validate=value_range(*LAT_RANGE),
                        metadata={"description": "GCJ-02, inside Shizhu county"})
     lng = fields.Float(validate=value_range(*LNG_RANGE),
@@ -62,28 +57,29 @@ class ClassFieldsSchema(BaseSchema):
                               metadata={"description": "seats, in families"})
     child_age_min_months = _age_field()
     child_age_max_months = _age_field()
-    description = fields.String(validate=length(max=2000))
+    description = fields.Text(multiline=True, blank=True, validate=length(max=2000))
 
 
 class ClassCreateSchema(ClassFieldsSchema):
-    title = fields.String(required=True, validate=[length(1, 40), not_blank])
+    title = fields.Text(required=True, validate=length(1, 40))
     kind = fields.String(required=True, validate=KIND)
     township = fields.String(required=True, validate=validate_township)
-    venue = fields.String(required=True, validate=[length(1, 60), not_blank])
+    venue = fields.Text(required=True, validate=length(1, 60))
     lat = fields.Float(required=True, validate=value_range(*LAT_RANGE))
     lng = fields.Float(required=True, validate=value_range(*LNG_RANGE))
     starts_at = Instant(required=True)
     ends_at = Instant(required=True)
     enroll_deadline = Instant(required=True)
     capacity = fields.Integer(required=True, validate=value_range(1, MAX_CAPACITY))
-    description = fields.String(load_default="", validate=length(max=2000))
+    description = fields.Text(multiline=True, blank=True, load_default="",
+                              validate=length(max=2000))
     nursery_id = fields.Integer(allow_none=True, validate=ID_RANGE, metadata={
         "description": "operators: one of their approved nurseries, which may be left out "
                        "when they have exactly one; regulators: optional"})
 
 
 class ClassCancelSchema(BaseSchema):
-    reason = fields.String(validate=length(max=100),
+    reason = fields.Text(multiline=True, blank=True, validate=length(max=100),
                            metadata={"description": "optional, shown to the families"})
 
 

@@ -9,6 +9,8 @@ libraries' schemas) are left as they are. Schemas import this module as
 
 from __future__ import annotations
 
+import unicodedata
+
 from marshmallow import fields as ma
 
 from parentapp.timeutil import to_local_iso
@@ -16,6 +18,7 @@ from parentapp.timeutil import to_local_iso
 # Every integer we store or look up fits a 64-bit column; a larger one is bad input
 # (a 422 on its field), never a driver overflow (a 500).
 DB_INT_MAX = 2**63 - 1
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 FIELD_MESSAGES = {"required": "必填。", "null": "不能为空。", "validator_failed": "取值无效。"}
 NUMBER_MESSAGES = {**FIELD_MESSAGES, "invalid": "应为数字。", "too_large": "数值过大。"}
@@ -43,6 +46,62 @@ class String(ma.String):
     default_error_messages = {**FIELD_MESSAGES, "invalid": "应为字符串。"}
 
 
+# Characters that show nothing: format characters (zero-width space, ZWNJ, ZWJ, word
+# joiner, BOM, soft hyphen, direction marks...) and fillers that render as blanks.
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Bidirectional embeddings, overrides and isolates reorder what is shown ("Trojan source").
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def is_invisible(char: str) -> bool:
+    """Shows nothing: spaces (U+3000 included), tabs and line breaks, format characters."""
+    if char in _BIDI_CONTROLS:
+        return False
+    return char in "\t\n\r" or char in _FILLERS or unicodedata.category(char) in {"Zs", "Cf"}
+
+
+def _is_forbidden(char: str, multiline: bool) -> bool:
+    if multiline and char in "\n\t":
+        return False
+    # Cc: C0, DEL and C1 (NUL included); Zl/Zp: U+2028, U+2029; Cs: lone surrogates.
+    return unicodedata.category(char) in {"Cc", "Zl", "Zp", "Cs"} or char in _BIDI_CONTROLS
+
+
+class Text(String):
+    """A name or free text a person typed: the one rule for every such field.
+
+    Trimmed of spaces, line breaks and invisible characters at both ends; then control
+    characters (NUL, C0, C1, U+2028/2029, bidi overrides) are refused, except line
+    breaks and tabs inside ``multiline`` text (``\r\n`` becomes ``\n``); a value of
+    only invisible characters is refused unless ``blank`` (it then loads as "").
+    Length validators see the trimmed value.
+    """
+
+    default_error_messages = {**String.default_error_messages,
+                              "control": "不能包含控制字符。",
+                              "invisible": "不能只有空白或不可见字符。"}
+
+    def __init__(self, *args, multiline: bool = False, blank: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.multiline, self.blank = multiline, blank
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        start, end = 0, len(text)
+        while start < end and is_invisible(text[start]):
+            start += 1
+        while end > start and is_invisible(text[end - 1]):
+            end -= 1
+        if text and start == end and not self.blank:
+            raise self.make_error("invisible")
+        trimmed = text[start:end]
+        if self.multiline:
+            trimmed = trimmed.replace("\r\n", "\n")
+        if any(_is_forbidden(char, self.multiline) for char in trimmed):
+            raise self.make_error("control")
+        return trimmed
+
+
 class Integer(ma.Integer):
     """An integer that fits a 64-bit column."""
 
@@ -64,8 +123,18 @@ class Boolean(ma.Boolean):
 
 
 class Date(ma.Date):
+    """A calendar date in the years the service can mean (1900-2999): the day after or the
+    instant of an extreme date like 9999-12-31 would not exist."""
+
     default_error_messages = {**FIELD_MESSAGES, "invalid": "应为 YYYY-MM-DD 格式的日期。",
-                              "format": "日期格式不正确。"}
+                              "format": "日期格式不正确。",
+                              "range": f"日期应在 {MIN_YEAR} 到 {MAX_YEAR} 年之间。"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise self.make_error("range")
+        return day
 
 
 class DateTime(ma.DateTime):

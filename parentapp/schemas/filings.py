@@ -5,7 +5,7 @@ from __future__ import annotations
 from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, PageQuerySchema, length, one_of
 from parentapp.schemas.fields import LocalDateTime
-from parentapp.schemas.nurseries import TrimmedString, validate_filing_no, validate_township
+from parentapp.schemas.nurseries import validate_filing_no, validate_township
 from parentapp.schemas.operator_nurseries import FilingEventSchema, OperatorNurserySchema
 from parentapp.services.nurseries.filings import REVIEWABLE
 
@@ -54,8 +54,8 @@ class FilingDetailSchema(BaseSchema):
 
 
 class ApproveFilingSchema(BaseSchema):
-    filing_no = TrimmedString(required=True, validate=validate_filing_no)
+    filing_no = fields.Text(required=True, validate=validate_filing_no)
 
 
 class FilingReasonSchema(BaseSchema):
-    reason = TrimmedString(required=True, validate=length(2, 500))
+    reason = fields.Text(required=True, multiline=True, validate=length(2, 500))

@@ -27,7 +27,7 @@ LAT_RANGE = (29.60, 30.58)
 LNG_RANGE = (107.93, 108.62)
 MAX_LICENSED_PLACES = 1000
 # Mainland mobile, or a landline with its area code (023 for Chongqing): 023-12345678.
-LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+LANDLINE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}\Z")
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 FILING_NO = re.compile(r"^[^\x00-\x1f\x7f]{4,40}$")
 
@@ -125,13 +125,13 @@ def _nursery_fields(required: bool) -> dict:
     desc = {"load_default": ""} if required else {}
     req = {"required": required}
     return {
-        "name": TrimmedString(**req, validate=length(2, 60)),
-        "address": TrimmedString(**req, validate=length(5, 120)),
+        "name": fields.Text(**req, validate=length(2, 60)),
+        "address": fields.Text(**req, validate=length(5, 120)),
         "township": TrimmedString(**req, validate=validate_township,
                                   metadata={"description": "a township code from GET /meta"}),
         "lat": fields.Float(**req, validate=validate_lat, metadata={"description": "GCJ-02"}),
         "lng": fields.Float(**req, validate=validate_lng, metadata={"description": "GCJ-02"}),
-        "phone": TrimmedString(**req, validate=validate_phone),
+        "phone": fields.Text(**req, validate=validate_phone),
         "kind": fields.String(**req, validate=one_of(NurseryKind.values())),
         "inclusive": fields.Boolean(**opt, metadata={"description": "普惠 provider"}),
         "licensed_places": fields.Integer(
@@ -140,7 +140,8 @@ def _nursery_fields(required: bool) -> dict:
         "registration_type": fields.String(**req, validate=one_of(RegistrationType.values())),
         "credit_code": CreditCodeField(
             **req, metadata={"description": "统一社会信用代码, 18 characters, GB 32100-2015"}),
-        "description": fields.String(**desc, validate=length(max=2000)),
+        "description": fields.Text(**desc, multiline=True, blank=True,
+                                   validate=length(max=2000)),
         "open_to_public": fields.Boolean(
             **public, metadata={"description": "employer nurseries: open to nearby residents"}),
     }
@@ -153,5 +154,5 @@ NurseryUpdateSchema = type("NurseryUpdateSchema", (BaseSchema,), _nursery_fields
 class NurseryImportSchema(NurseryCreateSchema):
     """One row of the commission's register: a nursery that is already filed."""
 
-    filing_no = TrimmedString(required=True, validate=validate_filing_no)
+    filing_no = fields.Text(required=True, validate=validate_filing_no)
     filed_on = fields.Date(required=True, validate=validate_filed_on)

@@ -7,7 +7,7 @@ from marshmallow import ValidationError, pre_load, validate, validates_schema
 from parentapp.domain import CareType, NurseryKind, RegistrationType
 from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, PageQuerySchema, length, one_of, value_range
-from parentapp.schemas.nurseries import TrimmedString, validate_township
+from parentapp.schemas.nurseries import validate_township
 from parentapp.schemas.offerings import OfferingSchema
 
 MAX_RADIUS_KM = 50
@@ -50,7 +50,7 @@ class NurserySearchQuerySchema(_PositionMixin, PageQuerySchema):
                               metadata={"description": "a child of the logged-in parent"})
     inclusive = fields.Boolean()
     township = fields.String(validate=validate_township)
-    q = TrimmedString(validate=length(1, 30), metadata={"description": "name contains"})
+    q = fields.Text(validate=length(1, 30), metadata={"description": "name contains"})
 
 
 class NurseryListItemSchema(BaseSchema):

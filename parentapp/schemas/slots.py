@@ -73,7 +73,7 @@ class SlotListSchema(BaseSchema):
 class SlotChangeSchema(BaseSchema):
     capacity = fields.Integer(strict=True, validate=value_range(0, 1000))
     status = fields.String(validate=one_of(SlotStatus.values()))
-    reason = fields.String(validate=length(1, 200),
+    reason = fields.Text(multiline=True, validate=length(1, 200),
                            metadata={"description": "shown to families when closing"})
 
     @validates_schema

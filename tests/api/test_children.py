@@ -45,7 +45,7 @@ def test_age_months_counts_whole_months_completed(client, auth):
 
 @pytest.mark.parametrize(("field", "value", "problem"), [
     ("name", "", "长度应为 1 到 20 个字符。"),
-    ("name", "   ", "姓名不能只有空白。"),
+    ("name", "   ", "不能只有空白或不可见字符。"),
     ("name", "张" * 21, "长度应为 1 到 20 个字符。"),
     ("name", 5, "应为字符串。"),
     ("birth_date", (TODAY + timedelta(days=1)).isoformat(), "出生日期不能晚于今天。"),

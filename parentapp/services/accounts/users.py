@@ -31,7 +31,7 @@ from parentapp.services.common.transactions import rolls_back
 
 log = logging.getLogger(__name__)
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 # Checked against a real hash so an unknown username costs the same time as a known one.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 

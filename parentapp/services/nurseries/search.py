@@ -19,7 +19,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, or_
 
 from parentapp.domain import FilingStatus, NurseryKind
-from parentapp.errors import NotFound, Unauthorized
+from parentapp.errors import NotFound, Unauthorized, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import Child, Nursery, utcnow
 from parentapp.services.accounts import children
@@ -83,11 +83,14 @@ def search_nurseries(*, now: datetime, viewer_id: int | None, lat: float | None 
                      offer_minutes: int) -> dict:
     """Visible nurseries, nearest first (by name without a position), one page.
 
-    Raises Unauthorized (child_id without a parent login), NotFound (not their child).
+    Raises Unauthorized (child_id without a parent login), NotFound (not their child),
+    ValidationFailed on ``date`` (before the child was born: no age to match offers by).
     """
     child = _own_child(viewer_id, child_id)
     if child is not None and day is None:
         day = local_today(now)
+    if child is not None and day < child.birth_date:
+        raise ValidationFailed.on("date", "日期不能早于孩子的出生日期。")
     filters = _filters(inclusive, township, q)
     filtering = care_type is not None or child is not None
     by_distance = lat is not None and lng is not None
