@@ -83,7 +83,9 @@ def engine_options(url: str, lock_timeout_ms: int) -> dict:
     if url.startswith("postgresql"):
         return {
             "pool_pre_ping": True,
-            "connect_args": {"options": f"-c lock_timeout={lock_timeout_ms} -c timezone=UTC"},
+            # A server that does not answer is unavailable after 5 s, not after TCP's minutes.
+            "connect_args": {"options": f"-c lock_timeout={lock_timeout_ms} -c timezone=UTC",
+                             "connect_timeout": 5},
         }
     return {}
 
@@ -147,7 +149,17 @@ def end_session() -> None:
     try:
         db.session.rollback()
     except SQLAlchemyError:
-        db.session.invalidate()
+        db.session().invalidate()
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    """Teardown, before Flask-SQLAlchemy's: a connection that died after the answer was
+    made (a read, then the server went away) must not turn that answer into a 500."""
+    try:
+        db.session.close()
+    except SQLAlchemyError as error:
+        log.warning("database lost at the end of a request: %s", describe(error))
+        db.session().invalidate()
 
 
 def _answer_fault(error: SQLAlchemyError):
@@ -231,6 +243,7 @@ def init_app(app: Flask) -> None:
             _sqlite_setup(engine, app.config["LOCK_TIMEOUT_MS"], strict=app.testing)
     if not event.contains(db.session, "after_transaction_end", read_deferred_after):
         event.listen(db.session, "after_transaction_end", read_deferred_after)
+    app.teardown_appcontext(_close_session)  # runs before db's own (reverse order)
     for fault in (OperationalError, InterfaceError, DisconnectionError, PoolTimeout):
         app.register_error_handler(fault, _answer_fault)
     app.register_error_handler(DBAPIError, _handle_dbapi_error)
