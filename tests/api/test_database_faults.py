@@ -47,7 +47,8 @@ def test_an_unmapped_constraint_error_is_still_a_500(failing):
 
 
 def test_an_unreachable_database_answers_503_on_any_endpoint(app, tmp_path):
-    broken = create_app({**app.config, "SQLALCHEMY_DATABASE_URI":
+    config = {k: v for k, v in app.config.items() if k != "SQLALCHEMY_ENGINE_OPTIONS"}
+    broken = create_app({**config, "SQLALCHEMY_DATABASE_URI":
                          f"sqlite:///{tmp_path}/missing/dir/db.sqlite3"})
     response = broken.test_client().get("/api/v1/nurseries")
     assert_error(response, 503, "service_unavailable")
