@@ -23,7 +23,13 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# The execution option that tells ``parentapp.database`` how a SQLite transaction
+# begins: the session reads in deferred transactions until a service declares that
+# it writes (``services.common.transactions.begin_write``); a connection taken from
+# the engine directly begins IMMEDIATE, as before.
+SQLITE_BEGIN = "parentapp_sqlite_begin"
+db = SQLAlchemy(model_class=Base,
+                session_options={"execution_options": {SQLITE_BEGIN: "DEFERRED"}})
 migrate = Migrate()
 
 

@@ -3,13 +3,12 @@
 import logging
 
 from flask import current_app
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from parentapp import jobs
+from parentapp import database, jobs
 from parentapp.api.blueprint import Blueprint
 from parentapp.domain import CareType
-from parentapp.errors import ServiceUnavailable
+from parentapp.errors import Busy, ServiceUnavailable
 from parentapp.extensions import db
 from parentapp.models import utcnow
 from parentapp.schemas.base import ErrorSchema
@@ -36,14 +35,21 @@ def meta():
 
 @health_blp.route("/healthz")
 @health_blp.response(200, HealthSchema)
-@health_blp.alt_response(503, schema=ErrorSchema, description="database unreachable")
+@health_blp.alt_response(
+    503, schema=ErrorSchema, headers={"Retry-After": {"schema": {"type": "integer"}}},
+    description='`service_unavailable` with details `{"database": "unavailable"}` when the '
+                'database cannot be reached; `busy` with `{"database": "busy"}` when it answers '
+                "but cannot be read within a second. A held write lock is not busy: reads do "
+                "not wait for it.")
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError as exc:
-        db.session.rollback()
-        raise ServiceUnavailable("数据库暂时不可用。", details={"database": "unavailable"}) from exc
-    return {"status": "ok", "database": "ok", "scheduler": scheduler_health()}
+    state = database.database_state()
+    if state == "unavailable":
+        raise ServiceUnavailable("数据库暂时不可用。", details={"database": state},
+                                 headers={"Retry-After": database.UNAVAILABLE_RETRY_AFTER})
+    if state == "busy":
+        raise Busy(details={"database": state},
+                   headers={"Retry-After": database.BUSY_RETRY_AFTER})
+    return {"status": "ok", "database": state, "scheduler": scheduler_health()}
 
 
 def scheduler_health() -> dict | None:

@@ -25,6 +25,20 @@ through another service's transaction. ``common.idempotency`` is the one
 deliberate exception: its claim commits in a short transaction of its own
 before the work starts, so that a duplicate request sees the claim at once.
 
+Reads and writes on SQLite
+--------------------------
+Sessions read in deferred transactions, which never wait for the write lock.
+Code that writes says so first: ``rolls_back`` runs its service inside
+``common.transactions.writing``, so every transaction it begins (also one
+after a commit halfway) is IMMEDIATE and holds the write lock from its first
+read; the idempotency claim and its retried writes call ``begin_write``. A
+read-only transaction still open then ends, expiring what it loaded (so
+``g.user`` reloads inside the write transaction). A read path that writes only
+sometimes (``booking.waitlist_offers.expire_due_offers``) looks first and
+calls its ``rolls_back`` service only when there is work. Under TESTING a
+write in a deferred transaction during a request raises (see
+``parentapp.database``). PostgreSQL needs none of this.
+
 Services take plain values: ids, ``now`` and configuration values are passed
 in as arguments, never read from ``current_app`` or the request.
 """

@@ -85,19 +85,33 @@ def end_offer(entry: WaitlistEntry, slot: Slot, status: str, now: datetime) -> N
     entry.status, entry.ended_at = status, now
 
 
-@rolls_back
 def expire_due_offers(now: datetime, *where, offer_minutes: int) -> tuple[int, int]:
-    """Offers past their deadline expire and pass on; commits only when there were some.
+    """Offers past their deadline expire and pass on (``expire_offers``) when there are some.
 
     ``where``: SQL conditions on WaitlistEntry and Slot narrowing the search (the slots
-    a request is about to read). Returns (expired, newly offered). One SELECT when
-    nothing is due.
+    a request is about to read). Returns (expired, newly offered). One SELECT, in the
+    caller's transaction, when nothing is due: a read-only request reads on without
+    taking the write lock.
     """
-    due_slot_ids = set(db.session.scalars(
+    if not _due_slot_ids(now, where):
+        return 0, 0
+    return expire_offers(now, *where, offer_minutes=offer_minutes)
+
+
+def _due_slot_ids(now: datetime, where) -> set[int]:
+    return set(db.session.scalars(
         db.select(WaitlistEntry.slot_id).join(Slot, Slot.id == WaitlistEntry.slot_id)
         .where(WaitlistEntry.status == WaitlistStatus.OFFERED,
                WaitlistEntry.offer_expires_at <= now, *where)))
+
+
+@rolls_back
+def expire_offers(now: datetime, *where, offer_minutes: int) -> tuple[int, int]:
+    """The work of ``expire_due_offers``, under the write lock: the due offers are looked
+    for again (another request may have expired them meanwhile). Commits."""
+    due_slot_ids = _due_slot_ids(now, where)
     if not due_slot_ids:
+        db.session.commit()  # end the write transaction: it must not hold the lock
         return 0, 0
     slots = {s.id: s for s in lock_slots(due_slot_ids)}
     entries = list(db.session.scalars(

@@ -36,7 +36,7 @@ from parentapp.errors import (
 from parentapp.extensions import db
 from parentapp.models import IdempotencyKey
 from parentapp.services.common.batches import DELETE_BATCH, delete_batch
-from parentapp.services.common.transactions import rolls_back
+from parentapp.services.common.transactions import begin_write, rolls_back
 
 REPLAY_FOR = timedelta(hours=24)
 STALE_CLAIM = timedelta(seconds=30)
@@ -68,6 +68,7 @@ def _row(user_id: int, key: str) -> IdempotencyKey | None:
 def claim(user_id: int, key: str, print_: str, now: datetime) -> Answer | None:
     """Claim ``key`` (commits); None when this request may do the work, else the stored
     answer to replay. Raises RequestInProgress, IdempotencyKeyReused."""
+    begin_write()
     row = _row(user_id, key)
     if row is not None and (row.expires_at <= now or (
             row.state == IdempotencyState.IN_PROGRESS and row.created_at <= now - STALE_CLAIM)):
@@ -165,6 +166,7 @@ def _write_with_retries(write: Callable[[], object]) -> bool:
             break
         time.sleep(pause)
         try:
+            begin_write()
             write()
             db.session.commit()
             return True

@@ -1,0 +1,66 @@
+"""Database faults are 503 ``service_unavailable`` with Retry-After; a bug stays a 500."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError
+
+from parentapp import create_app
+from parentapp.database import describe
+from tests.asserts import assert_error
+
+
+@pytest.fixture
+def failing(app):
+    """An app whose GET /boom raises the exception the test puts in ``raised``."""
+    other = create_app(dict(app.config))
+    raised: list[Exception] = []
+
+    @other.get("/boom")
+    def boom():
+        raise raised[0]
+
+    return other, raised
+
+
+def _driver_error(cls, message="server closed the connection", invalidated=False):
+    return cls.instance("SELECT 1", {}, Exception(message), Exception,
+                        connection_invalidated=invalidated)
+
+
+@pytest.mark.parametrize("error", [
+    _driver_error(InterfaceError),
+    _driver_error(DBAPIError, invalidated=True),
+], ids=["interface", "invalidated"])
+def test_a_lost_connection_answers_503_with_retry_after(failing, error):
+    app, raised = failing
+    raised.append(error)
+    response = app.test_client().get("/boom")
+    assert_error(response, 503, "service_unavailable")
+    assert response.headers["Retry-After"] == "5"
+
+
+def test_an_unmapped_constraint_error_is_still_a_500(failing):
+    app, raised = failing
+    raised.append(_driver_error(IntegrityError, "duplicate key"))
+    assert_error(app.test_client().get("/boom"), 500, "internal_error")
+
+
+def test_an_unreachable_database_answers_503_on_any_endpoint(app, tmp_path):
+    config = {k: v for k, v in app.config.items() if k != "SQLALCHEMY_ENGINE_OPTIONS"}
+    broken = create_app({**config, "SQLALCHEMY_DATABASE_URI":
+                         f"sqlite:///{tmp_path}/missing/dir/db.sqlite3"})
+    response = broken.test_client().get("/api/v1/nurseries")
+    assert_error(response, 503, "service_unavailable")
+    assert response.headers["Retry-After"] == "5"
+    health = broken.test_client().get("/healthz")
+    assert_error(health, 503, "service_unavailable")
+    assert health.get_json()["error"]["details"] == {"database": "unavailable"}
+
+
+def test_a_fault_is_described_without_credentials():
+    error = _driver_error(DBAPIError, 'connection to "postgresql://app:s3cret@db/x" failed '
+                                      "password=hunter2\nsecond line")
+    line = describe(error)
+    assert "s3cret" not in line and "hunter2" not in line and "second line" not in line
+    assert line.startswith("Exception: connection to")
