@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from parentapp import cli, console, database, docs, request_guards, signals
+from parentapp import cli, console, database, docs, rate_limits, request_guards, signals
 from parentapp.api import register_blueprints
 from parentapp.config import load_config
 from parentapp.database import BoundedIntConverter
@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "opaque"})
     register_blueprints(api)
     request_guards.init_app(app)
+    rate_limits.init_app(app)
     docs.init_app(app)
     console.init_app(app)
     cli.init_app(app)

@@ -4,7 +4,7 @@
 from flask import current_app, g
 from flask_smorest import Blueprint
 
-from parentapp import service_settings
+from parentapp import rate_limits, service_settings
 from parentapp.models import utcnow
 from parentapp.schemas.accounts import (
     LoginSchema,
@@ -28,7 +28,11 @@ def _ttl() -> int:
 @blp.route("/wechat-login", methods=["POST"])
 @blp.arguments(WechatLoginSchema)
 @blp.response(200, WechatLoginResultSchema)
+@blp.alt_response(429, schema=ErrorSchema, description=(
+    "rate_limited: details.limit wechat_logins_per_ip, or WeChat itself is limiting; "
+    "Retry-After in seconds"))
 def wechat_login(body):
+    rate_limits.hit("wechat_logins_per_ip", rate_limits.client_ip())
     token, user, is_new = users.wechat_login(body["code"], utcnow(),
                                               policy=service_settings.token_policy())
     parent = {"id": user.id, "nickname": user.nickname, "is_new": is_new}
@@ -47,9 +51,14 @@ def register_operator(body):
 @blp.route("/login", methods=["POST"])
 @blp.arguments(LoginSchema)
 @blp.response(200, StaffTokenSchema)
+@blp.alt_response(429, schema=ErrorSchema, description=(
+    "rate_limited: details.limit logins_per_ip or login_failures; Retry-After in seconds"))
 def login(body):
-    token, user = users.password_login(body["username"], body["password"], utcnow(),
-                                       policy=service_settings.token_policy())
+    """429 rate_limited: ``logins_per_ip``, or ``login_failures`` (5 failed logins of the
+    username within 15 minutes lock it for 15 minutes)."""
+    rate_limits.hit("logins_per_ip", rate_limits.client_ip())
+    token, user = rate_limits.guarded_login(body["username"], lambda: users.password_login(
+        body["username"], body["password"], utcnow(), policy=service_settings.token_policy()))
     return {"token": token, "expires_in": _ttl(), "user": user}
 
 

@@ -2,6 +2,7 @@
 
 from flask_smorest import Blueprint
 
+from parentapp import service_settings
 from parentapp.models import utcnow
 from parentapp.schemas.base import page_of
 from parentapp.schemas.class_enrollments import (
@@ -45,9 +46,12 @@ def enroll(body, class_id):
     """Take a seat, or a waitlist place when the class is full (201 either way).
 
     404 unknown class or not your child; 409 enrollment_closed (deadline passed or class
-    cancelled), already_enrolled; 422 age_ineligible (the child's age on the class date).
+    cancelled), already_enrolled, limit_reached (class_places_per_family); 422
+    age_ineligible (the child's age on the class date).
     """
-    return enrollment.enroll(current_user().id, class_id, body.get("child_id"), utcnow())
+    return enrollment.enroll(
+        current_user().id, class_id, body.get("child_id"), utcnow(),
+        class_places_per_family=service_settings.limit("class_places_per_family"))
 
 
 @blp.route("/classes/<int:class_id>/enrollments/mine", methods=["DELETE"])

@@ -4,4 +4,5 @@
     Idempotency-Key claims and replays           -> idempotency
     the list envelope of the contract            -> pagination
     INSERT ... ON CONFLICT for either database   -> dialect_insert
+    caps of the Limits table (409 limit_reached) -> caps.check_cap
 """
