@@ -6,5 +6,6 @@
     phone binding (masked in logs)               -> users.bind_phone, users.mask_phone
     bearer tokens: issue, check, revoke, expiry  -> tokens
     a parent's children (another's is NotFound)  -> children
+    children per guardian (a cap)                -> children.add_child
     what deleting a child or an account undoes   -> cleanup
 """
