@@ -170,3 +170,27 @@ def test_a_cap_of_zero_is_switched_off(client, auth, limits):
     answers = [client.post("/api/v1/children", json=child_body(), headers=headers).status_code
                for _ in range(8)]
     assert answers == [201] * 8
+
+
+def test_waitlist_joins_at_once_cannot_both_pass_the_cap(app, auth, limits):
+    limits(waitlist_per_child=1)
+    nursery, _ = setup_nursery()
+    slots = [make_slot(nursery, day=in_days(3 + n), capacity=1) for n in range(3)]
+    for slot in slots:
+        fill(slot)
+    parent, headers = auth.parent()
+    child_id = make_child(parent).id
+    answers = run_at_once(app, [
+        lambda c, url=f"/api/v1/slots/{s.id}/waitlist": c.post(
+            url, headers=headers, json={"child_id": child_id}).status_code for s in slots])
+    assert sorted(answers) == [201, 409, 409]
+
+
+def test_class_enrolments_at_once_cannot_both_pass_the_cap(app, auth, limits):
+    limits(class_places_per_family=1)
+    classes = [make_class() for _ in range(3)]
+    _, headers = auth.parent()
+    answers = run_at_once(app, [
+        lambda c, url=f"/api/v1/classes/{cls.id}/enrollments": c.post(
+            url, headers=headers, json={}).status_code for cls in classes])
+    assert sorted(answers) == [201, 409, 409]
