@@ -6,7 +6,17 @@ from pathlib import Path
 
 from flask import Flask
 
-from parentapp import cli, console, database, docs, logs, request_guards, request_log, signals
+from parentapp import (
+    cli,
+    console,
+    database,
+    docs,
+    logs,
+    rate_limits,
+    request_guards,
+    request_log,
+    signals,
+)
 from parentapp.api import register_blueprints
 from parentapp.api.error_docs import ErrorResponses
 from parentapp.config import load_config
@@ -51,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "opaque"})
     register_blueprints(api)
     request_guards.init_app(app)
+    rate_limits.init_app(app)
     docs.init_app(app)
     console.init_app(app)
     cli.init_app(app)

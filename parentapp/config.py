@@ -25,6 +25,23 @@ SANDBOX_SECRET = "sandbox-secret"
 SANDBOX_API_BASE = "http://127.0.0.1:5001"
 _WEAK_SECRETS = {"", "dev", "change-me", "secret", "changeme"}
 
+# The contract's "Limits" table, name -> default count; PARENTAPP_LIMITS overrides
+# any of them and 0 switches one off. The windows of the rate limits are in
+# parentapp/rate_limits.py; the caps are counted by the services.
+DEFAULT_LIMITS = {
+    "login_failures": 5,            # failed password logins per username, 15 minutes
+    "logins_per_ip": 30,            # password logins per client IP, a minute
+    "wechat_logins_per_ip": 60,     # POST /auth/wechat-login per client IP, a minute
+    "bookings_per_minute": 20,      # POST /bookings per user, a minute
+    "future_slots_per_child": 100,  # active future booked slots per child
+    "children_per_guardian": 6,     # children a user is guardian of
+    "waitlist_per_child": 10,       # live waitlist entries per child
+    "class_places_per_family": 20,  # class enrollments + class waitlist places per user
+    "invite_attempts": 10,          # POST /invites/accept per user, a minute
+    "people_per_child": 6,          # people of one child
+    "guardians_per_child": 2,       # guardians of one child
+}
+
 
 class ConfigError(RuntimeError):
     """The environment cannot run the app (e.g. production without a secret)."""
@@ -55,6 +72,31 @@ def _templates(raw: str | None) -> dict[str, str]:
     if not isinstance(value, dict) or missing:
         raise ConfigError(f"PARENTAPP_WECHAT_TEMPLATES needs ids for {sorted(missing)}")
     return {kind: str(value[kind]) for kind in SANDBOX_TEMPLATES}
+
+
+def _limits(raw: str | None) -> dict[str, int]:
+    if not raw:
+        return dict(DEFAULT_LIMITS)
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ConfigError("PARENTAPP_LIMITS is not a JSON object") from exc
+    if not isinstance(value, dict):
+        raise ConfigError("PARENTAPP_LIMITS is not a JSON object")
+    unknown = sorted(set(value) - set(DEFAULT_LIMITS))
+    if unknown:
+        raise ConfigError(f"PARENTAPP_LIMITS names unknown limits {unknown}")
+    bad = sorted(name for name, count in value.items()
+                 if isinstance(count, bool) or not isinstance(count, int) or count < 0)
+    if bad:
+        raise ConfigError(f"PARENTAPP_LIMITS needs integers of 0 or more for {bad}")
+    return {**DEFAULT_LIMITS, **value}
+
+
+def _trusted_proxies(raw: str) -> int:
+    if not raw.strip().isdigit():
+        raise ConfigError("PARENTAPP_TRUSTED_PROXIES must be an integer of 0 or more")
+    return int(raw)
 
 
 def _secret_key(env: str) -> str:
@@ -110,4 +152,11 @@ def load_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": env == "production",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "LIMITS": _limits(_env("LIMITS")),
+        "TRUSTED_PROXIES": _trusted_proxies(_env("TRUSTED_PROXIES", "0")),
+        # Flask-Limiter's own settings: the rate-limit counters live in Redis when
+        # PARENTAPP_REDIS_URL is set, so every worker and host shares them.
+        "RATELIMIT_STORAGE_URI": _env("REDIS_URL") or "memory://",
+        "RATELIMIT_KEY_PREFIX": "parentapp",
+        "RATELIMIT_ENABLED": True,
     }

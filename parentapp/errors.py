@@ -121,6 +121,12 @@ class SlotNotFull(Conflict):
     code, message = "slot_not_full", "该时段还有名额，可以直接预约。"
 
 
+class LimitReached(Conflict):
+    """A per-family or per-child cap of the contract's Limits; ``details.limit`` names it."""
+
+    code, message = "limit_reached", "已达到数量上限。"
+
+
 class PayloadTooLarge(AppError):
     status, code, message = 413, "payload_too_large", "请求内容过大（上限 64 KB）。"
 

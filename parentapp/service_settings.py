@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from flask import current_app
 
+from parentapp.config import DEFAULT_LIMITS
 from parentapp.services.accounts.tokens import TokenPolicy
 from parentapp.services.health.schedule import Schedule
 from parentapp.services.health.schedule_files import load_schedule
@@ -25,6 +26,13 @@ def health_schedule() -> Schedule:
 def offer_minutes() -> int:
     """How long a waitlist offer holds a place (``PARENTAPP_WAITLIST_OFFER_MINUTES``)."""
     return current_app.config["WAITLIST_OFFER_MINUTES"]
+
+
+def limit(name: str) -> int:
+    """One count of the contract's Limits table (``PARENTAPP_LIMITS`` over the defaults of
+    ``config.DEFAULT_LIMITS``); 0 switches it off. Caps reach services as keyword
+    arguments named like the limit, e.g. ``waitlist_per_child=limit("waitlist_per_child")``."""
+    return current_app.config["LIMITS"].get(name, DEFAULT_LIMITS[name])
 
 
 def wechat_templates() -> dict[str, str]:

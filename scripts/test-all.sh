@@ -4,6 +4,8 @@
 # clock moved ahead by libfaketime when PARENTAPP_TEST_FAKETIME is set (e.g. +1095d).
 # Every run goes ahead whatever the one before it did; a summary names each run's
 # result and the exit status is non-zero if any of them failed.
+# PARENTAPP_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/0) runs the rate-limit tests on
+# Redis too, in every run; without it their Redis variants skip.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -39,6 +41,10 @@ if [ -n "${PARENTAPP_TEST_FAKETIME:-}" ]; then
         NAMES+=("SQLite, clock ${PARENTAPP_TEST_FAKETIME}")
         RESULTS+=("FAILED: faketime is not installed (apt-get install faketime)"); status=1
     fi
+fi
+
+if [ -z "${PARENTAPP_TEST_REDIS_URL:-}" ]; then
+    NAMES+=("Redis rate limits"); RESULTS+=("skipped: PARENTAPP_TEST_REDIS_URL is not set")
 fi
 
 echo

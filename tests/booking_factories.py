@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from parentapp.extensions import db
 from parentapp.models import Booking, Nursery, Offering, Slot, User, utcnow
-from parentapp.service_settings import offer_minutes
+from parentapp.service_settings import limit, offer_minutes
 from parentapp.services.booking import bookings as booking_service
 from parentapp.services.nurseries.offerings import default_terms
 from parentapp.timeutil import local_today
@@ -76,7 +76,8 @@ def book(parent: User, slots: list[Slot], child=None, now: datetime | None = Non
     """A real booking through the service (a new child of ``parent`` by default)."""
     child = child or make_child(parent)
     return booking_service.book_slots(parent.id, child.id, [s.id for s in slots], note=None,
-                                      now=now or utcnow(), offer_minutes=offer_minutes())
+                                      now=now or utcnow(), offer_minutes=offer_minutes(),
+                                      future_slots_per_child=limit("future_slots_per_child"))
 
 
 def fill(slot: Slot, now: datetime | None = None) -> list[Booking]:

@@ -53,6 +53,10 @@ def app(database_url, wechat_server):
         "WECHAT_SECRET": SECRET,
         "WECHAT_API_BASE": wechat_server[1],
         "LOCK_TIMEOUT_MS": 2000,
+        # Rate limits are off in the shared app: its counters would carry over from test to
+        # test (one client IP, many logins and bookings). tests/limits builds apps with them
+        # on, per storage. Caps are service rules and hold in every test.
+        "RATELIMIT_ENABLED": False,
     })
     with app.app_context():
         _db.create_all()

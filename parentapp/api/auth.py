@@ -3,7 +3,7 @@
 
 from flask import current_app, g
 
-from parentapp import service_settings
+from parentapp import rate_limits, service_settings
 from parentapp.api.blueprint import Blueprint
 from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
@@ -30,7 +30,11 @@ def _ttl() -> int:
 @answers("invalid_wechat_code", "rate_limited", "wechat_unavailable")
 @blp.arguments(WechatLoginSchema)
 @blp.response(200, WechatLoginResultSchema)
+@blp.alt_response(429, schema=ErrorSchema, description=(
+    "rate_limited: details.limit wechat_logins_per_ip, or WeChat itself is limiting; "
+    "Retry-After in seconds"))
 def wechat_login(body):
+    rate_limits.hit("wechat_logins_per_ip", rate_limits.client_ip())
     token, user, is_new = users.wechat_login(body["code"], utcnow(),
                                               policy=service_settings.token_policy())
     parent = {"id": user.id, "nickname": user.nickname, "is_new": is_new}
@@ -51,9 +55,14 @@ def register_operator(body):
 @answers("invalid_credentials", "rate_limited")
 @blp.arguments(LoginSchema)
 @blp.response(200, StaffTokenSchema)
+@blp.alt_response(429, schema=ErrorSchema, description=(
+    "rate_limited: details.limit logins_per_ip or login_failures; Retry-After in seconds"))
 def login(body):
-    token, user = users.password_login(body["username"], body["password"], utcnow(),
-                                       policy=service_settings.token_policy())
+    """429 rate_limited: ``logins_per_ip``, or ``login_failures`` (5 failed logins of the
+    username within 15 minutes lock it for 15 minutes)."""
+    rate_limits.hit("logins_per_ip", rate_limits.client_ip())
+    token, user = rate_limits.guarded_login(body["username"], lambda: users.password_login(
+        body["username"], body["password"], utcnow(), policy=service_settings.token_policy()))
     return {"token": token, "expires_in": _ttl(), "user": user}
 
 

@@ -2,12 +2,12 @@
 
 from flask import current_app, request
 
-from parentapp import service_settings
+from parentapp import rate_limits, service_settings
 from parentapp.api.blueprint import Blueprint
 from parentapp.api.error_docs import answers
 from parentapp.errors import IdempotencyKeyRequired, ValidationFailed
 from parentapp.models import utcnow
-from parentapp.schemas.base import page_of
+from parentapp.schemas.base import ErrorSchema, page_of
 from parentapp.schemas.bookings import (
     BookingCancelSchema,
     BookingCreateSchema,
@@ -44,14 +44,23 @@ def idempotency_key() -> str:
 @blp.arguments(BookingCreateSchema)
 @blp.response(201, BookingSchema)
 @blp.doc(parameters=[IDEMPOTENCY_HEADER])
+@blp.alt_response(429, schema=ErrorSchema, description=(
+    "rate_limited: details.limit bookings_per_minute; Retry-After in seconds; never stored "
+    "as the key's answer"))
 def create_booking(body):
-    """Book slots: all or none. Repeats of the same key and body replay the first answer."""
+    """Book slots: all or none. Repeats of the same key and body replay the first answer.
+
+    429 rate_limited (``bookings_per_minute``) is answered before the key is claimed, so it
+    is never stored: a retry with the same key after the wait books normally.
+    """
     key = idempotency_key()
+    rate_limits.hit("bookings_per_minute", current_user().id)
     print_ = idempotency.fingerprint("POST", request.path, request.get_json(silent=True))
     answer = bookings.book_once(
         current_user().id, key=key, print_=print_, child_id=body["child_id"],
         slot_ids=body["slot_ids"], note=body.get("note"), now=utcnow(),
-        render=BookingSchema().dump, offer_minutes=service_settings.offer_minutes())
+        render=BookingSchema().dump, offer_minutes=service_settings.offer_minutes(),
+        future_slots_per_child=service_settings.limit("future_slots_per_child"))
     response = current_app.json.response(answer.body)
     response.status_code = answer.status
     return response

@@ -26,7 +26,9 @@ def list_children(query):
 @blp.arguments(ChildSchema)
 @blp.response(201, ChildSchema)
 def add_child(body):
-    return children.add_child(current_user().id, now=utcnow(), **body)
+    return children.add_child(
+        current_user().id, now=utcnow(),
+        children_per_guardian=service_settings.limit("children_per_guardian"), **body)
 
 
 @blp.route("/<int:child_id>")

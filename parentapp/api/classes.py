@@ -1,6 +1,7 @@
 """Parenting classes for families: browse without login, enrol, leave, my classes."""
 
 
+from parentapp import service_settings
 from parentapp.api.blueprint import Blueprint
 from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
@@ -49,9 +50,12 @@ def enroll(body, class_id):
     """Take a seat, or a waitlist place when the class is full (201 either way).
 
     404 unknown class or not your child; 409 enrollment_closed (deadline passed or class
-    cancelled), already_enrolled; 422 age_ineligible (the child's age on the class date).
+    cancelled), already_enrolled, limit_reached (class_places_per_family); 422
+    age_ineligible (the child's age on the class date).
     """
-    return enrollment.enroll(current_user().id, class_id, body.get("child_id"), utcnow())
+    return enrollment.enroll(
+        current_user().id, class_id, body.get("child_id"), utcnow(),
+        class_places_per_family=service_settings.limit("class_places_per_family"))
 
 
 @blp.route("/classes/<int:class_id>/enrollments/mine", methods=["DELETE"])

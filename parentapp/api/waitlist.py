@@ -22,7 +22,8 @@ blp = Blueprint("waitlist", __name__, url_prefix="/api/v1", description="Waitlis
 def join_waitlist(body, slot_id):
     """Only a full slot has a waitlist (slot_not_full otherwise)."""
     return waitlist.join_waitlist(current_user().id, slot_id, body["child_id"], utcnow(),
-                                  offer_minutes=service_settings.offer_minutes())
+                                  offer_minutes=service_settings.offer_minutes(),
+                                  waitlist_per_child=service_settings.limit("waitlist_per_child"))
 
 
 @blp.route("/waitlist/<int:entry_id>", methods=["DELETE"])
@@ -51,6 +52,7 @@ def my_waitlist(query):
 @blp.alt_response(200, schema=BookingSchema, description="accepted before: the same booking")
 def accept_offer(entry_id):
     """Book the offered place under the rules of POST /bookings."""
-    accepted, created = waitlist.accept_offer(current_user().id, entry_id, utcnow(),
-                                              offer_minutes=service_settings.offer_minutes())
+    accepted, created = waitlist.accept_offer(
+        current_user().id, entry_id, utcnow(), offer_minutes=service_settings.offer_minutes(),
+        future_slots_per_child=service_settings.limit("future_slots_per_child"))
     return accepted, 201 if created else 200

@@ -9,7 +9,7 @@ from flask import flash, g, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from parentapp import service_settings
+from parentapp import rate_limits, service_settings
 from parentapp.console.blueprint import bp
 from parentapp.console.navigation import nav_items
 from parentapp.console.session_auth import SESSION_KEY, signed_in
@@ -38,12 +38,14 @@ def login():
     try:
         if not username or not password:
             raise AppError("请输入用户名和密码。")
-        ref, _ = users.password_login(username, password, utcnow(),
-                                      policy=service_settings.token_policy(),
-                                      kind=TokenKind.CONSOLE)
+        rate_limits.hit("logins_per_ip", rate_limits.client_ip())
+        ref, _ = rate_limits.guarded_login(username, lambda: users.password_login(
+            username, password, utcnow(), policy=service_settings.token_policy(),
+            kind=TokenKind.CONSOLE))
     except AppError as exc:
+        status = 429 if exc.status == 429 else 401
         return render_template("console/login.html", error=exc.message, username=username,
-                               next=request.form.get("next", "")), 401
+                               next=request.form.get("next", "")), status, exc.headers
     session.clear()
     session[SESSION_KEY] = ref
     return redirect(safe_next(request.form.get("next")))

@@ -88,6 +88,8 @@ def _demo_family_books(now: datetime) -> str:
         Slot.date >= local_today(now) + timedelta(days=2)).order_by(Slot.date).limit(5)))
     if child is None or not week:
         return "nothing to book"
-    made = bookings.book_slots(parent.id, child.id, week, note="第一周适应期，请多关照。", now=now,
-                               offer_minutes=service_settings.offer_minutes())
+    made = bookings.book_slots(
+        parent.id, child.id, week, note="第一周适应期，请多关照。", now=now,
+        offer_minutes=service_settings.offer_minutes(),
+        future_slots_per_child=service_settings.limit("future_slots_per_child"))
     return f"{child.name} booked {len(week)} full days (booking {made.id})"

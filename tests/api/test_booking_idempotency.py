@@ -169,7 +169,8 @@ def test_answers_are_replayed_for_24_hours_then_forgotten(auth, db):
         return booking_service.book_once(parent.id, key="day-key", print_=print_,
                                          child_id=child.id, slot_ids=[slots[0].id], note=None,
                                          now=now, render=lambda b: {"id": b.id},
-                                         offer_minutes=offer_minutes())
+                                         offer_minutes=offer_minutes(),
+                                         future_slots_per_child=100)
 
     now = utcnow()
     first = book_at(now)

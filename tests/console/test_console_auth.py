@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from parentapp.extensions import db
@@ -5,6 +7,7 @@ from parentapp.models import AuthToken
 from tests.console.console_helpers import csrf as _csrf
 from tests.console.console_helpers import staff as _staff
 from tests.factories import make_user
+from tests.rate_limit_apps import STORAGES, limited_app
 
 
 def sign_in(client, user, password="console-pass-1"):
@@ -81,3 +84,31 @@ def test_parents_cannot_sign_in_to_the_console(client):
     assert response.status_code == 401
     assert "用户名或密码错误。" in response.get_data(as_text=True)
     assert client.get("/console/").status_code == 302  # still signed out
+
+
+@pytest.mark.parametrize("storage", STORAGES)
+def test_a_locked_username_sees_the_wait_in_words_not_a_server_error(app, storage):
+    with limited_app(app, storage) as limited:
+        client = limited.test_client()
+        user = _staff()
+        for _ in range(5):
+            assert sign_in(client, user, password="wrong-password").status_code == 401
+        response = sign_in(client, user)  # the right password, but locked
+        assert response.status_code == 429
+        assert 1 <= int(response.headers["Retry-After"]) <= 15 * 60
+        page = response.get_data(as_text=True)
+        assert re.search(r'<p class="error" role="alert">密码错误次数过多，该账号暂时不能登录，'
+                         r'请 1[45] 分钟后再试。</p>', page)
+        assert client.get("/console/").status_code == 302
+
+
+def test_too_many_sign_ins_from_one_address_are_refused_in_words(app):
+    with limited_app(app, "memory", {"logins_per_ip": 2}) as limited:
+        client = limited.test_client()
+        user = _staff()
+        assert sign_in(client, user, password="wrong-password").status_code == 401
+        assert sign_in(client, user).status_code == 302
+        response = sign_in(client, user)
+        assert response.status_code == 429
+        page = response.get_data(as_text=True)
+        assert re.search(r'<p class="error" role="alert">操作过于频繁，请 \d+ 秒后再试。</p>', page)

@@ -15,7 +15,7 @@ import pytest
 
 from parentapp.domain import ACTIVE_BOOKING_STATUSES
 from parentapp.models import BookingSlot, Slot, utcnow
-from parentapp.service_settings import offer_minutes
+from parentapp.service_settings import limit, offer_minutes
 from parentapp.services.booking import bookings as booking_service
 from tests.booking_factories import in_days, make_slot, setup_nursery
 from tests.concurrency import run_at_once
@@ -148,7 +148,8 @@ def test_racing_while_families_cancel(app, db):
 
 def book_for(parent_id, child_id, slot):
     return booking_service.book_slots(parent_id, child_id, [slot.id], note=None, now=utcnow(),
-                                      offer_minutes=offer_minutes()).id
+                                      offer_minutes=offer_minutes(),
+                                      future_slots_per_child=limit("future_slots_per_child")).id
 
 
 def test_multi_slot_bookings_on_overlapping_sets_never_deadlock_nor_half_succeed(app, db):

@@ -25,8 +25,9 @@ def test_enrolment_is_open_until_just_before_the_deadline():
     cls = make_class()
     family = make_user("parent")
     with pytest.raises(EnrollmentClosed):
-        enrollment.enroll(family.id, cls.id, None, cls.enroll_deadline)
-    entry = enrollment.enroll(family.id, cls.id, None, cls.enroll_deadline - MICRO)
+        enrollment.enroll(family.id, cls.id, None, cls.enroll_deadline, class_places_per_family=20)
+    entry = enrollment.enroll(family.id, cls.id, None, cls.enroll_deadline - MICRO,
+                              class_places_per_family=20)
     assert entry["status"] == "enrolled"
 
 
@@ -106,7 +107,7 @@ def test_the_unique_index_backs_up_the_one_entry_rule(monkeypatch, db):
     # Pretend the check under the lock missed the entry: the index still refuses it.
     monkeypatch.setattr(enrollment, "_active_entry", lambda *_: None)
     with pytest.raises(AlreadyEnrolled):
-        enrollment.enroll(family.id, cls.id, None, utcnow())
+        enrollment.enroll(family.id, cls.id, None, utcnow(), class_places_per_family=20)
     db.session.expire_all()
     assert len(list(db.session.scalars(select(ClassEnrollment)))) == 1
 
@@ -118,5 +119,5 @@ def test_a_child_deleted_meanwhile_is_not_found(monkeypatch, db):
                   gender="male")
     monkeypatch.setattr(enrollment, "_family_child", lambda *_: ghost)
     with pytest.raises(NotFound):
-        enrollment.enroll(family.id, cls.id, ghost.id, utcnow())
+        enrollment.enroll(family.id, cls.id, ghost.id, utcnow(), class_places_per_family=20)
     assert db.session.scalar(select(ClassEnrollment.id)) is None

@@ -49,3 +49,49 @@ def test_bad_settings_fail_loudly(monkeypatch, tmp_path, name, value):
     monkeypatch.setenv(f"PARENTAPP_{name}", value)
     with pytest.raises(ConfigError):
         load_config(str(tmp_path))
+
+
+CONTRACT_LIMITS = {  # the contract's "Limits (abuse and fairness)" table
+    "login_failures": 5, "logins_per_ip": 30, "wechat_logins_per_ip": 60,
+    "bookings_per_minute": 20, "future_slots_per_child": 100, "children_per_guardian": 6,
+    "waitlist_per_child": 10, "class_places_per_family": 20, "invite_attempts": 10,
+    "people_per_child": 6, "guardians_per_child": 2,
+}
+
+
+def test_limits_default_to_the_contract_table_with_memory_counters(monkeypatch, tmp_path):
+    for name in ("LIMITS", "REDIS_URL", "TRUSTED_PROXIES"):
+        monkeypatch.delenv(f"PARENTAPP_{name}", raising=False)
+    config = load_config(str(tmp_path))
+    assert config["LIMITS"] == CONTRACT_LIMITS
+    assert config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert config["TRUSTED_PROXIES"] == 0
+
+
+def test_limits_are_overridden_by_name_and_redis_holds_the_counters(monkeypatch, tmp_path):
+    monkeypatch.setenv("PARENTAPP_LIMITS", '{"bookings_per_minute": 100, "waitlist_per_child": 0}')
+    monkeypatch.setenv("PARENTAPP_REDIS_URL", "redis://cache.internal:6379/2")
+    monkeypatch.setenv("PARENTAPP_TRUSTED_PROXIES", "2")
+    config = load_config(str(tmp_path))
+    assert config["LIMITS"] == {**CONTRACT_LIMITS, "bookings_per_minute": 100,
+                                "waitlist_per_child": 0}
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://cache.internal:6379/2"
+    assert config["TRUSTED_PROXIES"] == 2
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("LIMITS", '{"bookings_per_hour": 5}'),
+    ("LIMITS", '{"bookings_per_minute": -1}'),
+    ("LIMITS", '{"bookings_per_minute": 2.5}'),
+    ("LIMITS", '{"bookings_per_minute": "20"}'),
+    ("LIMITS", '{"bookings_per_minute": true}'),
+    ("LIMITS", '{"bookings_per_minute": null}'),
+    ("LIMITS", "[1, 2]"),
+    ("LIMITS", "not json"),
+    ("TRUSTED_PROXIES", "-1"),
+    ("TRUSTED_PROXIES", "one"),
+])
+def test_bad_limit_settings_stop_the_app_at_start(monkeypatch, tmp_path, name, value):
+    monkeypatch.setenv(f"PARENTAPP_{name}", value)
+    with pytest.raises(ConfigError, match=f"PARENTAPP_{name}"):
+        load_config(str(tmp_path))

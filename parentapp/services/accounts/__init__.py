@@ -7,5 +7,6 @@
     bearer tokens: issue, check, revoke, expiry  -> tokens
     a parent's children (another's is NotFound)  -> children
     a new birth date fits records and bookings   -> birth_date.check_new_birth_date
+    children per guardian (a cap)                -> children.add_child
     what deleting a child or an account undoes   -> cleanup
 """

@@ -9,6 +9,8 @@ from parentapp.extensions import db
 from parentapp.models import Child
 from parentapp.services.accounts import cleanup
 from parentapp.services.accounts.birth_date import check_new_birth_date
+from parentapp.services.booking.bookings import lock_family
+from parentapp.services.common.caps import check_cap
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.reminders import health_planning
@@ -29,7 +31,15 @@ def get_child(parent_id: int, child_id: int) -> Child:
 
 @rolls_back
 def add_child(parent_id: int, *, name: str, birth_date: date, gender: str,
-              now: datetime, vaccine_choices: dict | None = None) -> Child:
+              now: datetime, children_per_guardian: int,
+              vaccine_choices: dict | None = None) -> Child:
+    """Raises LimitReached (``children_per_guardian``)."""
+    # Counted under the family's row lock: two additions at once cannot both pass.
+    lock_family(parent_id)
+    owned = db.session.scalar(db.select(db.func.count()).select_from(Child)
+                              .where(Child.parent_id == parent_id))
+    check_cap("children_per_guardian", children_per_guardian, owned,
+              message=f"每位家长最多添加 {children_per_guardian} 个孩子。")
     child = Child(parent_id=parent_id, name=name, birth_date=birth_date, gender=gender,
                   created_at=now)
     _apply_choices(child, vaccine_choices or {})

@@ -37,23 +37,27 @@ from parentapp.services.booking.availability import availability
 from parentapp.services.booking.places import lock_slots
 from parentapp.services.booking.waitlist_offers import expire_due_offers
 from parentapp.services.common import idempotency
+from parentapp.services.common.caps import check_cap
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
+from parentapp.timeutil import LOCAL_TZ
 
 
 @rolls_back
 def book_slots(parent_id: int, child_id: int, slot_ids: list[int], *, note: str | None,
-               now: datetime, offer_minutes: int,
+               now: datetime, offer_minutes: int, future_slots_per_child: int,
                record: Callable[[Booking], None] | None = None) -> Booking:
     """Book ``slot_ids`` for the parent's child; ``record(booking)`` runs inside the
     transaction (the idempotency answer is stored with the booking).
 
     Raises NotFound (child, slots, hidden nursery), SlotsNotBookableTogether,
-    BookingWindowClosed, AgeIneligible, AlreadyBooked, SlotClosed, SlotFull.
+    BookingWindowClosed, AgeIneligible, AlreadyBooked, LimitReached
+    (``future_slots_per_child``), SlotClosed, SlotFull.
     """
     expire_due_offers(now, Slot.id.in_(slot_ids), offer_minutes=offer_minutes)
     try:
-        booking, offering = _write_booking(parent_id, child_id, slot_ids, note, now)
+        booking, offering = _write_booking(parent_id, child_id, slot_ids, note, now,
+                                           future_slots_per_child)
         if record is not None:
             record(booking)
         _take_places(booking, offering, now)
@@ -82,7 +86,7 @@ def lock_family(parent_id: int) -> None:
 
 
 def _write_booking(parent_id: int, child_id: int, slot_ids: list[int], note: str | None,
-                   now: datetime) -> tuple[Booking, Offering]:
+                   now: datetime, future_slots_per_child: int) -> tuple[Booking, Offering]:
     """Every check that does not depend on places, then the booking rows (no slot lock)."""
     lock_family(parent_id)
     child = db.session.get(Child, child_id)
@@ -92,6 +96,10 @@ def _write_booking(parent_id: int, child_id: int, slot_ids: list[int], note: str
     rules.check_window(slots, offering, now)
     rules.check_age(child, slots, offering)
     _check_no_overlap(child.id, slots)
+    # Under the family lock taken above: the child's bookings cannot change meanwhile.
+    check_cap("future_slots_per_child", future_slots_per_child,
+              future_slots_held(child.id, now), len(slots),
+              message="孩子已预约的未来时段已达上限，请先完成或取消部分预约。")
     booking = Booking(parent_id=parent_id, child_id=child.id, nursery_id=slots[0].nursery_id,
                       care_type=offering.care_type, status=BookingStatus.CONFIRMED, note=note,
                       price_fen=offering.price_fen * len(slots),
@@ -135,6 +143,18 @@ def _check_no_overlap(child_id: int, slots: list[Slot]) -> None:
     slot_ids, booking_ids = rules.overlapping(slots, held)
     if slot_ids:
         raise AlreadyBooked(details={"slot_ids": slot_ids, "booking_ids": booking_ids})
+
+
+def future_slots_held(child_id: int, now: datetime) -> int:
+    """The child's active booked slots that have not started yet."""
+    local = now.astimezone(LOCAL_TZ)
+    return db.session.scalar(
+        db.select(db.func.count()).select_from(BookingSlot)
+        .join(Slot, Slot.id == BookingSlot.slot_id)
+        .where(BookingSlot.child_id == child_id,
+               BookingSlot.status.in_(ACTIVE_BOOKING_STATUSES),
+               (Slot.date > local.date())
+               | ((Slot.date == local.date()) & (Slot.start_time > local.time()))))
 
 
 def _take_places(booking: Booking, offering: Offering, now: datetime) -> None:
@@ -203,7 +223,7 @@ def list_bookings(parent_id: int, *, status: str | None, day_from: date | None,
 
 def book_once(parent_id: int, *, key: str, print_: str, child_id: int, slot_ids: list[int],
               note: str | None, now: datetime, render: Callable[[Booking], dict],
-              offer_minutes: int) -> idempotency.Answer:
+              offer_minutes: int, future_slots_per_child: int) -> idempotency.Answer:
     """``book_slots`` behind an Idempotency-Key: the answer (the rendered booking or the
     error) is stored with the booking and replayed for repeats of the same request."""
 
@@ -215,7 +235,7 @@ def book_once(parent_id: int, *, key: str, print_: str, child_id: int, slot_ids:
             store(answers[0])
 
         book_slots(parent_id, child_id, slot_ids, note=note, now=now, record=record,
-                   offer_minutes=offer_minutes)
+                   offer_minutes=offer_minutes, future_slots_per_child=future_slots_per_child)
         return answers[0]
 
     return idempotency.run_once(parent_id, key, print_=print_, now=now, work=work)

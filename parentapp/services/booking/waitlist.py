@@ -34,6 +34,7 @@ from parentapp.services.booking.waitlist_offers import (
     expire_due_offers,
     offer_freed_places,
 )
+from parentapp.services.common.caps import check_cap
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
 
@@ -61,9 +62,13 @@ def positions(entry_ids: list[int]) -> dict[int, int]:
 
 @rolls_back
 def join_waitlist(parent_id: int, slot_id: int, child_id: int, now: datetime, *,
-                  offer_minutes: int) -> QueuedEntry:
+                  offer_minutes: int, waitlist_per_child: int) -> QueuedEntry:
     """Queue the child for a full slot. Raises NotFound, SlotClosed, BookingWindowClosed,
-    AgeIneligible, AlreadyBooked, SlotNotFull, InvalidState (already waiting)."""
+    AgeIneligible, AlreadyBooked, SlotNotFull, InvalidState (already waiting),
+    LimitReached (``waitlist_per_child``)."""
+    # The family's lock first, as a booking takes it: the child's live entries are
+    # counted with no other join of this family in between.
+    booking_service.lock_family(parent_id)
     child = children.get_child(parent_id, child_id)
     expire_due_offers(now, Slot.id == slot_id, offer_minutes=offer_minutes)
     row = db.session.execute(
@@ -86,6 +91,8 @@ def join_waitlist(parent_id: int, slot_id: int, child_id: int, now: datetime, *,
     _check_not_booked(child.id, slot.id)
     if answer.remaining > 0:
         raise SlotNotFull(details={"slot_ids": [slot.id], "remaining": answer.remaining})
+    check_cap("waitlist_per_child", waitlist_per_child, _live_entries(child.id),
+              message="孩子同时候补的时段已达上限，请先退出部分候补。")
     entry = WaitlistEntry(slot_id=slot_id, parent_id=parent_id, child_id=child_id,
                           status=WaitlistStatus.WAITING, created_at=now)
     db.session.add(entry)
@@ -96,6 +103,11 @@ def join_waitlist(parent_id: int, slot_id: int, child_id: int, now: datetime, *,
     queued = QueuedEntry(entry, positions([entry.id])[entry.id])
     db.session.commit()
     return queued
+
+
+def _live_entries(child_id: int) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(WaitlistEntry).where(
+        WaitlistEntry.child_id == child_id, WaitlistEntry.status.in_(LIVE_WAITLIST_STATUSES)))
 
 
 def _check_not_booked(child_id: int, slot_id: int) -> None:
@@ -141,7 +153,7 @@ def my_waitlist(parent_id: int, now: datetime, page: int, per_page: int, *,
 
 
 def accept_offer(parent_id: int, entry_id: int, now: datetime, *,
-                 offer_minutes: int) -> tuple[Booking, bool]:
+                 offer_minutes: int, future_slots_per_child: int) -> tuple[Booking, bool]:
     """Book the offered place under every booking rule. Returns (booking, created);
     accepting again returns the same booking. Raises NotFound, InvalidState (not offered),
     and booking_service.book_slots' errors."""
@@ -154,8 +166,9 @@ def accept_offer(parent_id: int, entry_id: int, now: datetime, *,
     if entry.status != WaitlistStatus.OFFERED:
         raise InvalidState("该候补当前没有可接受的名额。", details={"status": entry.status})
     try:
-        booking = booking_service.book_slots(parent_id, entry.child_id, [entry.slot_id], note=None,
-                                             now=now, offer_minutes=offer_minutes)
+        booking = booking_service.book_slots(
+            parent_id, entry.child_id, [entry.slot_id], note=None, now=now,
+            offer_minutes=offer_minutes, future_slots_per_child=future_slots_per_child)
     except AppError:
         db.session.refresh(entry)  # a concurrent accept may have won: same booking, 200
         if entry.status == WaitlistStatus.ACCEPTED and entry.booking_id is not None:

@@ -25,12 +25,14 @@ from parentapp.errors import (
 )
 from parentapp.extensions import db
 from parentapp.models import Child, ClassEnrollment, ParentingClass
+from parentapp.services.booking.bookings import lock_family
 from parentapp.services.classes.queries import (
     seat_counts,
     seats_left,
     storable_id,
     waitlist_positions,
 )
+from parentapp.services.common.caps import check_cap
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.reminders.inbox import notify
@@ -52,12 +54,16 @@ def class_link(class_id: int) -> str:
 
 
 @rolls_back
-def enroll(parent_id: int, class_id: int, child_id: int | None, now: datetime) -> dict:
+def enroll(parent_id: int, class_id: int, child_id: int | None, now: datetime, *,
+           class_places_per_family: int) -> dict:
     """Take a seat, or a waitlist place when the class is full.
 
     Raises NotFound (class, or a child not the family's), EnrollmentClosed,
-    AlreadyEnrolled, AgeIneligible.
+    AlreadyEnrolled, AgeIneligible, LimitReached (``class_places_per_family``).
     """
+    # The family's lock before the class's (the order account deletion keeps too): the
+    # family's places are counted with none of its other enrolments in between.
+    lock_family(parent_id)
     cls = lock_class(class_id)
     child = _family_child(parent_id, child_id) if child_id is not None else None
     if not cls.enrollment_open_at(now):
@@ -66,6 +72,8 @@ def enroll(parent_id: int, class_id: int, child_id: int | None, now: datetime) -
         raise AlreadyEnrolled()
     if child is not None:
         _check_age(cls, child)
+    check_cap("class_places_per_family", class_places_per_family, _active_places(parent_id),
+              message="您报名和候补的课程已达上限，请先退出部分课程。")
     counts = seat_counts([cls.id]).get(cls.id)
     enrolled, waiting = (counts.enrolled, counts.waitlisted) if counts else (0, 0)
     # Nobody jumps the queue: a seat is free for a newcomer only when nobody waits.
@@ -203,6 +211,13 @@ def _is_unique_violation(error: IntegrityError) -> bool:
     original = error.orig
     return (getattr(original, "sqlstate", None) == "23505"
             or str(original).startswith("UNIQUE constraint failed"))
+
+
+def _active_places(parent_id: int) -> int:
+    """Seats and waitlist places the family holds, in every class."""
+    return db.session.scalar(select(db.func.count()).select_from(ClassEnrollment).where(
+        ClassEnrollment.family_id == parent_id,
+        ClassEnrollment.status.in_(ACTIVE_ENROLLMENT_STATUSES)))
 
 
 def _active_entry(class_id: int, parent_id: int) -> ClassEnrollment | None:

@@ -9,4 +9,5 @@
     the audit log's entries (caller commits)     -> audit.record
     the regulator's reading of the audit log     -> audit.audit_log, audit.logged_actors,
                                                     audit.logged_nurseries
+    caps of the Limits table (409 limit_reached) -> caps.check_cap
 """
