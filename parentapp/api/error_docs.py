@@ -23,8 +23,6 @@ ROLES_KEY = "x-roles"
 _WRITE_METHODS = {"post", "put", "patch", "delete"}
 # Every route reaches the database, which may be down (503) or locked (503 busy).
 _ALWAYS = ("service_unavailable", "busy")
-# Named by the contract, raised once the limits work lands; remove when errors.py has them.
-_PENDING_CODES = {"limit_reached": 409}
 
 
 def answers(*codes: str):
@@ -52,7 +50,7 @@ def _codes_of_tree() -> dict[str, int]:
 
 
 def status_of(code: str) -> int:
-    status = _codes_of_tree().get(code) or _PENDING_CODES.get(code)
+    status = _codes_of_tree().get(code)
     if status is None:
         raise KeyError(f"{code!r} is not a code of parentapp.errors")
     return status
