@@ -61,15 +61,22 @@ def _retry_seconds(raw: str) -> list[int]:
     return values
 
 
-def _templates(raw: str | None) -> dict[str, str]:
-    if not raw:
-        return dict(SANDBOX_TEMPLATES)
+def _json_object(name: str, raw: str) -> dict:
     try:
         value = json.loads(raw)
     except ValueError as exc:
-        raise ConfigError("PARENTAPP_WECHAT_TEMPLATES is not a JSON object") from exc
-    missing = set(SANDBOX_TEMPLATES) - set(value if isinstance(value, dict) else {})
-    if not isinstance(value, dict) or missing:
+        raise ConfigError(f"PARENTAPP_{name} is not a JSON object") from exc
+    if not isinstance(value, dict):
+        raise ConfigError(f"PARENTAPP_{name} is not a JSON object")
+    return value
+
+
+def _templates(raw: str | None) -> dict[str, str]:
+    if not raw:
+        return dict(SANDBOX_TEMPLATES)
+    value = _json_object("WECHAT_TEMPLATES", raw)
+    missing = set(SANDBOX_TEMPLATES) - set(value)
+    if missing:
         raise ConfigError(f"PARENTAPP_WECHAT_TEMPLATES needs ids for {sorted(missing)}")
     return {kind: str(value[kind]) for kind in SANDBOX_TEMPLATES}
 
@@ -77,12 +84,7 @@ def _templates(raw: str | None) -> dict[str, str]:
 def _limits(raw: str | None) -> dict[str, int]:
     if not raw:
         return dict(DEFAULT_LIMITS)
-    try:
-        value = json.loads(raw)
-    except ValueError as exc:
-        raise ConfigError("PARENTAPP_LIMITS is not a JSON object") from exc
-    if not isinstance(value, dict):
-        raise ConfigError("PARENTAPP_LIMITS is not a JSON object")
+    value = _json_object("LIMITS", raw)
     unknown = sorted(set(value) - set(DEFAULT_LIMITS))
     if unknown:
         raise ConfigError(f"PARENTAPP_LIMITS names unknown limits {unknown}")

@@ -14,6 +14,7 @@ from parentapp.models import utcnow
 from parentapp.timeutil import local_today
 from tests.asserts import assert_error
 from tests.factories import make_child, make_nursery
+from tests.openapi_operations import documented_operations
 
 
 def test_a_search_date_before_the_childs_birth_names_the_date(client, auth):
@@ -115,18 +116,7 @@ BAD_VALUES = ["\x00", "a\u202eb", "\u200b", "9999-12-31", "0001-01-01", "x" * 30
 
 def _operations(client) -> list[tuple[str, str, list[str], list[str]]]:
     spec = client.get("/api/v1/openapi.json").get_json()
-    schemas = spec["components"]["schemas"]
-    found = []
-    for path, ops in spec["paths"].items():
-        for method, op in ops.items():
-            if method == "parameters":
-                continue
-            query = [p["name"] for p in op.get("parameters", []) if p.get("in") == "query"]
-            body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
-            ref = body.get("schema", {}).get("$ref", "")
-            fields = list(schemas.get(ref.rsplit("/", 1)[-1], {}).get("properties", {}))
-            found.append((method.upper(), path, query, fields))
-    return found
+    return documented_operations(spec)
 
 
 def _first_role_let_in(client, method, url, tokens) -> dict:

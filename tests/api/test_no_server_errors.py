@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parentapp.extensions import db
+from tests.openapi_operations import documented_operations
 
 JSON_SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
@@ -32,18 +33,7 @@ PATH_IDS = st.one_of(st.integers(min_value=0, max_value=50), st.just(2**63 + 5),
 def _operations(app) -> list[tuple[str, str, list[str], list[str]]]:
     with app.test_request_context():
         spec = app.test_client().get("/api/v1/openapi.json").get_json()
-    schemas = spec["components"]["schemas"]
-    found = []
-    for path, ops in spec["paths"].items():
-        for method, op in ops.items():
-            if method == "parameters":
-                continue
-            query = [p["name"] for p in op.get("parameters", []) if p.get("in") == "query"]
-            body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
-            ref = body.get("schema", {}).get("$ref", "")
-            fields = list(schemas.get(ref.rsplit("/", 1)[-1], {}).get("properties", {}))
-            found.append((method.upper(), path, query, fields))
-    return found
+    return documented_operations(spec)
 
 
 @pytest.fixture(scope="module")
