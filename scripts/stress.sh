@@ -12,7 +12,8 @@ DATABASES=${DATABASES:-sqlite postgresql}
 TESTS=(tests/services/test_booking_concurrency.py tests/services/test_class_concurrency.py
        tests/services/test_dispatch_threads.py tests/services/test_dispatch_processes.py
        tests/services/test_booking_lock_waits.py tests/services/test_filings.py
-       tests/api/test_booking_idempotency.py)
+       tests/api/test_booking_idempotency.py tests/api/test_caps.py
+       tests/api/test_sqlite_reads.py tests/faults/test_database_outage.py)
 PYTEST=(.venv/bin/pytest -p no:cacheprovider -q "${TESTS[@]}")
 if [ "$HOGS" -gt 0 ]; then
     command -v stress-ng >/dev/null || { echo "stress-ng is not installed"; exit 2; }
