@@ -13,6 +13,7 @@ import random
 import threading
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 
 import pytest
@@ -168,6 +169,7 @@ def test_a_database_outage_answers_503_then_recovers_and_loses_nothing(served, s
         restarted_at = time.monotonic()
         time.sleep(RECOVERY)
     sent = load.sent
+    print("outage tally:", _tally(sent, stopped_at, restarted_at))  # shown with pytest -s
     _only_rules_and_retryable_503s(sent)
     during = [s for s in sent if stopped_at + 0.5 <= s.sent_at < restarting_at]
     assert any(s.code == "service_unavailable" for s in during), "the outage was not seen"
@@ -179,6 +181,14 @@ def test_a_database_outage_answers_503_then_recovers_and_loses_nothing(served, s
     assert any(s.status == 201 for s in settled)
     with app.app_context():
         _nothing_half_written(sent)
+
+
+def _tally(sent: list[Sent], stopped_at: float, restarted_at: float) -> dict[str, int]:
+    def phase(s: Sent) -> str:
+        return ("before" if s.sent_at < stopped_at
+                else "outage" if s.sent_at < restarted_at else "after")
+    return dict(sorted(Counter(f"{phase(s)} {s.status} {s.code or ''}".strip()
+                               for s in sent).items()))
 
 
 def _only_rules_and_retryable_503s(sent: list[Sent]) -> None:
