@@ -35,10 +35,8 @@ fi
 if [ -n "${PARENTAPP_TEST_FAKETIME:-}" ]; then
     if command -v faketime >/dev/null 2>&1; then
         # Browser tests are left out here: Chromium does not run under libfaketime.
-        # Only the calendar moves: a faked monotonic clock puts every timed wait's
-        # deadline years ahead (threading.Timer then never fires and the run never exits).
         run "SQLite, clock ${PARENTAPP_TEST_FAKETIME}" env -u PARENTAPP_TEST_DATABASE_URL \
-            FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "${PARENTAPP_TEST_FAKETIME}" "${PYTEST[@]}" --ignore=tests/browser
+            faketime -f "${PARENTAPP_TEST_FAKETIME}" "${PYTEST[@]}" --ignore=tests/browser
     else
         NAMES+=("SQLite, clock ${PARENTAPP_TEST_FAKETIME}")
         RESULTS+=("FAILED: faketime is not installed (apt-get install faketime)"); status=1
