@@ -12,6 +12,7 @@ there; each run creates its own database and drops it at the end.
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
 from sqlalchemy import text
@@ -104,3 +105,12 @@ def fake(wechat_server):
 @pytest.fixture
 def auth(db):
     return AuthHelper()
+
+
+def pytest_unconfigure(config):
+    """Stop the rate-limit memory storages' expiry timers before the interpreter joins
+    its threads. Under libfaketime (the clock-ahead run) a timed wait's deadline lies
+    years ahead, so a 10 ms ``threading.Timer`` would never fire and the run never end."""
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
