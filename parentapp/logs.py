@@ -81,15 +81,18 @@ _FORMATTERS = {"json": JsonFormatter, "text": TextFormatter}
 
 
 class _StderrHandler(logging.StreamHandler):
-    """Writes to whatever ``sys.stderr`` is when a line is written (test runners swap it)."""
+    """Writes to whatever ``sys.stderr`` is when a line is written (test runners swap it).
+
+    The standard library's own last-resort handler does it this way: skip
+    StreamHandler's ``__init__`` (which would pin one stream) and read the stream anew.
+    """
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self)
 
     @property
     def stream(self):
         return sys.stderr
-
-    @stream.setter
-    def stream(self, value) -> None:
-        pass
 
 
 def make_handler(fmt: str = "json", stream=None) -> logging.Handler:
