@@ -169,6 +169,51 @@ class NotificationKind(DomainEnum):
     FILING_APPROVED = "filing_approved"
     FILING_REJECTED = "filing_rejected"
     FILING_REVOKED = "filing_revoked"
+    CHECKED_IN = "checked_in"
+    CHECKED_OUT = "checked_out"
+    CARER_JOINED = "carer_joined"
+    CARER_REMOVED = "carer_removed"
+    CHILD_DELETED = "child_deleted"
+
+
+class CarerRole(DomainEnum):
+    """A person's role for one child (家人共管): what they may do is ``ROLE_RIGHTS``."""
+
+    GUARDIAN = "guardian"
+    CARER = "carer"
+    VIEWER = "viewer"
+
+
+class ChildRight(DomainEnum):
+    """What a request asks of a child: to see it, to act for it, or to manage it."""
+
+    VIEW = "view"      # the child, its plan and records, bookings, waitlist, enrollments
+    ACT = "act"        # book, cancel, waitlists, offers, classes, health records
+    MANAGE = "manage"  # edit or delete the child, invites, people, roles, pickup list
+
+
+ROLE_RIGHTS: dict[str, frozenset[str]] = {
+    CarerRole.GUARDIAN: frozenset(ChildRight),
+    CarerRole.CARER: frozenset({ChildRight.VIEW, ChildRight.ACT}),
+    CarerRole.VIEWER: frozenset({ChildRight.VIEW}),
+}
+
+
+class Relation(DomainEnum):
+    """How a person (or someone on the pickup list) is related to the child."""
+
+    MOTHER = "mother"
+    FATHER = "father"
+    GRANDPARENT = "grandparent"
+    RELATIVE = "relative"
+    OTHER = "other"
+
+
+RELATION_NAMES: dict[str, str] = {Relation.MOTHER: "妈妈", Relation.FATHER: "爸爸",
+                                  Relation.GRANDPARENT: "祖辈", Relation.RELATIVE: "亲属",
+                                  Relation.OTHER: "其他"}
+ROLE_NAMES: dict[str, str] = {CarerRole.GUARDIAN: "监护人", CarerRole.CARER: "照护人",
+                              CarerRole.VIEWER: "查看者"}
 
 
 class DeliveryState(DomainEnum):

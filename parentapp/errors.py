@@ -127,6 +127,23 @@ class LimitReached(Conflict):
     code, message = "limit_reached", "已达到数量上限。"
 
 
+class AlreadyACarer(Conflict):
+    code, message = "already_a_carer", "您已经是这个孩子的家人，无需再次加入。"
+
+
+class LastGuardian(Conflict):
+    code = "last_guardian"
+    message = "孩子还有其他家人，最后一位监护人不能退出或改为其他身份，请先指定另一位监护人。"
+
+
+class PickupNotAuthorised(Conflict):
+    code, message = "pickup_not_authorised", "接送人不在孩子的接送名单上，不能签退。"
+
+
+class InviteNotFound(AppError):
+    status, code, message = 404, "invite_not_found", "邀请码无效、已使用、已撤回或已过期。"
+
+
 class PayloadTooLarge(AppError):
     status, code, message = 413, "payload_too_large", "请求内容过大（上限 64 KB）。"
 

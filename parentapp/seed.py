@@ -13,6 +13,7 @@ from parentapp.demo import classes as demo_classes
 from parentapp.demo import nurseries as demo_nurseries
 from parentapp.extensions import db
 from parentapp.models import Child, User, utcnow
+from parentapp.models.child import guarded_by
 from parentapp.services.accounts import users
 from parentapp.services.stats import townships
 from parentapp.timeutil import add_months, local_today
@@ -55,10 +56,11 @@ def _parent() -> str:
     today = local_today(now)  # the children are as old on any day the demo is seeded
     parent = User(role="parent", wechat_openid=DEMO_PARENT_OPENID, nickname="演示家长",
                   township="500240001", created_at=now)
-    parent.children = [
-        Child(name="小雨", birth_date=add_months(today, -20), gender="female", created_at=now),
-        Child(name="小石", birth_date=add_months(today, -34), gender="male", created_at=now),
-    ]
-    db.session.add(parent)
+    db.session.add_all([
+        guarded_by(parent, Child(name="小雨", birth_date=add_months(today, -20),
+                                 gender="female", created_at=now)),
+        guarded_by(parent, Child(name="小石", birth_date=add_months(today, -34),
+                                 gender="male", created_at=now)),
+    ])
     db.session.commit()
     return "created with 2 children"

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from parentapp import service_settings
 from parentapp.extensions import db
 from parentapp.models import Child, Nursery, User, utcnow
+from parentapp.models.child import guarded_by
 from parentapp.services.accounts import tokens
 from parentapp.timeutil import add_months, local_today
 
@@ -37,9 +38,9 @@ def make_child(parent: User, now: datetime | None = None, **overrides) -> Child:
     """A child of ``parent``, 18 months old on ``now`` (the wall clock if None) by default."""
     now = now or utcnow()
     fields = {"name": "小明", "birth_date": add_months(local_today(now), -CHILD_AGE_MONTHS),
-              "gender": "male", "parent_id": parent.id, "created_at": now}
+              "gender": "male", "created_at": now}
     fields.update(overrides)
-    child = Child(**fields)
+    child = guarded_by(parent, Child(**fields))
     db.session.add(child)
     db.session.commit()
     return child

@@ -14,6 +14,7 @@ from parentapp import service_settings
 from parentapp.extensions import db
 from parentapp.models import Booking, Child, Nursery, Offering, Slot, User, utcnow
 from parentapp.services.booking import bookings
+from parentapp.services.family.access import children_of
 from parentapp.services.nurseries import offerings, slots
 from parentapp.timeutil import local_today
 
@@ -79,7 +80,7 @@ def _demo_family_books(now: datetime) -> str:
         return "no demo parent"
     if db.session.scalar(db.select(Booking.id).where(Booking.parent_id == parent.id)):
         return "already booked"
-    child = db.session.scalar(db.select(Child).where(Child.parent_id == parent.id)
+    child = db.session.scalar(db.select(Child).where(Child.id.in_(children_of(parent.id)))
                               .order_by(Child.birth_date.desc()))
     nursery_id = db.session.scalar(db.select(Nursery.id).where(
         Nursery.filing_status == "approved", Nursery.kind == "nursery").order_by(Nursery.id))

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from parentapp import data
 from parentapp.extensions import db
 from parentapp.models import Child, ClassEnrollment, Nursery, ParentingClass, User, utcnow
+from parentapp.models.child import guarded_by
 from parentapp.schemas.classes import LAT_RANGE, LNG_RANGE
 from parentapp.timeutil import LOCAL_TZ, add_months, age_months, local_instant, local_today
 
@@ -82,9 +83,9 @@ def _families() -> list[User]:
             family = User(role="parent", wechat_openid=openid, nickname=f"演示家庭{n}",
                           township=FAMILY_TOWNSHIPS[n % len(FAMILY_TOWNSHIPS)],
                           created_at=utcnow())
-            family.children = [Child(name=f"宝宝{n}", birth_date=add_months(today, -(2 + 3 * n)),
-                                     gender="female" if n % 2 else "male", created_at=utcnow())]
-            db.session.add(family)
+            db.session.add(guarded_by(family, Child(
+                name=f"宝宝{n}", birth_date=add_months(today, -(2 + 3 * n)),
+                gender="female" if n % 2 else "male", created_at=utcnow())))
         families.append(family)
     db.session.flush()
     return families

@@ -4,6 +4,7 @@ from parentapp.models.audit import AuditEntry
 from parentapp.models.base import UTCDateTime, utcnow
 from parentapp.models.booking import Booking, BookingSlot
 from parentapp.models.child import Child
+from parentapp.models.family import ChildInvite, ChildPerson, PickupPerson
 from parentapp.models.health_record import HealthRecord
 from parentapp.models.idempotency import IdempotencyKey
 from parentapp.models.job_run import JobRun
@@ -26,6 +27,8 @@ __all__ = [
     "Booking",
     "BookingSlot",
     "Child",
+    "ChildInvite",
+    "ChildPerson",
     "ClassEnrollment",
     "FilingEvent",
     "HealthRecord",
@@ -35,6 +38,7 @@ __all__ = [
     "Nursery",
     "Offering",
     "ParentingClass",
+    "PickupPerson",
     "ReminderPlan",
     "SchedulerLock",
     "Slot",

@@ -26,6 +26,7 @@ class Booking(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Who booked (``booked_by``): one of the child's people when they booked.
     parent_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # Kept (as NULL) when the child is deleted, so a nursery's past roster stays whole.
     child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="SET NULL"))
@@ -80,6 +81,8 @@ class BookingSlot(db.Model):
     status: Mapped[str] = mapped_column(String(24), default=BookingStatus.CONFIRMED)
     price_fen: Mapped[int]
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Who collected the child at check-out (a name on the child's pickup list, if it has one).
+    picked_up_by: Mapped[str | None] = mapped_column(String(20))
 
     booking: Mapped[Booking] = relationship(back_populates="slots")
     slot: Mapped[Slot] = relationship()

@@ -26,6 +26,8 @@ from parentapp.models.base import UTCDateTime, sql_in, utcnow
 MAX_CAPACITY = 500
 
 _ACTIVE_SQL = sql_in("status", ACTIVE_ENROLLMENT_STATUSES)
+_CHILD_SQL = f"{_ACTIVE_SQL} AND child_id IS NOT NULL"
+_ALONE_SQL = f"{_ACTIVE_SQL} AND child_id IS NULL"
 
 
 class ParentingClass(db.Model):
@@ -78,14 +80,18 @@ class ParentingClass(db.Model):
 
 
 class ClassEnrollment(db.Model):
-    """One family's seat or waitlist place in a class (``family_id`` is the parent account)."""
+    """A seat or waitlist place in a class: for a child (``child_id``), or for the account
+    alone. ``family_id`` is the account that enrolled (``booked_by``)."""
 
     __tablename__ = "class_enrollments"
     __table_args__ = (
         CheckConstraint(sql_in("status", EnrollmentStatus), name="status"),
-        # One seat or waitlist place per family per class; ended rows stay as history.
+        # One seat or waitlist place per child per class (whoever of its people enrolled
+        # it), and per account for a seat without a child; ended rows stay as history.
+        Index("uq_class_enrollments_active_child", "class_id", "child_id", unique=True,
+              postgresql_where=text(_CHILD_SQL), sqlite_where=text(_CHILD_SQL)),
         Index("uq_class_enrollments_active_family", "class_id", "family_id", unique=True,
-              postgresql_where=text(_ACTIVE_SQL), sqlite_where=text(_ACTIVE_SQL)),
+              postgresql_where=text(_ALONE_SQL), sqlite_where=text(_ALONE_SQL)),
         Index("ix_class_enrollments_class_status", "class_id", "status", "id"),
         Index("ix_class_enrollments_family_id", "family_id"),
     )
@@ -94,7 +100,7 @@ class ClassEnrollment(db.Model):
     class_id: Mapped[int] = mapped_column(
         ForeignKey("parenting_classes.id", ondelete="CASCADE"))
     family_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    # The child the family brings, if named; a deleted child leaves the family's seat in place.
+    # The child the seat is for, if named; deleting the child withdraws its seats.
     child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

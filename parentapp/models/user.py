@@ -29,9 +29,10 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    # The children the account is one of the people of, whatever its role (read-only:
+    # a child's people are ``Child.people``).
     children: Mapped[list[Child]] = relationship(  # noqa: F821
-        back_populates="parent", cascade="all, delete-orphan", passive_deletes=True
-    )
+        secondary="child_people", viewonly=True, order_by="Child.id")
 
     @property
     def display_name(self) -> str | None:

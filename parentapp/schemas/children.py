@@ -1,6 +1,6 @@
 from marshmallow import ValidationError
 
-from parentapp.domain import Gender, VaccineChoice
+from parentapp.domain import CarerRole, Gender, VaccineChoice
 from parentapp.models import utcnow
 from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, length, one_of
@@ -30,6 +30,9 @@ class ChildSchema(BaseSchema):
     gender = fields.String(required=True, validate=GENDER)
     age_months = fields.Method("_age_months", dump_only=True)
     vaccine_choices = fields.Nested(VaccineChoicesSchema)
+    my_role = fields.String(dump_only=True, metadata={
+        "enum": list(CarerRole.values()),
+        "description": "The caller's role for this child: guardian, carer or viewer."})
 
     def _age_months(self, child) -> int:
         return age_months(child.birth_date, local_today(utcnow()))

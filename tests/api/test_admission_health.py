@@ -11,7 +11,7 @@ TODAY = local_today(utcnow())
 
 def _booking(operator, child) -> Booking:
     nursery = make_nursery(operator)
-    booking = Booking(parent_id=child.parent_id, child_id=child.id, nursery_id=nursery.id,
+    booking = Booking(parent_id=child.first_guardian_id, child_id=child.id, nursery_id=nursery.id,
                       care_type="full_day", status="confirmed", price_fen=0,
                       cancel_cutoff_hours=24)
     db.session.add(booking)

@@ -50,16 +50,20 @@ def test_a_full_class_puts_families_on_the_waitlist_in_order(client, auth):
     assert (listed["enrolled"], listed["remaining"], listed["waitlist_length"]) == (1, 0, 2)
 
 
-def test_one_seat_or_place_per_family(client, auth, db):
+def test_one_seat_or_place_per_child_and_one_per_account_alone(client, auth, db):
     cls = make_class(capacity=1)
     enroll(client, cls, auth.parent()[1])
     parent, headers = auth.parent()
     child = make_child(parent)
-    assert enroll(client, cls, headers).status_code == 201  # waitlisted
+    assert enroll(client, cls, headers).status_code == 201  # waitlisted, for the parent
+    alone_again = enroll(client, cls, headers)
+    assert alone_again.status_code == 409
+    assert alone_again.get_json()["error"]["code"] == "already_enrolled"
+    assert enroll(client, cls, headers, child.id).status_code == 201  # the child's own
     again = enroll(client, cls, headers, child.id)
     assert again.status_code == 409
     assert again.get_json()["error"]["code"] == "already_enrolled"
-    assert entry_count(db, cls) == 2
+    assert entry_count(db, cls) == 3
 
 
 def test_the_database_refuses_a_second_active_entry(db):
@@ -291,7 +295,7 @@ def test_deleting_the_account_erases_entries_and_moves_waitlists(client, auth, d
     assert client.get(f"{URL}/{other.id}").get_json()["waitlist_length"] == 0
 
 
-def test_deleting_a_child_keeps_the_familys_seat(client, auth, db):
+def test_deleting_a_child_withdraws_its_seat(client, auth, db):
     cls = make_class()
     parent, headers = auth.parent()
     child = make_child(parent)
@@ -299,7 +303,7 @@ def test_deleting_a_child_keeps_the_familys_seat(client, auth, db):
     assert client.delete(f"/api/v1/children/{child.id}", headers=headers).status_code == 204
     db.session.expire_all()
     entry = db.session.get(ClassEnrollment, entry_id)
-    assert (entry.status, entry.child_id) == ("enrolled", None)
+    assert (entry.status, entry.child_id) == ("left", None)
 
 
 def test_tokens_of_another_parent_see_nothing_of_mine(client, auth):

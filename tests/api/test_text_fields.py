@@ -8,7 +8,8 @@ from datetime import time, timedelta
 import pytest
 
 from parentapp.extensions import db
-from parentapp.models import Child, utcnow
+from parentapp.models import Child, User, utcnow
+from parentapp.models.child import guarded_by
 from parentapp.services.nurseries.credit_code import with_check
 from parentapp.timeutil import local_instant, local_today, to_local_iso
 from tests.asserts import assert_error
@@ -92,8 +93,9 @@ def _send(client, auth, endpoint, value):
         user, token = getattr(auth, role)()
         headers.update(token)
         if "{child}" in url:
-            child = Child(name="小明", birth_date=local_today(utcnow()) - timedelta(days=100),
-                          gender="male", parent_id=user.id, created_at=utcnow())
+            child = guarded_by(user, Child(
+                name="小明", birth_date=local_today(utcnow()) - timedelta(days=100),
+                gender="male", created_at=utcnow()))
             db.session.add(child)
             db.session.commit()
             url = url.format(child=child.id)
@@ -184,7 +186,7 @@ def test_a_nul_in_a_child_name_stores_nothing(client, auth):
     response = client.post("/api/v1/children", headers=headers, json={**CHILD, "name": "a\x00b"})
     error = assert_error(response, 422, "validation_error")
     assert error["details"] == {"name": [CONTROL]}
-    assert db.session.scalars(db.select(Child).where(Child.parent_id == parent.id)).all() == []
+    assert db.session.get(User, parent.id).children == []
 
 
 def test_a_username_with_a_newline_inside_is_refused(client):

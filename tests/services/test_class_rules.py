@@ -115,9 +115,8 @@ def test_the_unique_index_backs_up_the_one_entry_rule(monkeypatch, db):
 def test_a_child_deleted_meanwhile_is_not_found(monkeypatch, db):
     cls = make_class()
     family = make_user("parent")
-    ghost = Child(id=987654, parent_id=family.id, name="x", birth_date=date(2025, 1, 1),
-                  gender="male")
-    monkeypatch.setattr(enrollment, "_family_child", lambda *_: ghost)
+    ghost = Child(id=987654, name="x", birth_date=date(2025, 1, 1), gender="male")
+    monkeypatch.setattr(enrollment.access, "child_for", lambda *_, **__: ghost)
     with pytest.raises(NotFound):
         enrollment.enroll(family.id, cls.id, ghost.id, utcnow(), class_places_per_family=20)
     assert db.session.scalar(select(ClassEnrollment.id)) is None

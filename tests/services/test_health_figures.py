@@ -11,7 +11,8 @@ from datetime import date
 import pytest
 
 from parentapp.extensions import db
-from parentapp.models import Child, HealthRecord
+from parentapp.models import Child, HealthRecord, utcnow
+from parentapp.models.child import guarded_by
 from parentapp.service_settings import health_schedule
 from parentapp.services.stats.health_figures import health_by_township
 from tests.factories import make_user
@@ -30,7 +31,8 @@ CHECKUPS_OF_2024_01_31 = {
 
 def _up_to_date(birth: str, records: dict[str, str]) -> bool:
     family = make_user("parent", township=TOWNSHIP)
-    child = Child(parent_id=family.id, name="孩子", birth_date=D(birth), gender="female")
+    child = guarded_by(family, Child(name="孩子", birth_date=D(birth), gender="female",
+                                     created_at=utcnow()))
     db.session.add(child)
     db.session.flush()
     db.session.add_all(HealthRecord(child_id=child.id, code=code, done_on=D(day))

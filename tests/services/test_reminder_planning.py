@@ -14,6 +14,10 @@ BORN = date(2025, 6, 1)
 NOW = local_instant(date(2025, 7, 25), time(10))
 
 
+def guardian(child):
+    return child.people[0].user_id
+
+
 def old_child(parent=None, **overrides):
     parent = parent or make_user("parent")
     fields = {"birth_date": BORN, "created_at": NOW - timedelta(days=30), **overrides}
@@ -37,9 +41,9 @@ def test_planning_writes_one_coalesced_row_with_template_data():
     totals = plan_health_reminders(NOW, schedule=health_schedule())
     assert totals["children"] == 1 and totals["created"] == 1
     [row] = rows()
-    assert row.dedupe_key == f"health:{child.id}:vaccine:2025-07-29"
+    assert row.dedupe_key == f"health:{child.id}:vaccine:2025-07-29:u{guardian(child)}"
     assert (row.kind, row.template_kind, row.delivery_state) == ("vaccine", "vaccine", "pending")
-    assert row.user_id == child.parent_id and row.child_id == child.id
+    assert row.user_id == guardian(child) and row.child_id == child.id
     assert row.planned_at == row.send_after == local_instant(date(2025, 7, 29), time(9))
     assert codes(row) == ["DTaP-1", "IPV-1"]
     assert row.wechat_data == {"thing1": "百白破疫苗 第1剂、脊灰灭活疫苗 第1剂",
@@ -74,20 +78,21 @@ def test_children_are_planned_in_batches_with_a_fixed_number_of_statements():
     with count_statements() as statements:
         totals = plan_health_reminders(NOW, batch_size=3, schedule=health_schedule())
     assert totals["children"] == 7 and totals["created"] == 7
-    # Per batch: candidates, records, insert, plan upsert; then one empty candidates query.
+    # Per batch: candidates, records, recipients, insert, plan upsert; then one empty
+    # candidates query.
     assert len([s for s in statements if s.lstrip().upper().startswith(
-        ("SELECT", "INSERT"))]) <= 3 * 4 + 1
+        ("SELECT", "INSERT"))]) <= 3 * 5 + 1
 
 
 def test_recording_an_item_rewrites_its_coalesced_row_and_then_withdraws_it():
     child = old_child()
     plan_health_reminders(NOW, schedule=health_schedule())
-    records.record_item(child.parent_id, child.id, code="IPV-1", done_on=date(2025, 7, 25), now=NOW,
+    records.record_item(guardian(child), child.id, code="IPV-1", done_on=date(2025, 7, 25), now=NOW,
                         schedule=health_schedule())
     [row] = rows()
     assert row.delivery_state == "pending" and codes(row) == ["DTaP-1"]
     assert row.wechat_data["thing1"] == "百白破疫苗 第1剂" and "脊灰" not in row.body
-    records.record_item(child.parent_id, child.id, code="DTaP-1", done_on=date(2025, 7, 25),
+    records.record_item(guardian(child), child.id, code="DTaP-1", done_on=date(2025, 7, 25),
                         now=NOW, schedule=health_schedule())
     assert rows()[0].delivery_state == "withdrawn"
     plan_health_reminders(NOW + timedelta(minutes=5), schedule=health_schedule())
@@ -98,9 +103,9 @@ def test_deleting_a_record_brings_the_reminder_back():
     child = old_child()
     plan_health_reminders(NOW, schedule=health_schedule())
     for code in ("IPV-1", "DTaP-1"):
-        records.record_item(child.parent_id, child.id, code=code, done_on=date(2025, 7, 25),
+        records.record_item(guardian(child), child.id, code=code, done_on=date(2025, 7, 25),
                             now=NOW, schedule=health_schedule())
-    records.delete_record(child.parent_id, child.id, "IPV-1")
+    records.delete_record(guardian(child), child.id, "IPV-1")
     totals = plan_health_reminders(NOW + timedelta(minutes=5), schedule=health_schedule())
     assert totals["updated"] == 1
     [row] = rows()
@@ -110,10 +115,10 @@ def test_deleting_a_record_brings_the_reminder_back():
 def test_a_new_birth_date_moves_pending_reminders():
     child = old_child()
     plan_health_reminders(NOW, schedule=health_schedule())
-    children.update_child(child.parent_id, child.id, {"birth_date": date(2025, 6, 3)}, NOW)
+    children.update_child(guardian(child), child.id, {"birth_date": date(2025, 6, 3)}, NOW)
     totals = plan_health_reminders(NOW + timedelta(minutes=5), schedule=health_schedule())
     assert totals["withdrawn"] == 1 and totals["created"] == 1
-    states = {r.dedupe_key.rsplit(":", 1)[1]: r.delivery_state for r in rows()}
+    states = {r.dedupe_key.split(":")[3]: r.delivery_state for r in rows()}
     assert states == {"2025-07-29": "withdrawn", "2025-07-31": "pending"}
 
 
@@ -129,18 +134,18 @@ def test_a_new_child_gets_one_catch_up_message_per_kind_once():
 
 
 def test_a_child_is_skipped_until_its_next_reminder_enters_the_horizon():
-    old_child()
+    child = old_child()
     plan_health_reminders(NOW, schedule=health_schedule())
     later = plan_health_reminders(NOW + timedelta(days=3), schedule=health_schedule())
     assert later["children"] == 0
     totals = plan_health_reminders(local_instant(date(2025, 8, 8), time(0, 5)),
                                    schedule=health_schedule())
     assert totals["children"] == 1 and totals["created"] == 1
-    assert rows()[-1].dedupe_key.endswith(":vaccine:2025-08-15")
+    assert rows()[-1].dedupe_key.endswith(f":vaccine:2025-08-15:u{guardian(child)}")
 
 
 def test_deleting_a_child_erases_its_reminders():
     child = old_child()
     plan_health_reminders(NOW, schedule=health_schedule())
-    children.delete_child(child.parent_id, child.id, NOW, offer_minutes=offer_minutes())
+    children.delete_child(guardian(child), child.id, NOW, offer_minutes=offer_minutes())
     assert rows() == []

@@ -15,6 +15,7 @@ from parentapp.models import (
     Township,
     User,
 )
+from parentapp.models.child import guarded_by
 from parentapp.service_settings import health_schedule
 from parentapp.services.stats import policy_figures
 from parentapp.timeutil import LOCAL_TZ, add_months, age_months, local_instant
@@ -72,7 +73,8 @@ def _child(rng: random.Random, family: User) -> None:
         birth = rng.choice(EDGE_BIRTHS)
     else:
         birth = date(2022, 1, 1) + timedelta(days=rng.randint(0, 1790))
-    child = Child(parent_id=family.id, name="孩子", birth_date=birth, gender="male")
+    child = guarded_by(family, Child(name="孩子", birth_date=birth, gender="male",
+                                     created_at=datetime.now(UTC)))
     db.session.add(child)
     db.session.flush()
     schedule = health_schedule()

@@ -10,18 +10,18 @@ from parentapp.errors import InvalidState
 from parentapp.extensions import db
 from parentapp.models import Child, HealthRecord
 from parentapp.services.booking.age_review import bookings_outside_ages
-from parentapp.services.booking.bookings import lock_family
+from parentapp.services.family.access import lock_child
 
 
 def check_new_birth_date(child: Child, birth_date: date, today: date) -> None:
     """Refuse a birth date after a recorded dose or checkup, or one that leaves a booking
-    from ``today`` on outside its offering's ages. Takes the family's lock, so a booking
+    from ``today`` on outside its offering's ages. Takes the child's lock, so a booking
     made meanwhile is checked against the date that wins (caller commits).
 
     Raises InvalidState with ``details``: ``field``, ``health_records`` (codes) and
     ``booking_ids``.
     """
-    lock_family(child.parent_id)
+    lock_child(child.id)
     records = list(db.session.scalars(
         select(HealthRecord.code).where(HealthRecord.child_id == child.id,
                                         HealthRecord.done_on < birth_date)

@@ -9,28 +9,57 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from parentapp.models import Child, User
+from sqlalchemy import select
+
+from parentapp.domain import CarerRole, NotificationKind
+from parentapp.extensions import db
+from parentapp.models import Child, ChildPerson, User
 from parentapp.services.booking import cancellation
 from parentapp.services.booking import erasure as booking_erasure
 from parentapp.services.classes import enrollment
 from parentapp.services.common import idempotency
+from parentapp.services.family.access import lock_child
 from parentapp.services.reminders import erasure
+from parentapp.services.reminders.inbox import notify
 
 
-def before_child_deleted(child: Child, now: datetime, *, offer_minutes: int) -> None:
-    """Undo what hangs on ``child`` before its row is deleted."""
+def before_child_deleted(child: Child, now: datetime, *, offer_minutes: int,
+                         by_user_id: int | None = None) -> None:
+    """Undo what hangs on ``child`` before its row is deleted (for all its people)."""
     # Future booked slots return to sale (waitlists move up); live waitlist entries end.
     cancellation.cancel_child_future(child, now, offer_minutes=offer_minutes)
-    # Class seats belong to the family: they stay, but stop naming the child.
-    enrollment.forget_child(child.id)
+    # Its class seats and waitlist places are withdrawn (the waitlists move up).
+    enrollment.release_child(child.id, now)
     # Last, so messages the steps above wrote about the child go too.
     erasure.erase_child_messages(child.id)
+    _tell_child_deleted(child, by_user_id, now)
+
+
+def _tell_child_deleted(child: Child, by_user_id: int | None, now: datetime) -> None:
+    """Every other person of the child learns it is gone (not a reminder: whatever their
+    ``reminders`` setting; the message names no child row, which is about to go)."""
+    others = db.session.scalars(select(ChildPerson.user_id).where(
+        ChildPerson.child_id == child.id, ChildPerson.user_id != (by_user_id or 0))).all()
+    for user_id in others:
+        notify(user_id, NotificationKind.CHILD_DELETED, title=f"{child.name}的资料已删除",
+               body=f"孩子{child.name}的资料已被监护人删除，相关预约和报名已取消。", now=now)
 
 
 def before_account_deleted(user: User, now: datetime, *, offer_minutes: int) -> None:
-    """Undo what hangs on the account's children and on the family itself."""
-    for child in user.children:
-        before_child_deleted(child, now, offer_minutes=offer_minutes)
+    """Undo what hangs on the account's children and on the account itself.
+
+    A child of which the account is the last guardian is deleted for everyone, as
+    ``DELETE /children/{id}`` does; of any other child only the account's link ends, and
+    what it booked for the child stays.
+    """
+    for child, last_guardian in _children_of(user.id):
+        if last_guardian:
+            before_child_deleted(child, now, offer_minutes=offer_minutes, by_user_id=user.id)
+            db.session.delete(child)
+        else:
+            db.session.execute(db.delete(ChildPerson).where(
+                ChildPerson.child_id == child.id, ChildPerson.user_id == user.id))
+    db.session.flush()
     # Seats and waitlist places are given up (waitlists move up), then erased.
     enrollment.release_family(user.id, now)
     # What stays for the nursery's records keeps none of the family's words or answers.
@@ -38,3 +67,17 @@ def before_account_deleted(user: User, now: datetime, *, offer_minutes: int) -> 
     idempotency.forget_user(user.id)
     # Last: every message to the family (pending ones included) and its WeChat grants.
     erasure.erase_account_messages(user.id)
+
+
+def _children_of(user_id: int) -> list[tuple[Child, bool]]:
+    """The account's children in id order (each row-locked), and whether the account is
+    the child's last guardian."""
+    ids = db.session.scalars(select(ChildPerson.child_id).where(ChildPerson.user_id == user_id)
+                             .order_by(ChildPerson.child_id)).all()
+    found = []
+    for child_id in ids:
+        lock_child(child_id)
+        guardians = db.session.scalars(select(ChildPerson.user_id).where(
+            ChildPerson.child_id == child_id, ChildPerson.role == CarerRole.GUARDIAN)).all()
+        found.append((db.session.get(Child, child_id), list(guardians) == [user_id]))
+    return found

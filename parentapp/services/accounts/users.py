@@ -24,7 +24,7 @@ from parentapp.errors import (
     ValidationFailed,
 )
 from parentapp.extensions import db
-from parentapp.models import Child, User
+from parentapp.models import User
 from parentapp.services.accounts import cleanup, tokens
 from parentapp.services.common import audit
 from parentapp.services.common.transactions import rolls_back
@@ -175,7 +175,8 @@ def bind_phone(user_id: int, code: str) -> str:
 
 @rolls_back
 def delete_account(user_id: int, now: datetime, *, offer_minutes: int) -> None:
-    """Erase the parent's personal data and children, end every token.
+    """Erase the parent's personal data, end every token. Children of which the parent
+    is the last guardian go with the account; the parent's links to other children end.
 
     The account row stays as an anonymous tombstone so that history others
     rely on (a nursery's past roster) keeps its keys; the WeChat openid is
@@ -183,7 +184,6 @@ def delete_account(user_id: int, now: datetime, *, offer_minutes: int) -> None:
     """
     user = _live_user(user_id)
     cleanup.before_account_deleted(user, now, offer_minutes=offer_minutes)
-    db.session.execute(db.delete(Child).where(Child.parent_id == user.id))
     user.wechat_openid = None
     user.username = None
     user.password_hash = None

@@ -1,8 +1,9 @@
 """Booking slots: every place taken or none, whatever the number of slots in a fixed
 number of SQL statements.
 
-The transaction first takes the family's row lock (one family books one thing at a
-time, so the "no overlapping booking" check cannot race), checks what does not depend
+The transaction first takes the child's row lock (one booking for a child at a time,
+whichever of its people books, so the "no overlapping booking" check and the caps
+cannot race), checks what does not depend
 on places (nursery, window, age, overlaps), writes the booking and its stored answer,
 and only then row-locks the slots in id order (no deadlock between bookings of
 overlapping sets), checks them with the one availability function and takes the places
@@ -19,13 +20,18 @@ from datetime import date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from parentapp.domain import ACTIVE_BOOKING_STATUSES, BookingStatus, SlotStatus, WaitlistStatus
+from parentapp.domain import (
+    ACTIVE_BOOKING_STATUSES,
+    BookingStatus,
+    ChildRight,
+    SlotStatus,
+    WaitlistStatus,
+)
 from parentapp.errors import AlreadyBooked, NotFound, SlotFull
 from parentapp.extensions import db
 from parentapp.models import (
     Booking,
     BookingSlot,
-    Child,
     Nursery,
     Offering,
     Slot,
@@ -40,6 +46,7 @@ from parentapp.services.common import idempotency
 from parentapp.services.common.caps import check_cap
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
+from parentapp.services.family import access
 from parentapp.timeutil import LOCAL_TZ
 
 
@@ -80,7 +87,8 @@ def _conflict_from(exc: IntegrityError, slot_ids: list[int]):
 
 
 def lock_family(parent_id: int) -> None:
-    """The family's row lock: its bookings and its children's deletion take turns."""
+    """An account's row lock, for what is counted per account (children it is guardian
+    of, class places). What is counted per child takes ``family.access.lock_child``."""
     db.session.execute(db.select(User.id).where(User.id == parent_id)
                        .with_for_update(key_share=True))
 
@@ -88,15 +96,12 @@ def lock_family(parent_id: int) -> None:
 def _write_booking(parent_id: int, child_id: int, slot_ids: list[int], note: str | None,
                    now: datetime, future_slots_per_child: int) -> tuple[Booking, Offering]:
     """Every check that does not depend on places, then the booking rows (no slot lock)."""
-    lock_family(parent_id)
-    child = db.session.get(Child, child_id)
-    if child is None or child.parent_id != parent_id:
-        raise NotFound("没有找到这个孩子。")
+    child = access.child_for(parent_id, child_id, ChildRight.ACT, lock=True)
     slots, offering = _requested_slots(slot_ids)
     rules.check_window(slots, offering, now)
     rules.check_age(child, slots, offering)
     _check_no_overlap(child.id, slots)
-    # Under the family lock taken above: the child's bookings cannot change meanwhile.
+    # Under the child's lock taken above: the child's bookings cannot change meanwhile.
     check_cap("future_slots_per_child", future_slots_per_child,
               future_slots_held(child.id, now), len(slots),
               message="孩子已预约的未来时段已达上限，请先完成或取消部分预约。")
@@ -198,17 +203,38 @@ def booking_query():
         selectinload(Booking.slots).joinedload(BookingSlot.slot))
 
 
-def get_booking(parent_id: int, booking_id: int) -> Booking:
+def visible_to(user_id: int, right: ChildRight = ChildRight.VIEW):
+    """Bookings a person may see (or act on, with ``right``): those of the children they
+    hold the right for, and those they made for a child since deleted."""
+    return (Booking.child_id.in_(access.children_of(user_id, right))
+            | (Booking.child_id.is_(None) & (Booking.parent_id == user_id)))
+
+
+def get_booking(user_id: int, booking_id: int, right: ChildRight = ChildRight.VIEW) -> Booking:
+    """Raises NotFound (not a booking of the person's children), Forbidden (the role
+    lacks ``right``)."""
     booking = db.session.scalar(booking_query().where(Booking.id == booking_id))
-    if booking is None or booking.parent_id != parent_id:
+    if booking is None:
         raise NotFound("没有找到这个预约。")
+    if booking.child_id is None:
+        if booking.parent_id != user_id:
+            raise NotFound("没有找到这个预约。")
+        return booking
+    try:
+        access.child_for(user_id, booking.child_id, right)
+    except NotFound:
+        raise NotFound("没有找到这个预约。") from None
     return booking
 
 
-def list_bookings(parent_id: int, *, status: str | None, day_from: date | None,
-                  day_to: date | None, page: int, per_page: int) -> dict:
-    """The family's bookings, newest first; from/to keep those with a slot in the range."""
-    stmt = booking_query().where(Booking.parent_id == parent_id)
+def list_bookings(user_id: int, *, status: str | None, day_from: date | None,
+                  day_to: date | None, page: int, per_page: int,
+                  child_id: int | None = None) -> dict:
+    """The bookings of all the person's children, newest first; from/to keep those with a
+    slot in the range."""
+    stmt = booking_query().where(visible_to(user_id))
+    if child_id is not None:
+        stmt = stmt.where(Booking.child_id == child_id)
     if status:
         stmt = stmt.where(Booking.status == status)
     if day_from or day_to:

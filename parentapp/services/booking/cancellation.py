@@ -14,14 +14,15 @@ from parentapp.domain import (
     CANCELLED_BOOKING_STATUSES,
     LIVE_WAITLIST_STATUSES,
     BookingStatus,
+    ChildRight,
     SlotStatus,
     WaitlistStatus,
 )
-from parentapp.errors import CancelWindowClosed, InvalidState, NotFound, ValidationFailed
+from parentapp.errors import CancelWindowClosed, InvalidState, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import Booking, BookingSlot, Child, Nursery, Slot, WaitlistEntry
 from parentapp.services.booking import notices
-from parentapp.services.booking.bookings import booking_query, get_booking, lock_family
+from parentapp.services.booking.bookings import booking_query, get_booking
 from parentapp.services.booking.places import give_back, lock_slots
 from parentapp.services.booking.waitlist_offers import (
     end_offer,
@@ -29,6 +30,7 @@ from parentapp.services.booking.waitlist_offers import (
     offer_freed_places,
 )
 from parentapp.services.common.transactions import commit_keeping_loaded, rolls_back
+from parentapp.services.family.access import lock_child
 from parentapp.timeutil import local_today
 
 
@@ -58,11 +60,10 @@ def _release(booking_slots: list[BookingSlot], status: str, slots: dict[int, Slo
 @rolls_back
 def cancel_booking(parent_id: int, booking_id: int, slot_ids: list[int] | None,
                    now: datetime, *, offer_minutes: int) -> Booking:
-    """The family cancels some slots of a booking (or all it still holds), each before
-    its cut-off. Raises NotFound, ValidationFailed, InvalidState, CancelWindowClosed."""
-    booking = db.session.get(Booking, booking_id)
-    if booking is None or booking.parent_id != parent_id:
-        raise NotFound("没有找到这个预约。")
+    """One of the child's people with the right to act cancels some slots of a booking (or
+    all it still holds), each before its cut-off. Raises NotFound, Forbidden,
+    ValidationFailed, InvalidState, CancelWindowClosed."""
+    booking = get_booking(parent_id, booking_id, ChildRight.ACT)
     slots = {s.id: s for s in lock_slots(bs.slot_id for bs in booking.slots)}
     booking = _locked_bookings([booking_id])[0]
     targets = _targets(booking, slot_ids)
@@ -141,7 +142,7 @@ def _future(slots: Iterable[Slot], now: datetime) -> list[Slot]:
 def cancel_child_future(child: Child, now: datetime, *, offer_minutes: int) -> None:
     """Before a child (or the account) is deleted: its future slots return to sale and its
     live waitlist entries end (``left``). Runs in the deletion transaction; no commit."""
-    lock_family(child.parent_id)  # first, as a booking does: no booking slips in meanwhile
+    lock_child(child.id)  # first, as a booking does: no booking slips in meanwhile
     soon = local_today(now)
     held = db.session.execute(
         db.select(BookingSlot.slot_id).join(Slot, Slot.id == BookingSlot.slot_id)

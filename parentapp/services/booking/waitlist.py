@@ -12,7 +12,12 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
-from parentapp.domain import ACTIVE_BOOKING_STATUSES, LIVE_WAITLIST_STATUSES, WaitlistStatus
+from parentapp.domain import (
+    ACTIVE_BOOKING_STATUSES,
+    LIVE_WAITLIST_STATUSES,
+    ChildRight,
+    WaitlistStatus,
+)
 from parentapp.errors import (
     AlreadyBooked,
     AppError,
@@ -24,7 +29,6 @@ from parentapp.errors import (
 )
 from parentapp.extensions import db
 from parentapp.models import Booking, BookingSlot, Nursery, Offering, Slot, WaitlistEntry
-from parentapp.services.accounts import children
 from parentapp.services.booking import bookings as booking_service
 from parentapp.services.booking.availability import CLOSED, TOO_LATE, availability
 from parentapp.services.booking.places import lock_slots
@@ -34,9 +38,11 @@ from parentapp.services.booking.waitlist_offers import (
     expire_due_offers,
     offer_freed_places,
 )
+from parentapp.services.classes.queries import storable_id
 from parentapp.services.common.caps import check_cap
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
+from parentapp.services.family import access
 
 
 @dataclass(frozen=True)
@@ -66,10 +72,9 @@ def join_waitlist(parent_id: int, slot_id: int, child_id: int, now: datetime, *,
     """Queue the child for a full slot. Raises NotFound, SlotClosed, BookingWindowClosed,
     AgeIneligible, AlreadyBooked, SlotNotFull, InvalidState (already waiting),
     LimitReached (``waitlist_per_child``)."""
-    # The family's lock first, as a booking takes it: the child's live entries are
-    # counted with no other join of this family in between.
-    booking_service.lock_family(parent_id)
-    child = children.get_child(parent_id, child_id)
+    # The child's lock first, as a booking takes it: the child's live entries are
+    # counted with no other join for this child in between.
+    child = access.child_for(parent_id, child_id, ChildRight.ACT, lock=True)
     expire_due_offers(now, Slot.id == slot_id, offer_minutes=offer_minutes)
     row = db.session.execute(
         db.select(Slot, Offering, Nursery)
@@ -118,17 +123,22 @@ def _check_not_booked(child_id: int, slot_id: int) -> None:
         raise AlreadyBooked(details={"slot_ids": [slot_id], "booking_ids": [booking_id]})
 
 
-def _own_entry(parent_id: int, entry_id: int) -> WaitlistEntry:
-    entry = db.session.get(WaitlistEntry, entry_id)
-    if entry is None or entry.parent_id != parent_id:
+def _own_entry(user_id: int, entry_id: int, right: ChildRight) -> WaitlistEntry:
+    """An entry of one of the person's children, when their role has ``right``."""
+    entry = db.session.get(WaitlistEntry, entry_id) if storable_id(entry_id) else None
+    if entry is None:
         raise NotFound("没有找到该候补记录。")
+    try:
+        access.child_for(user_id, entry.child_id, right)
+    except NotFound:
+        raise NotFound("没有找到该候补记录。") from None
     return entry
 
 
 @rolls_back
 def leave_waitlist(parent_id: int, entry_id: int, now: datetime, *, offer_minutes: int) -> None:
     """Leave a queue or decline an offer (its place passes on). Raises NotFound, InvalidState."""
-    entry = _own_entry(parent_id, entry_id)
+    entry = _own_entry(parent_id, entry_id, ChildRight.ACT)
     slot = lock_slots([entry.slot_id])[0]
     db.session.refresh(entry)
     if entry.status not in LIVE_WAITLIST_STATUSES:
@@ -142,10 +152,12 @@ def leave_waitlist(parent_id: int, entry_id: int, now: datetime, *, offer_minute
 
 def my_waitlist(parent_id: int, now: datetime, page: int, per_page: int, *,
                 offer_minutes: int) -> dict:
-    """The family's entries, newest first, ended ones included, with queue positions."""
-    expire_due_offers(now, WaitlistEntry.parent_id == parent_id, offer_minutes=offer_minutes)
+    """The entries of all the person's children, newest first, ended ones included, with
+    queue positions."""
+    mine = WaitlistEntry.child_id.in_(access.children_of(parent_id))
+    expire_due_offers(now, mine, offer_minutes=offer_minutes)
     stmt = (db.select(WaitlistEntry).options(joinedload(WaitlistEntry.slot))
-            .where(WaitlistEntry.parent_id == parent_id).order_by(WaitlistEntry.id.desc()))
+            .where(mine).order_by(WaitlistEntry.id.desc()))
     result = paginate(stmt, page, per_page)
     places = positions([e.id for e in result["items"] if e.status == WaitlistStatus.WAITING])
     result["items"] = [QueuedEntry(entry, places.get(entry.id)) for entry in result["items"]]
@@ -157,7 +169,7 @@ def accept_offer(parent_id: int, entry_id: int, now: datetime, *,
     """Book the offered place under every booking rule. Returns (booking, created);
     accepting again returns the same booking. Raises NotFound, InvalidState (not offered),
     and booking_service.book_slots' errors."""
-    entry = _own_entry(parent_id, entry_id)
+    entry = _own_entry(parent_id, entry_id, ChildRight.ACT)
     if entry.status == WaitlistStatus.OFFERED and entry.offer_expires_at <= now:
         expire_due_offers(now, WaitlistEntry.id == entry.id, offer_minutes=offer_minutes)
         db.session.refresh(entry)

@@ -15,13 +15,19 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
-from parentapp.domain import ACTIVE_ENROLLMENT_STATUSES, EnrollmentStatus, NotificationKind
+from parentapp.domain import (
+    ACTIVE_ENROLLMENT_STATUSES,
+    ChildRight,
+    EnrollmentStatus,
+    NotificationKind,
+)
 from parentapp.errors import (
     AgeIneligible,
     AlreadyEnrolled,
     EnrollmentClosed,
     InvalidState,
     NotFound,
+    ValidationFailed,
 )
 from parentapp.extensions import db
 from parentapp.models import Child, ClassEnrollment, ParentingClass
@@ -35,6 +41,7 @@ from parentapp.services.classes.queries import (
 from parentapp.services.common.caps import check_cap
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
+from parentapp.services.family import access
 from parentapp.services.reminders.inbox import notify
 from parentapp.timeutil import LOCAL_TZ, age_months
 
@@ -58,17 +65,20 @@ def enroll(parent_id: int, class_id: int, child_id: int | None, now: datetime, *
            class_places_per_family: int) -> dict:
     """Take a seat, or a waitlist place when the class is full.
 
-    Raises NotFound (class, or a child not the family's), EnrollmentClosed,
-    AlreadyEnrolled, AgeIneligible, LimitReached (``class_places_per_family``).
+    A seat is per child (whichever of its people enrols it), or per account when no child
+    is named. Raises NotFound (class, or not one of the child's people), Forbidden (a
+    viewer), EnrollmentClosed, AlreadyEnrolled, AgeIneligible, LimitReached
+    (``class_places_per_family``, counted per account).
     """
-    # The family's lock before the class's (the order account deletion keeps too): the
-    # family's places are counted with none of its other enrolments in between.
+    # The account's lock before the class's (the order account deletion keeps too): its
+    # places are counted with none of its other enrolments in between.
     lock_family(parent_id)
+    child = (access.child_for(parent_id, child_id, ChildRight.ACT)
+             if child_id is not None else None)
     cls = lock_class(class_id)
-    child = _family_child(parent_id, child_id) if child_id is not None else None
     if not cls.enrollment_open_at(now):
         raise EnrollmentClosed()
-    if _active_entry(cls.id, parent_id) is not None:
+    if _active_entry(cls.id, parent_id, child_id) is not None:
         raise AlreadyEnrolled()
     if child is not None:
         _check_age(cls, child)
@@ -95,15 +105,18 @@ def enroll(parent_id: int, class_id: int, child_id: int | None, now: datetime, *
 
 
 @rolls_back
-def leave(parent_id: int, class_id: int, now: datetime) -> None:
-    """Give up the family's seat or waitlist place; a freed seat moves the waitlist.
+def leave(parent_id: int, class_id: int, now: datetime, child_id: int | None = None) -> None:
+    """Give up a seat or waitlist place; a freed seat moves the waitlist. With
+    ``child_id``, that child's seat; without, the caller's own seat (no child), else the
+    one seat of the caller's children in the class.
 
-    Raises NotFound (no active entry), InvalidState (the class has started).
+    Raises NotFound (no active entry), Forbidden (a viewer), ValidationFailed (several of
+    the caller's children hold seats: name one), InvalidState (the class has started).
     """
+    if child_id is not None:
+        access.child_for(parent_id, child_id, ChildRight.ACT)
     cls = lock_class(class_id)
-    entry = _active_entry(cls.id, parent_id)
-    if entry is None:
-        raise NotFound("您没有报名该课程。")
+    entry = _entry_to_leave(cls.id, parent_id, child_id)
     if now >= cls.starts_at:
         raise InvalidState("课程已开始，不能退出。")
     end_entry(cls, entry, EnrollmentStatus.LEFT, now)
@@ -158,10 +171,18 @@ def entry_view(entry: ClassEnrollment) -> dict:
             "status": entry.status, "position": position}
 
 
+def visible_to(user_id: int, right: ChildRight = ChildRight.VIEW):
+    """Entries a person may see (or act on): those of the children they hold ``right``
+    for, and their own seats without a child."""
+    return (ClassEnrollment.child_id.in_(access.children_of(user_id, right))
+            | (ClassEnrollment.child_id.is_(None) & (ClassEnrollment.family_id == user_id)))
+
+
 def my_enrollments(parent_id: int, *, now: datetime, page: int, per_page: int,
                    status: str | None = None) -> dict:
-    """The family's entries, newest first, ended ones included."""
-    stmt = (select(ClassEnrollment).where(ClassEnrollment.family_id == parent_id)
+    """The entries of all the person's children and their own, newest first, ended ones
+    included."""
+    stmt = (select(ClassEnrollment).where(visible_to(parent_id))
             .join(ClassEnrollment.parenting_class)
             .options(contains_eager(ClassEnrollment.parenting_class))
             .order_by(ClassEnrollment.id.desc()))
@@ -182,13 +203,6 @@ def _mine(entry: ClassEnrollment, positions: dict[int, int], now: datetime) -> d
             "parenting_class": {"title": cls.title, "kind": cls.kind, "venue": cls.venue,
                                 "starts_at": cls.starts_at, "ends_at": cls.ends_at,
                                 "status": cls.status_at(now)}}
-
-
-def _family_child(parent_id: int, child_id: int) -> Child:
-    child = db.session.get(Child, child_id)
-    if child is None or child.parent_id != parent_id:
-        raise NotFound("没有找到这个孩子。")
-    return child
 
 
 def _check_age(cls: ParentingClass, child: Child) -> None:
@@ -214,33 +228,61 @@ def _is_unique_violation(error: IntegrityError) -> bool:
 
 
 def _active_places(parent_id: int) -> int:
-    """Seats and waitlist places the family holds, in every class."""
+    """Seats and waitlist places the account took, in every class."""
     return db.session.scalar(select(db.func.count()).select_from(ClassEnrollment).where(
         ClassEnrollment.family_id == parent_id,
         ClassEnrollment.status.in_(ACTIVE_ENROLLMENT_STATUSES)))
 
 
-def _active_entry(class_id: int, parent_id: int) -> ClassEnrollment | None:
+def _active_entry(class_id: int, parent_id: int,
+                  child_id: int | None = None) -> ClassEnrollment | None:
+    """The child's active entry in the class, or (no child) the account's own."""
+    owner = (ClassEnrollment.child_id == child_id if child_id is not None else
+             ClassEnrollment.child_id.is_(None) & (ClassEnrollment.family_id == parent_id))
     return db.session.scalar(select(ClassEnrollment).where(
-        ClassEnrollment.class_id == class_id, ClassEnrollment.family_id == parent_id,
+        ClassEnrollment.class_id == class_id, owner,
         ClassEnrollment.status.in_(ACTIVE_ENROLLMENT_STATUSES)))
 
 
-def release_family(family_id: int, now: datetime) -> None:
-    """Account deletion: give up every active entry (the waitlists move up), then
-    erase the family's entries. Locks classes in id order; the caller commits."""
+def _entry_to_leave(class_id: int, user_id: int, child_id: int | None) -> ClassEnrollment:
+    entry = _active_entry(class_id, user_id, child_id)
+    if entry is not None or child_id is not None:
+        if entry is None:
+            raise NotFound("这个孩子没有报名该课程。")
+        return entry
+    seats = list(db.session.scalars(select(ClassEnrollment).where(
+        ClassEnrollment.class_id == class_id,
+        ClassEnrollment.child_id.in_(access.children_of(user_id, ChildRight.ACT)),
+        ClassEnrollment.status.in_(ACTIVE_ENROLLMENT_STATUSES))))
+    if not seats:
+        raise NotFound("您没有报名该课程。")
+    if len(seats) > 1:
+        raise ValidationFailed.on("child_id", "您有多个孩子报名了该课程，请指明退出哪个孩子。")
+    return seats[0]
+
+
+def _release(entries_of, now: datetime) -> None:
+    """End every active entry matching ``entries_of`` (waitlists move up), locking their
+    classes in id order. The caller commits."""
     class_ids = sorted(set(db.session.scalars(select(ClassEnrollment.class_id).where(
-        ClassEnrollment.family_id == family_id,
-        ClassEnrollment.status.in_(ACTIVE_ENROLLMENT_STATUSES)))))
+        entries_of, ClassEnrollment.status.in_(ACTIVE_ENROLLMENT_STATUSES)))))
     for class_id in class_ids:
         cls = lock_class(class_id)
-        entry = _active_entry(class_id, family_id)
-        if entry is not None:
+        for entry in db.session.scalars(select(ClassEnrollment).where(
+                ClassEnrollment.class_id == class_id, entries_of,
+                ClassEnrollment.status.in_(ACTIVE_ENROLLMENT_STATUSES))).all():
             end_entry(cls, entry, EnrollmentStatus.LEFT, now)
-    db.session.execute(db.delete(ClassEnrollment).where(ClassEnrollment.family_id == family_id))
 
 
-def forget_child(child_id: int) -> None:
-    """Child deletion: the family keeps its seats; the entries just stop naming the child."""
-    db.session.execute(db.update(ClassEnrollment).where(ClassEnrollment.child_id == child_id)
-                       .values(child_id=None))
+def release_family(family_id: int, now: datetime) -> None:
+    """Account deletion: the account's own seats (no child) are given up, then erased.
+    Seats it took for a child that stays are the child's and stay. The caller commits."""
+    own = ClassEnrollment.child_id.is_(None) & (ClassEnrollment.family_id == family_id)
+    _release(own, now)
+    db.session.execute(db.delete(ClassEnrollment).where(own))
+
+
+def release_child(child_id: int, now: datetime) -> None:
+    """Child deletion: the child's seats and waitlist places are withdrawn (waitlists move
+    up); the ended rows stop naming the child when it goes. The caller commits."""
+    _release(ClassEnrollment.child_id == child_id, now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from parentapp.domain import ChildRight
 from parentapp.errors import NotFound, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import Child, HealthRecord
@@ -36,9 +37,10 @@ def record_item(parent_id: int, child_id: int, *, code: str, done_on: date, now:
                 schedule: Schedule) -> tuple[HealthRecord, bool]:
     """Record ``code`` as done; again replaces the date. Returns (record, created).
 
-    Raises NotFound, ValidationFailed (unknown code, date before birth or in the future).
+    Raises NotFound, Forbidden (a viewer), ValidationFailed (unknown code, date before
+    birth or in the future).
     """
-    child = children.get_child(parent_id, child_id)
+    child = children.get_child(parent_id, child_id, ChildRight.ACT)
     _check_record(child, code, done_on, now, schedule)
     record = db.session.scalar(db.select(HealthRecord).where(
         HealthRecord.child_id == child.id, HealthRecord.code == code))
@@ -54,7 +56,8 @@ def record_item(parent_id: int, child_id: int, *, code: str, done_on: date, now:
 
 @rolls_back
 def delete_record(parent_id: int, child_id: int, code: str) -> None:
-    child = children.get_child(parent_id, child_id)
+    """Raises NotFound (child, or nothing recorded), Forbidden (a viewer)."""
+    child = children.get_child(parent_id, child_id, ChildRight.ACT)
     deleted = db.session.execute(db.delete(HealthRecord).where(
         HealthRecord.child_id == child.id, HealthRecord.code == code)).rowcount
     if not deleted:

@@ -26,6 +26,7 @@ from parentapp.extensions import db
 from parentapp.models import Child, HealthRecord, Notification, ReminderPlan
 from parentapp.services.common.dialect_insert import insert_for
 from parentapp.services.common.transactions import rolls_back
+from parentapp.services.family import fanout
 from parentapp.services.health.schedule import Schedule
 from parentapp.services.reminders import health_sync
 from parentapp.services.reminders.health_timing import PlannedReminder, dedupe_key, plan_child
@@ -60,7 +61,7 @@ def plan_health_reminders(now: datetime, *, schedule: Schedule,
 
 def _candidates(after: int, now: datetime, limit: int) -> list:
     today = local_today(now)
-    stmt = (select(Child.id, Child.parent_id, Child.name, Child.birth_date, Child.je_choice,
+    stmt = (select(Child.id, Child.name, Child.birth_date, Child.je_choice,
                    Child.hepa_choice, Child.created_at, ReminderPlan.version,
                    ReminderPlan.planned_version, ReminderPlan.planned_at)
             .outerjoin(ReminderPlan, ReminderPlan.child_id == Child.id)
@@ -84,6 +85,7 @@ def _records(child_ids: list[int]) -> dict[int, dict]:
 
 def _plan_batch(schedule, batch: list, now: datetime) -> dict[str, int]:
     records = _records([child.id for child in batch])
+    people = fanout.recipients([child.id for child in batch])
     inserts: list[dict] = []
     plans: list[dict] = []
     counts = {"created": 0, "updated": 0, "withdrawn": 0}
@@ -93,7 +95,9 @@ def _plan_batch(schedule, batch: list, now: datetime) -> dict[str, int]:
         choices = {"je": child.je_choice, "hepa": child.hepa_choice}
         plan = plan_child(schedule, child.birth_date, choices=choices, records=records[child.id],
                           now=now, catch_up=catch_up)
-        rows = [reminder_row(child, reminder, now) for reminder in plan.reminders]
+        # One row per reminder and person with reminders on (keys name the person).
+        rows = [reminder_row(child, reminder, now, user_id)
+                for reminder in plan.reminders for user_id in people[child.id]]
         if not never_planned and (child.version or 0) > (child.planned_version or 0):
             rows, updated, withdrawn = health_sync.reconcile(child, plan, rows, now)
             counts["updated"] += updated
@@ -107,12 +111,14 @@ def _plan_batch(schedule, batch: list, now: datetime) -> dict[str, int]:
     return counts
 
 
-def reminder_row(child, reminder: PlannedReminder, now: datetime) -> dict:
-    """The notification row (as column values) of one planned health reminder."""
+def reminder_row(child, reminder: PlannedReminder, now: datetime, user_id: int) -> dict:
+    """The notification row (as column values) of one planned health reminder for one of
+    the child's people."""
     message = health_message(reminder.kind, child.id, child.name, reminder.items)
     return {
-        "user_id": child.parent_id, "kind": reminder.kind, "template_kind": reminder.kind,
-        "dedupe_key": dedupe_key(child.id, reminder.kind, reminder.day),
+        "user_id": user_id, "kind": reminder.kind, "template_kind": reminder.kind,
+        "dedupe_key": fanout.keyed_for(dedupe_key(child.id, reminder.kind, reminder.day),
+                                       user_id),
         "subject_type": "child", "subject_id": child.id, "child_id": child.id,
         "title": message.title, "body": message.body, "link": message.link,
         "wechat_data": message.wechat_data, "planned_at": reminder.planned_at,

@@ -17,6 +17,7 @@ from sqlalchemy import and_, case, func, literal, or_, select
 from parentapp.domain import HealthItemKind, Role
 from parentapp.extensions import db
 from parentapp.models import Child, ClassEnrollment, HealthRecord, ParentingClass, User
+from parentapp.services.family.access import first_guardian_ids
 from parentapp.services.health.plan import GRACE_DAYS
 from parentapp.services.health.schedule import Schedule
 from parentapp.timeutil import add_months
@@ -64,23 +65,33 @@ def health_by_township(schedule: Schedule, ref_day: date) -> dict[str | None, tu
                              for code, t in thresholds.items())))
                 .scalar_subquery())
     up_to_date = case((recorded >= required, 1), else_=0)
+    first = first_guardian_ids()
     stmt = (select(User.township, func.count(Child.id), func.coalesce(func.sum(up_to_date), 0))
-            .join(User, User.id == Child.parent_id)
+            .join(first, first.c.child_id == Child.id).join(User, User.id == first.c.user_id)
             .where(under_three(ref_day), User.deleted_at.is_(None))
             .group_by(User.township))
     return {row[0]: (row[1], int(row[2])) for row in db.session.execute(stmt)}
 
 
 def guidance_by_township(ref_day: date, ref_instant: datetime) -> dict[str | None, tuple[int, int]]:
-    """township -> (families with a child under 3, of them attending a class in 12 months)."""
-    families = select(Child.parent_id).where(under_three(ref_day))
-    attended = (select(ClassEnrollment.family_id)
-                .join(ParentingClass, ParentingClass.id == ClassEnrollment.class_id)
-                .where(ClassEnrollment.attended_at.is_not(None),
-                       ParentingClass.cancelled_at.is_(None),
-                       ParentingClass.starts_at > ref_instant - timedelta(days=365),
-                       ParentingClass.starts_at <= ref_instant))
-    guided = case((User.id.in_(attended), 1), else_=0)
+    """township -> (families with a child under 3, of them attending a class in 12 months).
+
+    A family is counted once, by its first guardian's account (whose ``township`` it
+    is); it attended when that account did, or any of its people did with its child.
+    """
+    first = first_guardian_ids()
+    families = (select(first.c.user_id).join(Child, Child.id == first.c.child_id)
+                .where(under_three(ref_day)))
+    attended_seats = (select(ClassEnrollment.family_id, ClassEnrollment.child_id)
+                      .join(ParentingClass, ParentingClass.id == ClassEnrollment.class_id)
+                      .where(ClassEnrollment.attended_at.is_not(None),
+                             ParentingClass.cancelled_at.is_(None),
+                             ParentingClass.starts_at > ref_instant - timedelta(days=365),
+                             ParentingClass.starts_at <= ref_instant).subquery())
+    with_child = (select(first.c.user_id)
+                  .join(attended_seats, attended_seats.c.child_id == first.c.child_id))
+    guided = case((User.id.in_(select(attended_seats.c.family_id)) | User.id.in_(with_child),
+                   1), else_=0)
     stmt = (select(User.township, func.count(User.id), func.coalesce(func.sum(guided), 0))
             .where(User.role == Role.PARENT, User.deleted_at.is_(None), User.id.in_(families))
             .group_by(User.township))

@@ -1,0 +1,9 @@
+"""A child's people (家人共管): guardians, carers and viewers of one child.
+
+    may this person see / act for / manage the child -> access.child_for (the one check)
+    the children a person has, for listings          -> access.children_of, access.roles_of
+    a child's row lock (bookings, caps, people)      -> access.lock_child
+    the first guardian (township for statistics)     -> access.first_guardian_ids
+    who a notice about a child reaches               -> fanout.recipients, fanout.notify_people
+    who booked (``booked_by``)                       -> booked_by.booked_by_map
+"""

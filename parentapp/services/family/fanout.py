@@ -1,0 +1,56 @@
+"""Who a reminder or notice about a child reaches: each of its people whose ``reminders``
+is on, once each, in their own inbox (and on their own WeChat grants).
+
+A row's ``dedupe_key`` names its recipient (``keyed_for``), so planning twice or
+two planners at once still give each person exactly one row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from parentapp.domain import DeliveryState
+from parentapp.extensions import db
+from parentapp.models import ChildPerson, Notification
+from parentapp.services.reminders.inbox import notify
+
+
+def keyed_for(dedupe_key: str | None, user_id: int) -> str | None:
+    """The recipient's own dedupe key for a message whose base key is ``dedupe_key``."""
+    return None if dedupe_key is None else f"{dedupe_key}:u{user_id}"
+
+
+def recipients(child_ids) -> dict[int, list[int]]:
+    """For each child, the user ids of its people with reminders on, in the order they
+    joined (one query whatever the number of children)."""
+    ids = sorted({child_id for child_id in child_ids if child_id is not None})
+    found: dict[int, list[int]] = {child_id: [] for child_id in ids}
+    if not ids:
+        return found
+    rows = db.session.execute(
+        select(ChildPerson.child_id, ChildPerson.user_id)
+        .where(ChildPerson.child_id.in_(ids), ChildPerson.reminders.is_(True))
+        .order_by(ChildPerson.child_id, ChildPerson.since, ChildPerson.user_id))
+    for child_id, user_id in rows:
+        found[child_id].append(user_id)
+    return found
+
+
+def notify_people(child_id: int, kind: str, *, now: datetime, dedupe_key: str | None = None,
+                  **message) -> list[Notification]:
+    """``inbox.notify`` once for each of the child's people with reminders on (the caller
+    commits)."""
+    users = recipients([child_id])[child_id]
+    return [notify(user_id, kind, now=now, child_id=child_id,
+                   dedupe_key=keyed_for(dedupe_key, user_id), **message) for user_id in users]
+
+
+def withdraw_for(user_id: int, child_id: int) -> int:
+    """The person no longer hears about the child (removed, or ``reminders`` off): their
+    pending rows about it are withdrawn at once. Caller commits. Returns how many."""
+    return db.session.execute(update(Notification).where(
+        Notification.user_id == user_id, Notification.child_id == child_id,
+        Notification.delivery_state == DeliveryState.PENDING)
+        .values(delivery_state=DeliveryState.WITHDRAWN)).rowcount
