@@ -5,7 +5,12 @@ from parentapp.api.blueprint import Blueprint
 from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.base import page_of
-from parentapp.schemas.bookings import AttendanceSchema, RosterEntrySchema, RosterQuerySchema
+from parentapp.schemas.bookings import (
+    AttendanceSchema,
+    CheckOutSchema,
+    RosterEntrySchema,
+    RosterQuerySchema,
+)
 from parentapp.security import auth_required, current_user
 from parentapp.services.booking import roster
 from parentapp.timeutil import local_today
@@ -27,7 +32,7 @@ def day_roster(query, nursery_id):
 
 def _attendance(action: str, body: dict, booking_id: int):
     return roster.mark_attendance(current_user().id, booking_id, action=action,
-                                  day=body.get("date"),
+                                  day=body.get("date"), picked_up_by=body.get("picked_up_by"),
                                   now=utcnow())
 
 
@@ -41,11 +46,13 @@ def check_in(body, booking_id):
 
 
 @blp.route("/bookings/<int:booking_id>/check-out", methods=["POST"])
-@answers("invalid_state")
+@answers("invalid_state", "pickup_not_authorised")
 @auth_required("operator")
-@blp.arguments(AttendanceSchema)
+@blp.arguments(CheckOutSchema)
 @blp.response(200, RosterEntrySchema)
 def check_out(body, booking_id):
+    """When the child has a pickup list, ``picked_up_by`` must be a name on it: otherwise
+    (or when missing) 409 pickup_not_authorised, details.pickup_names, and nothing changes."""
     return _attendance("check_out", body, booking_id)
 
 

@@ -4,6 +4,7 @@ from parentapp.domain import BookingStatus
 from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, PageQuerySchema, length, one_of
 from parentapp.schemas.fields import LocalDateTime
+from parentapp.schemas.pickup import MaskedPickupPersonSchema
 from parentapp.schemas.slots import HourMinute, items, unique
 from parentapp.services.booking.cancellation import cancel_deadline
 from parentapp.timeutil import to_local_iso
@@ -101,6 +102,12 @@ class RosterEntrySchema(BaseSchema):
                                     "description": "null once the family deleted the child"})
     slots = fields.List(fields.Nested(RosterSlotSchema), required=True)
     note = fields.String(attribute="booking.note", allow_none=True)
+    pickup_list = fields.List(fields.Nested(MaskedPickupPersonSchema), attribute="pickup",
+                              required=True, metadata={
+                                  "description": "who may collect the child, phones masked; "
+                                                 "[] when the child has no list"})
+    picked_up_by = fields.String(allow_none=True, required=True, metadata={
+        "description": "who collected the child this day (set at check-out)"})
 
     def _child(self, entry):
         if entry.child is None:
@@ -112,3 +119,9 @@ class RosterEntrySchema(BaseSchema):
 
 class AttendanceSchema(BaseSchema):
     date = fields.Date(metadata={"description": "default today; the booking's slots that day"})
+
+
+class CheckOutSchema(AttendanceSchema):
+    picked_up_by = fields.Text(validate=length(1, 20), metadata={
+        "description": "who collects the child: a name on the child's pickup list when it "
+                       "has one (compared after trimming), else optional"})

@@ -48,6 +48,9 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "/api/v1/children/<int:child_id>/health-records"): Entry(
         "parent", body={"code": "BCG", "done_on": "2025-01-01"}),
     ("DELETE", "/api/v1/children/<int:child_id>/health-records/<code>"): OWN["parent"],
+    ("GET", "/api/v1/children/<int:child_id>/pickup"): OWN["parent"],
+    ("PUT", "/api/v1/children/<int:child_id>/pickup"): Entry("parent", body={"people": [
+        {"name": "王奶奶", "relation": "grandparent", "phone": "13800000001"}]}),
     ("GET", "/api/v1/nurseries/<int:nursery_id>"): PUBLIC,
     ("GET", "/api/v1/nurseries/<int:nursery_id>/slots"): PUBLIC,
     ("GET", "/api/v1/operator/nurseries/<int:nursery_id>"): OWN["operator"],

@@ -47,7 +47,7 @@ def test_the_roster_lists_the_days_children_with_age_and_care_type(client, auth)
                               "age_months": 20},
                     "slots": [{"id": slot.id, "start": "08:00", "end": "17:30",
                                "status": "confirmed"}],
-                    "note": None}
+                    "note": None, "pickup_list": [], "picked_up_by": None}
     assert roster_of(client, headers, nursery.id, day + timedelta(days=1)).get_json()[
         "items"] == []
 

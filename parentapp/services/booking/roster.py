@@ -7,23 +7,28 @@ Attendance acts on the booking's slots of one date (today unless given):
 
 Check-in and check-out are refused for a future date; anything else (a
 cancelled slot, check-out before check-in, a second check-in) is InvalidState.
+Check-out records who collected the child (``picked_up_by``): a name on the
+child's pickup list when it has one (``family.pickup.pickup_name``). The child's
+people hear of check-in and check-out in the same transaction.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from parentapp.domain import ACTIVE_BOOKING_STATUSES, AuditAction, BookingStatus
 from parentapp.errors import InvalidState, NotFound
 from parentapp.extensions import db
-from parentapp.models import Booking, BookingSlot, Child, Slot
+from parentapp.models import Booking, BookingSlot, Child, PickupPerson, Slot
 from parentapp.models.booking import status_of
+from parentapp.services.booking.attendance_notices import tell_attendance
 from parentapp.services.booking.bookings import booking_query
 from parentapp.services.booking.places import lock_slots
 from parentapp.services.common import audit
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
+from parentapp.services.family.pickup import pickup_lists, pickup_name
 from parentapp.services.nurseries.access import owned_nursery
 from parentapp.timeutil import age_months, local_today
 
@@ -42,6 +47,12 @@ class RosterEntry:
     child: Child | None
     day: date
     slots: list[BookingSlot]
+    pickup: list[PickupPerson] = field(default_factory=list)  # the child's list, in order
+
+    @property
+    def picked_up_by(self) -> str | None:
+        """Who collected the child this day (recorded at check-out)."""
+        return next((s.picked_up_by for s in self.slots if s.picked_up_by), None)
 
     @property
     def status(self) -> str:
@@ -55,7 +66,8 @@ class RosterEntry:
 
 def roster(operator_id: int, nursery_id: int, *, day: date, include_cancelled: bool,
            page: int, per_page: int) -> dict:
-    """The day's bookings in order of their first start; four queries whatever the size."""
+    """The day's bookings in order of their first start, with each child's pickup list;
+    five queries whatever the number of bookings and pickup people."""
     owned_nursery(operator_id, nursery_id)
     day_slot = (BookingSlot.slot_id == Slot.id) & (Slot.date == day)
     stmt = (db.select(Booking.id).join(BookingSlot, BookingSlot.booking_id == Booking.id)
@@ -81,21 +93,25 @@ def _entries(booking_ids: list[int], day: date) -> list[RosterEntry]:
             .order_by(Slot.start_time)):
         day_slots[booking_slot.booking_id].append(booking_slot)
     found = {booking.id: (booking, child) for booking, child in rows}
-    return [RosterEntry(found[bid][0], found[bid][1], day, day_slots[bid])
+    lists = pickup_lists(child.id for _, child in rows if child is not None)
+    return [RosterEntry(found[bid][0], found[bid][1], day, day_slots[bid],
+                        lists.get(found[bid][0].child_id, []))
             for bid in booking_ids]
 
 
 @rolls_back
 def mark_attendance(operator_id: int, booking_id: int, *, action: str, day: date | None,
-                    now: datetime) -> RosterEntry:
-    """Apply ``action`` (check_in, check_out, no_show) to the booking's slots of ``day``.
+                    now: datetime, picked_up_by: str | None = None) -> RosterEntry:
+    """Apply ``action`` (check_in, check_out, no_show) to the booking's slots of ``day``;
+    a check-out records ``picked_up_by``. Check-in and check-out notify the child's people.
 
-    Raises NotFound, InvalidState.
+    Raises NotFound, InvalidState, PickupNotAuthorised (check-out naming someone not on
+    the child's pickup list, or no one when it has one: nothing changes).
     """
     booking = db.session.get(Booking, booking_id)
     if booking is None:
         raise NotFound("没有找到这个预约。")
-    owned_nursery(operator_id, booking.nursery_id)
+    nursery = owned_nursery(operator_id, booking.nursery_id)
     day = day or local_today(now)
     ids = [bs.slot_id for bs in booking.slots if bs.slot.date == day]
     if not ids:
@@ -111,12 +127,18 @@ def mark_attendance(operator_id: int, booking_id: int, *, action: str, day: date
                and (action != "no_show" or slots[bs.slot_id].starts_at() <= now)]
     if not targets:
         raise InvalidState(_REFUSALS[action], details={"date": day.isoformat()})
+    collector = pickup_name(booking.child_id, picked_up_by) if action == "check_out" else None
     for booking_slot in targets:
         booking_slot.status, booking_slot.changed_at = end, now
+        if action == "check_out":
+            booking_slot.picked_up_by = collector
     booking.settle(booking.status)
     booking.updated_at = now
     audit.record(operator_id, AuditAction(f"booking.{action}"), booking, now=now,
                  before={"slots": {str(bs.slot_id): start for bs in targets}},
-                 after={"slots": {str(bs.slot_id): end for bs in targets}})
+                 after={"slots": {str(bs.slot_id): end for bs in targets},
+                        "picked_up_by": collector})
+    child = db.session.get(Child, booking.child_id) if booking.child_id else None
+    tell_attendance(action, booking, child, nursery, day=day, picked_up_by=collector, now=now)
     db.session.commit()
     return _entries([booking.id], day)[0]
