@@ -16,6 +16,7 @@ from parentapp.console import (  # noqa: F401
     operator_pages,
     pages,
     regulator_pages,
+    roster_pages,
     session_auth,
 )
 from parentapp.console.blueprint import bp

@@ -1,4 +1,5 @@
-"""Operator pages: own nurseries, a month of slots with inline changes, the day's roster."""
+"""Operator pages: own nurseries, a month of slots with inline changes (the day's roster is
+roster_pages)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,9 @@ from parentapp.console.session_auth import signed_in
 from parentapp.domain import CARE_TYPE_NAMES
 from parentapp.models import utcnow
 from parentapp.schemas.slots import SlotChangeSchema
-from parentapp.services.booking import roster
 from parentapp.services.nurseries import operator_nurseries, slot_changes, slots
 from parentapp.services.nurseries.filings import STATUS_NAMES
 from parentapp.timeutil import local_today
-
-ROSTER_ACTIONS = {"check_in": "已签到。", "check_out": "已签退。", "no_show": "已标记未到。"}
 
 
 @bp.route("/nurseries")
@@ -68,43 +66,9 @@ def change_slot(slot_id):
     return redirect(safe_next(request.form.get("back")))
 
 
-@bp.route("/nurseries/<int:nursery_id>/roster")
-@signed_in("operator")
-def day_roster(nursery_id):
-    nursery = operator_nurseries.get_own_nursery(g.console_user.id, nursery_id)
-    day = _day(request.args.get("date"), local_today(utcnow()))
-    entries = roster.roster(g.console_user.id, nursery.id, day=day, include_cancelled=False,
-                            page=1, per_page=100)["items"]
-    return render_template("console/roster.html", nursery=nursery, day=day, entries=entries,
-                           care_types=CARE_TYPE_NAMES, names=_booking_status_names())
-
-
-@bp.route("/bookings/<int:booking_id>/<action>", methods=["POST"])
-@signed_in("operator")
-def roster_action(booking_id, action):
-    if action in ROSTER_ACTIONS:
-        day = _day(request.form.get("date"), local_today(utcnow()))
-        attempt(lambda: roster.mark_attendance(g.console_user.id, booking_id, action=action,
-                                               day=day,
-                                               now=utcnow()), ROSTER_ACTIONS[action])
-    return redirect(safe_next(request.form.get("back")))
-
-
 def _month_start(raw: str | None, today: date) -> date:
     try:
         year, month = (int(part) for part in (raw or "").split("-"))
         return date(year, month, 1)
     except ValueError:
         return today.replace(day=1)
-
-
-def _day(raw: str | None, today: date) -> date:
-    try:
-        return date.fromisoformat(raw) if raw else today
-    except ValueError:
-        return today
-
-
-def _booking_status_names() -> dict[str, str]:
-    return {"confirmed": "已确认", "checked_in": "已签到", "completed": "已签退",
-            "no_show": "未到", "cancelled": "家长已取消", "cancelled_by_nursery": "机构已取消"}

@@ -6,4 +6,5 @@
     the first guardian (township for statistics)     -> access.first_guardian_ids
     who a notice about a child reaches               -> fanout.recipients, fanout.notify_people
     who booked (``booked_by``)                       -> booked_by.booked_by_map
+    the pickup list, who may collect at check-out    -> pickup
 """
