@@ -20,7 +20,7 @@ from datetime import date, datetime
 from parentapp.domain import ACTIVE_BOOKING_STATUSES, AuditAction, BookingStatus
 from parentapp.errors import InvalidState, NotFound
 from parentapp.extensions import db
-from parentapp.models import Booking, BookingSlot, Child, PickupPerson, Slot
+from parentapp.models import Booking, BookingSlot, Child, Nursery, PickupPerson, Slot
 from parentapp.models.booking import status_of
 from parentapp.services.booking.attendance_notices import tell_attendance
 from parentapp.services.booking.bookings import booking_query
@@ -108,25 +108,9 @@ def mark_attendance(operator_id: int, booking_id: int, *, action: str, day: date
     Raises NotFound, InvalidState, PickupNotAuthorised (check-out naming someone not on
     the child's pickup list, or no one when it has one: nothing changes).
     """
-    booking = db.session.get(Booking, booking_id)
-    if booking is None:
-        raise NotFound("没有找到这个预约。")
-    nursery = owned_nursery(operator_id, booking.nursery_id)
     day = day or local_today(now)
-    ids = [bs.slot_id for bs in booking.slots if bs.slot.date == day]
-    if not ids:
-        raise InvalidState("该预约在这一天没有时段。", details={"date": day.isoformat()})
-    if action != "no_show" and day > local_today(now):
-        raise InvalidState("不能为未来的日期签到或签退。", details={"date": day.isoformat()})
-    slots = {s.id: s for s in lock_slots(ids)}
-    booking = db.session.scalar(
-        booking_query().where(Booking.id == booking_id).with_for_update(of=Booking, key_share=True)
-        .execution_options(populate_existing=True))
+    booking, nursery, targets = _locked_targets(operator_id, booking_id, action, day, now)
     start, end = ATTENDANCE[action]
-    targets = [bs for bs in booking.slots if bs.slot_id in slots and bs.status == start
-               and (action != "no_show" or slots[bs.slot_id].starts_at() <= now)]
-    if not targets:
-        raise InvalidState(_REFUSALS[action], details={"date": day.isoformat()})
     collector = pickup_name(booking.child_id, picked_up_by) if action == "check_out" else None
     for booking_slot in targets:
         booking_slot.status, booking_slot.changed_at = end, now
@@ -142,3 +126,28 @@ def mark_attendance(operator_id: int, booking_id: int, *, action: str, day: date
     tell_attendance(action, booking, child, nursery, day=day, picked_up_by=collector, now=now)
     db.session.commit()
     return _entries([booking.id], day)[0]
+
+
+def _locked_targets(operator_id: int, booking_id: int, action: str, day: date,
+                    now: datetime) -> tuple[Booking, Nursery, list[BookingSlot]]:
+    """The booking (row-locked, after its day's slots), its nursery, and the day's booked
+    slots ``action`` applies to (caller commits). Raises NotFound, InvalidState."""
+    booking = db.session.get(Booking, booking_id)
+    if booking is None:
+        raise NotFound("没有找到这个预约。")
+    nursery = owned_nursery(operator_id, booking.nursery_id)
+    ids = [bs.slot_id for bs in booking.slots if bs.slot.date == day]
+    if not ids:
+        raise InvalidState("该预约在这一天没有时段。", details={"date": day.isoformat()})
+    if action != "no_show" and day > local_today(now):
+        raise InvalidState("不能为未来的日期签到或签退。", details={"date": day.isoformat()})
+    slots = {s.id: s for s in lock_slots(ids)}
+    booking = db.session.scalar(
+        booking_query().where(Booking.id == booking_id).with_for_update(of=Booking, key_share=True)
+        .execution_options(populate_existing=True))
+    start = ATTENDANCE[action][0]
+    targets = [bs for bs in booking.slots if bs.slot_id in slots and bs.status == start
+               and (action != "no_show" or slots[bs.slot_id].starts_at() <= now)]
+    if not targets:
+        raise InvalidState(_REFUSALS[action], details={"date": day.isoformat()})
+    return booking, nursery, targets
