@@ -122,6 +122,6 @@ class AttendanceSchema(BaseSchema):
 
 
 class CheckOutSchema(AttendanceSchema):
-    picked_up_by = fields.Text(validate=length(1, 20), metadata={
+    picked_up_by = fields.Text(validate=length(1, 20), allow_none=True, metadata={
         "description": "who collects the child: a name on the child's pickup list when it "
-                       "has one (compared after trimming), else optional"})
+                       "has one (compared after trimming); else optional. null is missing."})

@@ -108,7 +108,8 @@ def test_check_out_by_someone_on_the_list_is_recorded_and_shown(client, auth):
     assert roster_items(client, day)[0]["picked_up_by"] == "王爷爷"
 
 
-@pytest.mark.parametrize("body", [{"picked_up_by": "张三"}, {"picked_up_by": "王奶"}, {}, None])
+@pytest.mark.parametrize("body", [{"picked_up_by": "张三"}, {"picked_up_by": "王奶"}, {}, None,
+                                  {"picked_up_by": None}])
 def test_check_out_by_someone_not_on_the_list_is_refused_and_nothing_changes(client, auth,
                                                                              body):
     day = checked_in(client, a_day(auth, GRANNY, GRANDPA))
@@ -122,7 +123,8 @@ def test_check_out_by_someone_not_on_the_list_is_refused_and_nothing_changes(cli
 
 
 @pytest.mark.parametrize(("body", "recorded"), [
-    (None, None), ({}, None), ({"picked_up_by": "邻居张阿姨"}, "邻居张阿姨")])
+    (None, None), ({}, None), ({"picked_up_by": None}, None),
+    ({"picked_up_by": "邻居张阿姨"}, "邻居张阿姨")])
 def test_without_a_list_the_name_is_optional_and_kept_when_given(client, auth, body,
                                                                  recorded):
     day = checked_in(client, a_day(auth))
@@ -132,7 +134,7 @@ def test_without_a_list_the_name_is_optional_and_kept_when_given(client, auth, b
     assert day_slots(day.booking.id) == [("completed", recorded)]
 
 
-@pytest.mark.parametrize("name", ["王" * 21, "   ", "", 7, None])
+@pytest.mark.parametrize("name", ["王" * 21, "   ", "", 7, ["王奶奶"]])
 def test_a_malformed_name_is_a_validation_error(client, auth, name):
     day = checked_in(client, a_day(auth, GRANNY))
     assert_error(attend(client, day, "check-out", {"picked_up_by": name}), 422,

@@ -22,4 +22,6 @@
     messages to families about their bookings    -> notices
     a deleted account's booking notes go         -> erasure.erase_family_notes
     the nursery's day: check-in, check-out       -> roster
+    check-out names someone on the pickup list   -> roster.mark_attendance (family.pickup)
+    the child's people told of check-in and out  -> attendance_notices
 """
