@@ -16,7 +16,7 @@ from parentapp.services.reminders.health_planning import plan_health_reminders
 from parentapp.timeutil import local_instant, to_local_iso
 from tests.asserts import assert_error
 from tests.factories import bearer, make_child, make_user
-from tests.family_factories import add_person, family, make_invite
+from tests.family_factories import family, make_invite
 from tests.rate_limit_apps import STORAGES, clear_counters, limited_app
 
 ACCEPT = "/api/v1/invites/accept"
