@@ -76,7 +76,7 @@ def list_carers(child_id):
 
 def _update(child_id, user_id, changes):
     return people.update_person(
-        current_user().id, child_id, user_id, changes,
+        current_user().id, child_id, user_id, changes, utcnow(),
         guardians_per_child=service_settings.limit("guardians_per_child"),
         children_per_guardian=service_settings.limit("children_per_guardian"))
 

@@ -8,7 +8,8 @@ from datetime import date, time
 import pytest
 
 from parentapp.extensions import db
-from parentapp.models import Booking, Child, ChildPerson, Notification, ReminderPlan
+from parentapp.models import Booking, Child, ChildInvite, ChildPerson, Notification, ReminderPlan
+from parentapp.services.family import invites
 from parentapp.timeutil import local_instant
 from tests.asserts import assert_error
 from tests.booking_factories import book, make_slots, setup_nursery
@@ -300,3 +301,26 @@ def test_reminders_off_withdraws_pending_rows_and_on_again_plans_them(client):
     db.session.expire_all()
     assert db.session.get(ReminderPlan, child.id).version == version + 1
 
+
+
+def test_a_removed_guardian_cannot_come_back_with_an_invite_they_made(client):
+    child, people = family(roles=("guardian",))
+    (first, first_headers), (second, second_headers) = people["guardian"], people["guardian2"]
+    own = invites.create_invite(second.id, child.id, role="guardian", relation="other", now=NOW)
+    kept = invites.create_invite(first.id, child.id, role="viewer", relation="other", now=NOW)
+    assert client.delete(carers_url(child, second.id), headers=first_headers).status_code == 204
+    again = client.post("/api/v1/invites/accept", headers=second_headers, json={"code": own.code})
+    assert_error(again, 404, "invite_not_found")
+    db.session.expire_all()
+    assert db.session.get(ChildInvite, kept.id).withdrawn_at is None  # only theirs went
+
+
+def test_a_demoted_guardians_invites_stop_working(client):
+    child, people = family(roles=("guardian",))
+    second = people["guardian2"][0]
+    own = invites.create_invite(second.id, child.id, role="carer", relation="other", now=NOW)
+    response = client.patch(carers_url(child, second.id), headers=people["guardian"][1],
+                            json={"role": "carer"})
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(ChildInvite, own.id).withdrawn_at is not None
