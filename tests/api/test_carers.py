@@ -174,7 +174,7 @@ def test_a_guardian_promotes_a_carer_and_changes_a_relation(client):
     assert response.status_code == 200
     assert (response.get_json()["role"], response.get_json()["relation"]) == ("guardian",
                                                                               "father")
-    # Now a guardian, they manage: they may demote the viewer's relation.
+    # Now a guardian, they manage: they may change the viewer's relation.
     response = client.patch(carers_url(child, people["viewer"][0].id), headers=people["carer"][1],
                             json={"relation": "other"})
     assert response.status_code == 200
