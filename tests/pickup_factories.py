@@ -1,27 +1,13 @@
-"""A child's other people and its pickup list, written straight to the database."""
+"""A child's pickup list, written straight to the database (its people: family_factories)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from parentapp.extensions import db
-from parentapp.models import Child, ChildPerson, PickupPerson, User
+from parentapp.models import Child, PickupPerson
 
 GRANNY = {"name": "王奶奶", "relation": "grandparent", "phone": "13800000001"}
 GRANDPA = {"name": "王爷爷", "relation": "grandparent", "phone": "13900000002"}
 AUNT = {"name": "李阿姨", "relation": "relative", "phone": "15000000003"}
-
-
-def add_person(child: Child, user: User, role: str, *, reminders: bool | None = None,
-               relation: str = "grandparent") -> ChildPerson:
-    """``user`` becomes one of the child's people (reminders on unless a viewer)."""
-    since = (child.created_at or child.people[0].since) + timedelta(minutes=len(child.people))
-    person = ChildPerson(child_id=child.id, user_id=user.id, role=role, relation=relation,
-                         reminders=role != "viewer" if reminders is None else reminders,
-                         since=since)
-    db.session.add(person)
-    db.session.commit()
-    return person
 
 
 def set_pickup(child: Child, *people: dict) -> list[PickupPerson]:

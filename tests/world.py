@@ -14,6 +14,7 @@ from parentapp.extensions import db
 from parentapp.models import HealthRecord, User, WaitlistEntry, utcnow
 from tests.booking_factories import book, in_days, make_offering, make_slot, make_slots
 from tests.factories import bearer, make_child, make_class, make_enrollment, make_nursery, make_user
+from tests.family_factories import make_invite
 from tests.notify_factories import make_notification
 
 TOWNSHIP = "500240001"
@@ -45,6 +46,7 @@ def build_world() -> World:
     parenting_class = make_class(operator)  # regulators manage every class; operators their own
     make_enrollment(parenting_class, parent)
     notification = make_notification(parent, now=utcnow())
+    invite = make_invite(child)
     users = {"parent": parent, "operator": operator, "regulator": regulator}
     return World(
         users=users,
@@ -52,7 +54,8 @@ def build_world() -> World:
         ids={"child_id": child.id, "nursery_id": nursery.id, "booking_id": booking.id,
              "slot_id": slots[1].id, "full_slot_id": full.id, "entry_id": entry.id,
              "class_id": parenting_class.id, "notification_id": notification.id,
-             "care_type": "full_day", "code": RECORDED_CODE, "township": TOWNSHIP})
+             "care_type": "full_day", "code": RECORDED_CODE, "township": TOWNSHIP,
+             "invite_id": invite.id, "user_id": parent.id})
 
 
 def path_ids(world: World, path: str, names: list[str]) -> dict[str, int | str]:

@@ -48,6 +48,17 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "/api/v1/children/<int:child_id>/health-records"): Entry(
         "parent", body={"code": "BCG", "done_on": "2025-01-01"}),
     ("DELETE", "/api/v1/children/<int:child_id>/health-records/<code>"): OWN["parent"],
+    ("POST", "/api/v1/children/<int:child_id>/invites"): Entry(
+        "parent", body={"role": "carer", "relation": "grandparent"}),
+    ("GET", "/api/v1/children/<int:child_id>/invites"): OWN["parent"],
+    ("DELETE", "/api/v1/children/<int:child_id>/invites/<int:invite_id>"): OWN["parent"],
+    ("GET", "/api/v1/children/<int:child_id>/carers"): OWN["parent"],
+    ("PATCH", "/api/v1/children/<int:child_id>/carers/<int:user_id>"): Entry(
+        "parent", body={"role": "viewer", "relation": "other"}),
+    ("PATCH", "/api/v1/children/<int:child_id>/carers/me"): Entry(
+        "parent", body={"reminders": False}),
+    ("DELETE", "/api/v1/children/<int:child_id>/carers/<int:user_id>"): OWN["parent"],
+    ("DELETE", "/api/v1/children/<int:child_id>/carers/me"): OWN["parent"],
     ("GET", "/api/v1/children/<int:child_id>/pickup"): OWN["parent"],
     ("PUT", "/api/v1/children/<int:child_id>/pickup"): Entry("parent", body={"people": [
         {"name": "王奶奶", "relation": "grandparent", "phone": "13800000001"}]}),

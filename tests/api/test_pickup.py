@@ -9,7 +9,8 @@ from parentapp.extensions import db
 from parentapp.models import PickupPerson
 from tests.asserts import assert_error
 from tests.factories import make_child
-from tests.pickup_factories import AUNT, GRANDPA, GRANNY, add_person, set_pickup
+from tests.family_factories import add_person
+from tests.pickup_factories import AUNT, GRANDPA, GRANNY, set_pickup
 
 
 def put_list(client, headers, child_id, people):

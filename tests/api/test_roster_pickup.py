@@ -16,7 +16,8 @@ from parentapp.services.booking import roster
 from tests.asserts import assert_error
 from tests.booking_factories import book, make_hours, make_slot, setup_nursery, today
 from tests.factories import make_child, make_user
-from tests.pickup_factories import AUNT, GRANDPA, GRANNY, add_person, set_pickup
+from tests.family_factories import add_person
+from tests.pickup_factories import AUNT, GRANDPA, GRANNY, set_pickup
 from tests.sqlcount import count_statements
 
 MOST = 10  # the token's user and session, the page count, ids, bookings, slots, pickup lists

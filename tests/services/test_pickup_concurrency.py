@@ -10,7 +10,8 @@ from parentapp.extensions import db
 from parentapp.models import PickupPerson
 from tests.concurrency import run_at_once
 from tests.factories import bearer, make_child, make_user
-from tests.pickup_factories import AUNT, GRANDPA, GRANNY, add_person, set_pickup
+from tests.family_factories import add_person
+from tests.pickup_factories import AUNT, GRANDPA, GRANNY, set_pickup
 
 pytestmark = pytest.mark.slow
 

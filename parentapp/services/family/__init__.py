@@ -6,5 +6,9 @@
     the first guardian (township for statistics)     -> access.first_guardian_ids
     who a notice about a child reaches               -> fanout.recipients, fanout.notify_people
     who booked (``booked_by``)                       -> booked_by.booked_by_map
+    invite someone by code, withdraw, accept         -> invites
+    invite codes: alphabet, length, normalising      -> invites.new_code, invites.normalise_code
+    the child's people, roles, own reminders, leave  -> people
+    people / guardian caps, last guardian            -> people.check_room, people.remove_person
     the pickup list, who may collect at check-out    -> pickup
 """
