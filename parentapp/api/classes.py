@@ -9,6 +9,7 @@ from parentapp.schemas.base import page_of
 from parentapp.schemas.class_enrollments import (
     ClassEnrollmentSchema,
     ClassEnrollSchema,
+    LeaveClassQuerySchema,
     MyEnrollmentQuerySchema,
     MyEnrollmentSchema,
 )
@@ -61,17 +62,23 @@ def enroll(body, class_id):
 @blp.route("/classes/<int:class_id>/enrollments/mine", methods=["DELETE"])
 @answers("invalid_state")
 @auth_required("parent")
+@blp.arguments(LeaveClassQuerySchema, location="query")
 @blp.response(204)
-def leave(class_id):
-    """Give up your seat or waitlist place; a freed seat goes at once to the first waitlisted
-    family, who is told. 404 without an entry; 409 invalid_state once the class started."""
-    enrollment.leave(current_user().id, class_id, utcnow())
+def leave(query, class_id):
+    """Give up a seat or waitlist place: ``child_id``'s, else your own (no child), else
+    the one your children hold (422 when several do: name the child). A freed seat goes
+    at once to the first waitlisted family, who is told. 404 without an entry or for a
+    child not yours; 403 for a viewer of the child; 409 invalid_state once the class
+    started."""
+    enrollment.leave(current_user().id, class_id, utcnow(), child_id=query.get("child_id"))
 
 
 @blp.route("/me/enrollments")
+@answers("not_found")
 @auth_required("parent")
 @blp.arguments(MyEnrollmentQuerySchema, location="query")
 @blp.response(200, page_of(MyEnrollmentSchema))
 def my_enrollments(query):
-    """Your family's entries, newest first, with ``position`` while waitlisted."""
+    """The entries of all your children and your own, newest first, with ``position``
+    while waitlisted; ``child_id`` keeps one child's (404 when it is not one of yours)."""
     return enrollment.my_enrollments(current_user().id, now=utcnow(), **query)
