@@ -15,7 +15,7 @@ from parentapp.schemas.class_enrollments import (
 )
 from parentapp.schemas.classes import ClassDetailSchema, ClassItemSchema, ClassListQuerySchema
 from parentapp.security import auth_required, current_user, viewer_id
-from parentapp.services.classes import enrollment, queries
+from parentapp.services.classes import enrollment, my_entries, queries
 
 blp = Blueprint("classes", __name__, url_prefix="/api/v1", description=(
     "Parenting classes for families. Class status: scheduled, cancelled, completed (from its "
@@ -37,8 +37,9 @@ def list_classes(query):
 @answers("unauthorized")
 @blp.response(200, ClassDetailSchema)
 def get_class(class_id):
-    """One class; with a parent's token, ``my_enrollment`` is that family's latest entry."""
-    return queries.get_class(class_id, utcnow(), viewer_id(role="parent"))
+    """One class; with a parent's token, ``my_enrollment`` is the latest entry of theirs or
+    of one of their children (whoever of the child's people took it)."""
+    return my_entries.class_for(class_id, utcnow(), viewer_id(role="parent"))
 
 
 @blp.route("/classes/<int:class_id>/enrollments", methods=["POST"])

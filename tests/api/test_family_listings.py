@@ -175,3 +175,12 @@ def test_an_accepted_offer_names_who_accepted(client, family):
     entries = {e["id"]: e for e in items(client, LISTINGS[1], family["headers"]["mother"])}
     assert entries[joined.get_json()["id"]]["status"] == "accepted"
     assert entries[joined.get_json()["id"]]["booked_by"] == by(family["grandma"], "grandparent")
+
+
+def test_the_class_shows_the_grandmother_the_seat_the_mother_took(client, family):
+    url = f"/api/v1/classes/{family['class'].id}"
+    seen = client.get(url, headers=family["headers"]["grandma"]).get_json()["my_enrollment"]
+    assert (seen["status"], seen["child_id"]) == ("enrolled", family["child"].id)
+    remove_person(family["child"], family["grandma"])
+    assert client.get(url, headers=family["headers"]["grandma"]).get_json()[
+        "my_enrollment"] is None
