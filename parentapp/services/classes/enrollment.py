@@ -168,10 +168,10 @@ def entry_view(entry: ClassEnrollment) -> dict:
     position = None
     if entry.status == EnrollmentStatus.WAITLISTED:
         position = waitlist_positions([entry.class_id]).get(entry.id)
-    booked_by = booked_by_map([(entry.child_id, entry.family_id)])
+    pair = (entry.child_id, entry.family_id)
     return {"id": entry.id, "class_id": entry.class_id, "child_id": entry.child_id,
             "status": entry.status, "position": position,
-            "booked_by": booked_by.get((entry.child_id, entry.family_id))}
+            "booked_by": booked_by_map([pair]).get(pair)}
 
 
 def visible_to(user_id: int, right: ChildRight = ChildRight.VIEW):
@@ -269,7 +269,6 @@ def _entry_to_leave(class_id: int, user_id: int, child_id: int | None) -> ClassE
         raise NotFound("您没有报名该课程。")
     if len(seats) > 1:
         raise ValidationFailed.on("child_id", "您有多个孩子报名了该课程，请指明退出哪个孩子。")
-    # A seat the person sees but may not give up (a viewer's): 403, as with child_id.
     access.child_for(user_id, seats[0].child_id, ChildRight.ACT)
     return seats[0]
 
