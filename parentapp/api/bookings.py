@@ -67,12 +67,16 @@ def create_booking(body):
 
 
 @blp.route("")
+@answers("not_found")
 @auth_required("parent")
 @blp.arguments(BookingQuerySchema, location="query")
 @blp.response(200, page_of(BookingSchema))
 def list_bookings(query):
+    """The bookings of all your children (each with ``booked_by``), newest first;
+    ``child_id`` keeps one child's (404 when it is not one of yours)."""
     return bookings.list_bookings(current_user().id, status=query.get("status"),
                                   day_from=query.get("from_"), day_to=query.get("to"),
+                                  child_id=query.get("child_id"),
                                   page=query["page"], per_page=query["per_page"])
 
 

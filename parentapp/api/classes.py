@@ -9,12 +9,13 @@ from parentapp.schemas.base import page_of
 from parentapp.schemas.class_enrollments import (
     ClassEnrollmentSchema,
     ClassEnrollSchema,
+    LeaveClassQuerySchema,
     MyEnrollmentQuerySchema,
     MyEnrollmentSchema,
 )
 from parentapp.schemas.classes import ClassDetailSchema, ClassItemSchema, ClassListQuerySchema
 from parentapp.security import auth_required, current_user, viewer_id
-from parentapp.services.classes import enrollment, queries
+from parentapp.services.classes import enrollment, my_entries, queries
 
 blp = Blueprint("classes", __name__, url_prefix="/api/v1", description=(
     "Parenting classes for families. Class status: scheduled, cancelled, completed (from its "
@@ -36,8 +37,9 @@ def list_classes(query):
 @answers("unauthorized")
 @blp.response(200, ClassDetailSchema)
 def get_class(class_id):
-    """One class; with a parent's token, ``my_enrollment`` is that family's latest entry."""
-    return queries.get_class(class_id, utcnow(), viewer_id(role="parent"))
+    """One class; with a parent's token, ``my_enrollment`` is the latest entry of theirs or
+    of one of their children (whoever of the child's people took it)."""
+    return my_entries.class_for(class_id, utcnow(), viewer_id(role="parent"))
 
 
 @blp.route("/classes/<int:class_id>/enrollments", methods=["POST"])
@@ -61,17 +63,23 @@ def enroll(body, class_id):
 @blp.route("/classes/<int:class_id>/enrollments/mine", methods=["DELETE"])
 @answers("invalid_state")
 @auth_required("parent")
+@blp.arguments(LeaveClassQuerySchema, location="query")
 @blp.response(204)
-def leave(class_id):
-    """Give up your seat or waitlist place; a freed seat goes at once to the first waitlisted
-    family, who is told. 404 without an entry; 409 invalid_state once the class started."""
-    enrollment.leave(current_user().id, class_id, utcnow())
+def leave(query, class_id):
+    """Give up a seat or waitlist place: ``child_id``'s, else your own (no child), else
+    the one your children hold (422 when several do: name the child). A freed seat goes
+    at once to the first waitlisted family, who is told. 404 without an entry or for a
+    child not yours; 403 for a viewer of the child; 409 invalid_state once the class
+    started."""
+    enrollment.leave(current_user().id, class_id, utcnow(), child_id=query.get("child_id"))
 
 
 @blp.route("/me/enrollments")
+@answers("not_found")
 @auth_required("parent")
 @blp.arguments(MyEnrollmentQuerySchema, location="query")
 @blp.response(200, page_of(MyEnrollmentSchema))
 def my_enrollments(query):
-    """Your family's entries, newest first, with ``position`` while waitlisted."""
+    """The entries of all your children and your own, newest first, with ``position``
+    while waitlisted; ``child_id`` keeps one child's (404 when it is not one of yours)."""
     return enrollment.my_enrollments(current_user().id, now=utcnow(), **query)

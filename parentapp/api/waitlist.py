@@ -4,9 +4,14 @@ from parentapp import service_settings
 from parentapp.api.blueprint import Blueprint
 from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
-from parentapp.schemas.base import PageQuerySchema, page_of
+from parentapp.schemas.base import page_of
 from parentapp.schemas.bookings import BookingSchema
-from parentapp.schemas.waitlist import WaitlistEntrySchema, WaitlistJoinedSchema, WaitlistJoinSchema
+from parentapp.schemas.waitlist import (
+    WaitlistEntrySchema,
+    WaitlistJoinedSchema,
+    WaitlistJoinSchema,
+    WaitlistQuerySchema,
+)
 from parentapp.security import auth_required, current_user
 from parentapp.services.booking import waitlist
 
@@ -36,12 +41,16 @@ def leave_waitlist(entry_id):
 
 
 @blp.route("/me/waitlist")
+@answers("not_found")
 @auth_required("parent")
-@blp.arguments(PageQuerySchema, location="query")
+@blp.arguments(WaitlistQuerySchema, location="query")
 @blp.response(200, page_of(WaitlistEntrySchema))
 def my_waitlist(query):
+    """The entries of all your children, newest first; ``child_id`` keeps one child's
+    (404 when it is not one of yours)."""
     return waitlist.my_waitlist(current_user().id, utcnow(), query["page"], query["per_page"],
-                                offer_minutes=service_settings.offer_minutes())
+                                offer_minutes=service_settings.offer_minutes(),
+                                child_id=query.get("child_id"))
 
 
 @blp.route("/waitlist/<int:entry_id>/accept", methods=["POST"])

@@ -43,6 +43,10 @@ class Booking(db.Model):
     slots: Mapped[list[BookingSlot]] = relationship(
         back_populates="booking", order_by="BookingSlot.id", cascade="all, delete-orphan")
 
+    # ``booked_by`` for the answer ({"user_id", "nickname", "relation"}), set by the
+    # booking services from ``family.booked_by`` (one query per page).
+    booked_by = None
+
     def settle(self, cancelled_as: str) -> None:
         """Price and status from the slots: the price is what is not cancelled; a booking
         with nothing left takes ``cancelled_as`` (who cancelled the last slot)."""

@@ -2,7 +2,8 @@
 
 from parentapp.domain import BookingStatus
 from parentapp.schemas import fields
-from parentapp.schemas.base import BaseSchema, PageQuerySchema, length, one_of
+from parentapp.schemas.base import BaseSchema, PageQuerySchema, length, one_of, value_range
+from parentapp.schemas.booked_by import BOOKED_BY_DOC, BookedBySchema
 from parentapp.schemas.fields import LocalDateTime
 from parentapp.schemas.pickup import MaskedPickupPersonSchema
 from parentapp.schemas.slots import HourMinute, items, unique
@@ -29,6 +30,8 @@ class BookingQuerySchema(PageQuerySchema):
     status = fields.String(validate=one_of(BookingStatus.values()))
     from_ = fields.Date(data_key="from")
     to = fields.Date()
+    child_id = fields.Integer(validate=value_range(1, 2**31 - 1), metadata={
+        "description": "only this child's bookings (404 when it is not one of yours)"})
 
 
 _INSTANT_OR_NULL = {"type": "string", "format": "date-time", "nullable": True}
@@ -62,6 +65,7 @@ class BookingSchema(BaseSchema):
     slots = fields.List(fields.Nested(BookedSlotSchema), required=True)
     price_fen = fields.Integer(required=True)
     note = fields.String(allow_none=True)
+    booked_by = fields.Nested(BookedBySchema, required=True, metadata=BOOKED_BY_DOC)
     created_at = LocalDateTime(required=True)
     cancellable_until = fields.Method(
         "_until", metadata={**_INSTANT_OR_NULL,

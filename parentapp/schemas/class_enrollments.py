@@ -5,6 +5,7 @@ from marshmallow import validate
 from parentapp.domain import EnrollmentStatus
 from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, PageQuerySchema, one_of
+from parentapp.schemas.booked_by import BOOKED_BY_DOC, BookedBySchema
 from parentapp.schemas.classes import ID_RANGE
 from parentapp.schemas.fields import LocalDateTime
 
@@ -21,11 +22,13 @@ class ClassEnrollSchema(BaseSchema):
 class ClassEnrollmentSchema(BaseSchema):
     id = fields.Integer(required=True)
     class_id = fields.Integer(required=True)
-    child_id = fields.Integer(allow_none=True)
+    child_id = fields.Integer(allow_none=True, required=True, metadata={
+        "description": "the child the seat is for; null for a seat of the account alone"})
     status = fields.String(required=True, metadata={"enum": list(EnrollmentStatus.values()),
                                                     "description": STATUS_DOC})
     position = fields.Integer(allow_none=True, metadata={
         "description": "place among waitlisted families from 1; null unless waitlisted"})
+    booked_by = fields.Nested(BookedBySchema, required=True, metadata=BOOKED_BY_DOC)
 
 
 class EnrolledClassBriefSchema(BaseSchema):
@@ -45,6 +48,14 @@ class MyEnrollmentSchema(ClassEnrollmentSchema):
 
 class MyEnrollmentQuerySchema(PageQuerySchema):
     status = fields.String(validate=one_of(EnrollmentStatus.values()))
+    child_id = fields.Integer(validate=ID_RANGE, metadata={
+        "description": "only this child's entries (404 when it is not one of yours)"})
+
+
+class LeaveClassQuerySchema(BaseSchema):
+    child_id = fields.Integer(validate=ID_RANGE, metadata={
+        "description": "the child whose seat or waitlist place to give up; needed when "
+                       "several of your children hold one in the class"})
 
 
 class ClassRosterQuerySchema(PageQuerySchema):
@@ -52,6 +63,9 @@ class ClassRosterQuerySchema(PageQuerySchema):
 
 
 class ClassRosterItemSchema(ClassEnrollmentSchema):
+    class Meta:
+        exclude = ("booked_by",)  # the organiser sees the account (family_id, nickname)
+
     family_id = fields.Integer(required=True)
     nickname = fields.String(allow_none=True)
     phone = fields.String(allow_none=True, metadata={"description": "masked, e.g. 138****0000"})

@@ -116,6 +116,7 @@ class MyEnrollmentBriefSchema(BaseSchema):
     id = fields.Integer(required=True)
     status = fields.String(required=True)
     position = fields.Integer(allow_none=True)
+    child_id = fields.Integer(allow_none=True)
 
 
 class ClassItemSchema(BaseSchema):
@@ -145,7 +146,8 @@ class ClassItemSchema(BaseSchema):
 
 class ClassDetailSchema(ClassItemSchema):
     my_enrollment = fields.Nested(MyEnrollmentBriefSchema, allow_none=True, metadata={
-        "description": "the calling parent's latest entry for this class, if any"})
+        "description": "the latest entry in this class of the caller or of one of their "
+                       "children, if any"})
 
 
 class OrganizerClassSchema(ClassItemSchema):

@@ -140,7 +140,8 @@ def test_one_class_reads_alike_and_shows_the_parents_own_entry(client, auth):
     anonymous = client.get(f"{URL}/{cls.id}").get_json()
     assert anonymous["my_enrollment"] is None and anonymous["waitlist_length"] == 1
     body = client.get(f"{URL}/{cls.id}", headers=headers).get_json()
-    assert body["my_enrollment"] == {"id": mine.id, "status": "waitlisted", "position": 1}
+    assert body["my_enrollment"] == {"id": mine.id, "status": "waitlisted", "position": 1,
+                                     "child_id": None}
     _, staff_headers = auth.operator()
     assert client.get(f"{URL}/{cls.id}", headers=staff_headers).get_json()[
         "my_enrollment"] is None

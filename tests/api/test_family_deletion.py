@@ -117,3 +117,20 @@ def test_two_people_enrolling_the_same_child_hold_one_seat(client, auth):
     again = client.post(url, headers=grandma_headers, json={"child_id": child.id})
     assert_error(again, 409, "already_enrolled")
     assert db.session.scalar(select(db.func.count()).select_from(ClassEnrollment)) == 1
+
+
+def test_a_guardian_leaving_by_account_deletion_withdraws_the_invites_they_made(client, auth):
+    mother, _, child, _, _, _ = _family(auth)
+    father = make_user("parent")
+    _link(child, father, "guardian", "father")
+    made = client.post(f"/api/v1/children/{child.id}/invites", headers=bearer(father),
+                       json={"role": "guardian", "relation": "relative"})
+    assert made.status_code == 201
+    assert client.delete("/api/v1/me", headers=bearer(father)).status_code == 204
+    _, stranger_headers = auth.parent()
+    used = client.post("/api/v1/invites/accept", headers=stranger_headers,
+                       json={"code": made.get_json()["code"]})
+    assert_error(used, 404, "invite_not_found")
+    db.session.expire_all()
+    people = [p.user_id for p in db.session.get(Child, child.id).people]
+    assert mother.id in people and father.id not in people

@@ -18,6 +18,7 @@ from parentapp.services.booking import cancellation
 from parentapp.services.booking import erasure as booking_erasure
 from parentapp.services.classes import enrollment
 from parentapp.services.common import idempotency
+from parentapp.services.family import links
 from parentapp.services.family.access import lock_child
 from parentapp.services.reminders import erasure
 from parentapp.services.reminders.inbox import notify
@@ -57,8 +58,7 @@ def before_account_deleted(user: User, now: datetime, *, offer_minutes: int) -> 
             before_child_deleted(child, now, offer_minutes=offer_minutes, by_user_id=user.id)
             db.session.delete(child)
         else:
-            db.session.execute(db.delete(ChildPerson).where(
-                ChildPerson.child_id == child.id, ChildPerson.user_id == user.id))
+            links.end_link(user.id, child.id, now)
     db.session.flush()
     # Seats and waitlist places are given up (waitlists move up), then erased.
     enrollment.release_family(user.id, now)

@@ -47,6 +47,7 @@ from parentapp.services.common.caps import check_cap
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.family import access
+from parentapp.services.family.booked_by import booked_by_map
 from parentapp.timeutil import LOCAL_TZ
 
 
@@ -119,6 +120,7 @@ def _write_booking(parent_id: int, child_id: int, slot_ids: list[int], note: str
          "status": BookingStatus.CONFIRMED, "price_fen": offering.price_fen, "changed_at": None}
         for s in slots])
     db.session.expire(booking, ["slots"])  # loaded in one SELECT; their slots are in the map
+    with_booked_by([booking])  # part of the answer the Idempotency-Key stores
     return booking, offering
 
 
@@ -203,6 +205,14 @@ def booking_query():
         selectinload(Booking.slots).joinedload(BookingSlot.slot))
 
 
+def with_booked_by(bookings: list[Booking]) -> list[Booking]:
+    """Set each booking's ``booked_by`` (one query for them all)."""
+    found = booked_by_map((b.child_id, b.parent_id) for b in bookings)
+    for booking in bookings:
+        booking.booked_by = found.get((booking.child_id, booking.parent_id))
+    return bookings
+
+
 def visible_to(user_id: int, right: ChildRight = ChildRight.VIEW):
     """Bookings a person may see (or act on, with ``right``): those of the children they
     hold the right for, and those they made for a child since deleted."""
@@ -217,23 +227,26 @@ def get_booking(user_id: int, booking_id: int, right: ChildRight = ChildRight.VI
     if booking is None:
         raise NotFound("没有找到这个预约。")
     if booking.child_id is None:
+        # The child was deleted: only its booker still sees the booking.
         if booking.parent_id != user_id:
             raise NotFound("没有找到这个预约。")
-        return booking
+        return with_booked_by([booking])[0]
     try:
         access.child_for(user_id, booking.child_id, right)
     except NotFound:
         raise NotFound("没有找到这个预约。") from None
-    return booking
+    return with_booked_by([booking])[0]
 
 
 def list_bookings(user_id: int, *, status: str | None, day_from: date | None,
                   day_to: date | None, page: int, per_page: int,
                   child_id: int | None = None) -> dict:
-    """The bookings of all the person's children, newest first; from/to keep those with a
-    slot in the range."""
+    """The bookings of all the person's children (or of ``child_id`` only), newest first;
+    from/to keep those with a slot in the range. Raises NotFound (``child_id`` is not one
+    of the person's children)."""
     stmt = booking_query().where(visible_to(user_id))
     if child_id is not None:
+        access.child_for(user_id, child_id, ChildRight.VIEW)
         stmt = stmt.where(Booking.child_id == child_id)
     if status:
         stmt = stmt.where(Booking.status == status)
@@ -244,7 +257,9 @@ def list_bookings(user_id: int, *, status: str | None, day_from: date | None,
         if day_to:
             dated = dated.where(Slot.date <= day_to)
         stmt = stmt.where(Booking.id.in_(dated))
-    return paginate(stmt.order_by(Booking.id.desc()), page, per_page)
+    result = paginate(stmt.order_by(Booking.id.desc()), page, per_page)
+    with_booked_by(result["items"])
+    return result
 
 
 def book_once(parent_id: int, *, key: str, print_: str, child_id: int, slot_ids: list[int],

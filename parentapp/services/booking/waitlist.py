@@ -43,12 +43,21 @@ from parentapp.services.common.caps import check_cap
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.family import access
+from parentapp.services.family.booked_by import booked_by_map
 
 
 @dataclass(frozen=True)
 class QueuedEntry:
     entry: WaitlistEntry
     position: int | None  # among the slot's waiting entries, from 1; None unless waiting
+    booked_by: dict | None = None  # who of the child's people joined
+
+
+def queued(entries: list[WaitlistEntry], places: dict[int, int]) -> list[QueuedEntry]:
+    """The entries with their queue positions and ``booked_by`` (one query for them all)."""
+    found = booked_by_map((e.child_id, e.parent_id) for e in entries)
+    return [QueuedEntry(e, places.get(e.id), found.get((e.child_id, e.parent_id)))
+            for e in entries]
 
 
 def positions(entry_ids: list[int]) -> dict[int, int]:
@@ -105,9 +114,9 @@ def join_waitlist(parent_id: int, slot_id: int, child_id: int, now: datetime, *,
         db.session.flush()
     except IntegrityError as exc:
         raise InvalidState("孩子已在该时段的候补名单中。", details={"slot_ids": [slot_id]}) from exc
-    queued = QueuedEntry(entry, positions([entry.id])[entry.id])
+    [answer] = queued([entry], positions([entry.id]))
     db.session.commit()
-    return queued
+    return answer
 
 
 def _live_entries(child_id: int) -> int:
@@ -151,16 +160,21 @@ def leave_waitlist(parent_id: int, entry_id: int, now: datetime, *, offer_minute
 
 
 def my_waitlist(parent_id: int, now: datetime, page: int, per_page: int, *,
-                offer_minutes: int) -> dict:
-    """The entries of all the person's children, newest first, ended ones included, with
-    queue positions."""
-    mine = WaitlistEntry.child_id.in_(access.children_of(parent_id))
+                offer_minutes: int, child_id: int | None = None) -> dict:
+    """The entries of all the person's children (or of ``child_id`` only), newest first,
+    ended ones included, with queue positions. Raises NotFound (``child_id`` is not one of
+    the person's children)."""
+    if child_id is not None:
+        access.child_for(parent_id, child_id, ChildRight.VIEW)
+        mine = WaitlistEntry.child_id == child_id
+    else:
+        mine = WaitlistEntry.child_id.in_(access.children_of(parent_id))
     expire_due_offers(now, mine, offer_minutes=offer_minutes)
     stmt = (db.select(WaitlistEntry).options(joinedload(WaitlistEntry.slot))
             .where(mine).order_by(WaitlistEntry.id.desc()))
     result = paginate(stmt, page, per_page)
     places = positions([e.id for e in result["items"] if e.status == WaitlistStatus.WAITING])
-    result["items"] = [QueuedEntry(entry, places.get(entry.id)) for entry in result["items"]]
+    result["items"] = queued(result["items"], places)
     return result
 
 

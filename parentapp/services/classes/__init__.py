@@ -4,5 +4,6 @@
     enrolment deadline, seats, waitlist move-up  -> enrollment
     class places per family (a cap)              -> enrollment.enroll
     seat counts, waitlist positions, distance    -> queries
+    a family's entry in one class (my_enrollment) -> my_entries
     the organiser's roster and attendance        -> roster
 """

@@ -42,6 +42,7 @@ from parentapp.services.common.caps import check_cap
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.family import access
+from parentapp.services.family.booked_by import booked_by_map
 from parentapp.services.reminders.inbox import notify
 from parentapp.timeutil import LOCAL_TZ, age_months
 
@@ -167,8 +168,10 @@ def entry_view(entry: ClassEnrollment) -> dict:
     position = None
     if entry.status == EnrollmentStatus.WAITLISTED:
         position = waitlist_positions([entry.class_id]).get(entry.id)
+    pair = (entry.child_id, entry.family_id)
     return {"id": entry.id, "class_id": entry.class_id, "child_id": entry.child_id,
-            "status": entry.status, "position": position}
+            "status": entry.status, "position": position,
+            "booked_by": booked_by_map([pair]).get(pair)}
 
 
 def visible_to(user_id: int, right: ChildRight = ChildRight.VIEW):
@@ -179,10 +182,15 @@ def visible_to(user_id: int, right: ChildRight = ChildRight.VIEW):
 
 
 def my_enrollments(parent_id: int, *, now: datetime, page: int, per_page: int,
-                   status: str | None = None) -> dict:
-    """The entries of all the person's children and their own, newest first, ended ones
-    included."""
-    stmt = (select(ClassEnrollment).where(visible_to(parent_id))
+                   status: str | None = None, child_id: int | None = None) -> dict:
+    """The entries of all the person's children and their own (or of ``child_id`` only),
+    newest first, ended ones included. Raises NotFound (``child_id`` is not one of the
+    person's children)."""
+    if child_id is not None:
+        access.child_for(parent_id, child_id, ChildRight.VIEW)
+    mine = (ClassEnrollment.child_id == child_id if child_id is not None
+            else visible_to(parent_id))
+    stmt = (select(ClassEnrollment).where(mine)
             .join(ClassEnrollment.parenting_class)
             .options(contains_eager(ClassEnrollment.parenting_class))
             .order_by(ClassEnrollment.id.desc()))
@@ -191,14 +199,17 @@ def my_enrollments(parent_id: int, *, now: datetime, page: int, per_page: int,
     result = paginate(stmt, page, per_page)
     waiting = {e.class_id for e in result["items"] if e.status == EnrollmentStatus.WAITLISTED}
     positions = waitlist_positions(sorted(waiting))
-    result["items"] = [_mine(entry, positions, now) for entry in result["items"]]
+    booked_by = booked_by_map((e.child_id, e.family_id) for e in result["items"])
+    result["items"] = [_mine(entry, positions, booked_by, now) for entry in result["items"]]
     return result
 
 
-def _mine(entry: ClassEnrollment, positions: dict[int, int], now: datetime) -> dict:
+def _mine(entry: ClassEnrollment, positions: dict[int, int], booked_by: dict,
+          now: datetime) -> dict:
     cls = entry.parenting_class
     return {"id": entry.id, "class_id": entry.class_id, "child_id": entry.child_id,
             "status": entry.status, "position": positions.get(entry.id),
+            "booked_by": booked_by.get((entry.child_id, entry.family_id)),
             "attended": entry.attended, "created_at": entry.created_at,
             "parenting_class": {"title": cls.title, "kind": cls.kind, "venue": cls.venue,
                                 "starts_at": cls.starts_at, "ends_at": cls.ends_at,
@@ -252,12 +263,13 @@ def _entry_to_leave(class_id: int, user_id: int, child_id: int | None) -> ClassE
         return entry
     seats = list(db.session.scalars(select(ClassEnrollment).where(
         ClassEnrollment.class_id == class_id,
-        ClassEnrollment.child_id.in_(access.children_of(user_id, ChildRight.ACT)),
+        ClassEnrollment.child_id.in_(access.children_of(user_id)),
         ClassEnrollment.status.in_(ACTIVE_ENROLLMENT_STATUSES))))
     if not seats:
         raise NotFound("您没有报名该课程。")
     if len(seats) > 1:
         raise ValidationFailed.on("child_id", "您有多个孩子报名了该课程，请指明退出哪个孩子。")
+    access.child_for(user_id, seats[0].child_id, ChildRight.ACT)
     return seats[0]
 
 

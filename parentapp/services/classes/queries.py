@@ -149,22 +149,9 @@ def list_classes(now: datetime, *, page: int, per_page: int, lat: float | None =
     return present_page(paginate(stmt, page, per_page), now, origin)
 
 
-def get_class(class_id: int, now: datetime, parent_id: int | None = None) -> dict:
+def get_class(class_id: int, now: datetime) -> dict:
+    """One class with its seat counts (a family's entry: ``my_entries.class_for``)."""
     cls = db.session.get(ParentingClass, class_id) if storable_id(class_id) else None
     if cls is None:
         raise NotFound("没有找到该课程。")
-    view = present(cls, seat_counts([cls.id]).get(cls.id), now)
-    view["my_enrollment"] = None if parent_id is None else _latest_entry(cls.id, parent_id)
-    return view
-
-
-def _latest_entry(class_id: int, parent_id: int) -> dict | None:
-    row = db.session.scalar(
-        select(ClassEnrollment)
-        .where(ClassEnrollment.class_id == class_id, ClassEnrollment.family_id == parent_id)
-        .order_by(ClassEnrollment.id.desc()).limit(1))
-    if row is None:
-        return None
-    position = (waitlist_positions([class_id]).get(row.id)
-                if row.status == EnrollmentStatus.WAITLISTED else None)
-    return {"id": row.id, "status": row.status, "position": position}
+    return present(cls, seat_counts([cls.id]).get(cls.id), now)

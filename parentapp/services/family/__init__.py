@@ -10,5 +10,6 @@
     invite codes: alphabet, length, normalising      -> invites.new_code, invites.normalise_code
     the child's people, roles, own reminders, leave  -> people
     people / guardian caps, last guardian            -> people.check_room, people.remove_person
+    a link ends: access, pending messages, invites   -> links.end_link
     the pickup list, who may collect at check-out    -> pickup
 """

@@ -27,12 +27,11 @@ def child_for(user_id: int, child_id: int, right: ChildRight, *, lock: bool = Fa
     has ``right``. ``lock`` takes the child's row lock first. Raises NotFound, Forbidden."""
     if not storable_id(child_id):
         raise NotFound("没有找到这个孩子。")
-    if lock:
+    row = _link(user_id, child_id)
+    if row is not None and lock:
+        # Only a person of the child may hold its lock; the role is read again under it.
         lock_child(child_id)
-    row = db.session.execute(
-        select(Child, ChildPerson.role)
-        .join(ChildPerson, (ChildPerson.child_id == Child.id) & (ChildPerson.user_id == user_id))
-        .where(Child.id == child_id)).first()
+        row = _link(user_id, child_id)
     if row is None:
         raise NotFound("没有找到这个孩子。")
     child, role = row
@@ -40,6 +39,13 @@ def child_for(user_id: int, child_id: int, right: ChildRight, *, lock: bool = Fa
         raise Forbidden(_RIGHT_REFUSALS[right], details={"my_role": role})
     child.my_role = role
     return child
+
+
+def _link(user_id: int, child_id: int):
+    return db.session.execute(
+        select(Child, ChildPerson.role)
+        .join(ChildPerson, (ChildPerson.child_id == Child.id) & (ChildPerson.user_id == user_id))
+        .where(Child.id == child_id).execution_options(populate_existing=True)).first()
 
 
 def role_of(user_id: int, child_id: int) -> str | None:

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from parentapp.domain import RELATION_NAMES, ROLE_NAMES, CarerRole, ChildRight, NotificationKind
 from parentapp.errors import Forbidden, LastGuardian, NotFound
 from parentapp.extensions import db
-from parentapp.models import Child, ChildInvite, ChildPerson, User
+from parentapp.models import Child, ChildPerson, User
 from parentapp.services.accounts import cleanup
 from parentapp.services.accounts.children import guardian_of_count
 from parentapp.services.booking.bookings import lock_family
 from parentapp.services.common.caps import check_cap
 from parentapp.services.common.transactions import rolls_back
-from parentapp.services.family import access, fanout
+from parentapp.services.family import access, fanout, links
 from parentapp.services.reminders import health_planning
 from parentapp.services.reminders.inbox import notify
 
@@ -62,7 +62,7 @@ def update_person(user_id: int, child_id: int, target_id: int, changes: dict, no
         _check_role_change(child.id, person, role, guardians_per_child=guardians_per_child,
                            children_per_guardian=children_per_guardian)
         if person.role == CarerRole.GUARDIAN:
-            _withdraw_invites_of(person.user_id, child.id, now)
+            links.withdraw_invites_of(person.user_id, child.id, now)
         person.role = role
     person.relation = changes.get("relation", person.relation)
     if changes.get("reminders", person.reminders) != person.reminders:
@@ -94,9 +94,7 @@ def remove_person(user_id: int, child_id: int, target_id: int, now: datetime, *,
         db.session.delete(child)
         db.session.commit()
         return
-    db.session.delete(person)
-    fanout.withdraw_for(target_id, child.id)
-    _withdraw_invites_of(target_id, child.id, now)
+    links.end_link(target_id, child.id, now)
     if target_id != user_id:
         _tell_removed(target_id, child, now)
     db.session.commit()
@@ -156,15 +154,6 @@ def _check_role_change(child_id: int, person: ChildPerson, role: str, *,
     check_room(child_id, person.user_id, role, people_per_child=None,
                guardians_per_child=guardians_per_child,
                children_per_guardian=children_per_guardian)
-
-
-def _withdraw_invites_of(user_id: int, child_id: int, now: datetime) -> None:
-    """Invites a person made stop working when they stop managing the child: a removed
-    guardian could otherwise let themself back in with a code made before."""
-    db.session.execute(update(ChildInvite).where(
-        ChildInvite.child_id == child_id, ChildInvite.created_by == user_id,
-        ChildInvite.accepted_at.is_(None), ChildInvite.withdrawn_at.is_(None))
-        .values(withdrawn_at=now))
 
 
 def _tell_removed(user_id: int, child: Child, now: datetime) -> None:
