@@ -41,8 +41,7 @@ from parentapp.services.classes.queries import (
 from parentapp.services.common.caps import check_cap
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
-from parentapp.services.family import access
-from parentapp.services.reminders.inbox import notify
+from parentapp.services.family import access, fanout
 from parentapp.timeutil import LOCAL_TZ, age_months
 
 
@@ -149,18 +148,24 @@ def promote_waitlist(cls: ParentingClass, now: datetime) -> list[ClassEnrollment
         .where(ClassEnrollment.class_id == cls.id,
                ClassEnrollment.status == EnrollmentStatus.WAITLISTED)
         .order_by(ClassEnrollment.id).limit(free)))
+    people = fanout.recipients(entry.child_id for entry in promoted)
     for entry in promoted:
         entry.status, entry.promoted_at = EnrollmentStatus.ENROLLED, now
-        _tell_promoted(cls, entry, now)
+        _tell_promoted(cls, entry, now, people)
     db.session.flush()
     return promoted
 
 
-def _tell_promoted(cls: ParentingClass, entry: ClassEnrollment, now: datetime) -> None:
+def _tell_promoted(cls: ParentingClass, entry: ClassEnrollment, now: datetime,
+                   people: dict[int, list[int]]) -> None:
+    """The seat's child's people with reminders on, or the account alone for a seat
+    without a child."""
     start = cls.starts_at.astimezone(LOCAL_TZ).strftime("%m月%d日 %H:%M")
-    notify(entry.family_id, NotificationKind.CLASS_PROMOTED, title=f"候补成功：{cls.title}",
-           body=f"有名额空出，您已从候补转为正式报名。时间：{start}，地点：{cls.venue}。",
-           now=now, link=class_link(cls.id), subject=("class", cls.id), child_id=entry.child_id)
+    fanout.notify_about(entry.child_id, entry.family_id, NotificationKind.CLASS_PROMOTED,
+                        title=f"候补成功：{cls.title}",
+                        body=f"有名额空出，您已从候补转为正式报名。时间：{start}，地点：{cls.venue}。",
+                        now=now, people=people, link=class_link(cls.id),
+                        subject=("class", cls.id))
 
 
 def entry_view(entry: ClassEnrollment) -> dict:
