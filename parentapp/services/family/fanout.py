@@ -2,7 +2,11 @@
 is on, once each, in their own inbox (and on their own WeChat grants).
 
 A row's ``dedupe_key`` names its recipient (``keyed_for``), so planning twice or
-two planners at once still give each person exactly one row.
+two planners at once still give each person exactly one row. A subject without a
+child (a class seat for the account alone) reaches the account that holds it
+(``audience``, ``notify_about``). Someone who stops hearing about a child (removed,
+or ``reminders`` off) loses their pending rows at once (``withdraw_for``); event
+planning's sweep and health re-planning catch any that remain.
 """
 
 from __future__ import annotations
