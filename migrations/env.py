@@ -106,9 +106,23 @@ def run_migrations_online():
             target_metadata=get_metadata(),
             **conf_args
         )
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a SQLite table (copy, drop, rename); with foreign keys
+            # on, dropping the old table would cascade into every table referencing it
+            # (a child's health records, bookings...). Off for the run, checked after.
+            # The pragma only takes effect outside a transaction: before ours begins.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
 
         with context.begin_transaction():
             context.run_migrations()
+
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            connection.rollback()
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"migration left broken references: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from parentapp.demo import bookings as demo_bookings
 from parentapp.demo import classes as demo_classes
+from parentapp.demo import family as demo_family
 from parentapp.demo import nurseries as demo_nurseries
 from parentapp.extensions import db
 from parentapp.models import Child, User, utcnow
@@ -25,6 +26,7 @@ DEMO_PARENT_OPENID = "fake-openid-demo-parent"
 
 def seed_demo(echo: Callable[[str], None] = print) -> None:
     steps = [("townships", _townships), ("staff accounts", _staff), ("demo parent", _parent),
+             ("demo grandparent", demo_family.seed),
              ("nurseries", demo_nurseries.seed), ("offerings and slots", demo_bookings.seed),
              ("parenting classes", demo_classes.seed)]
     for number, (label, step) in enumerate(steps, start=1):

@@ -34,6 +34,7 @@ WeChat sandbox on http://127.0.0.1:$WECHAT_PORT (any login code works once, e.g.
 
   demo parent:    curl -s -X POST $BASE/api/v1/auth/wechat-login \\
                     -H 'Content-Type: application/json' -d '{"code": "demo-parent:'\$RANDOM'"}'
+  demo grandma:   the same with "demo-grandma:..." (a carer of 小雨, on her pickup list)
   demo operator:  username demo-operator   password operator-pass-2026
   demo regulator: username demo-regulator  password regulator-pass-2026
   (local passwords only)
