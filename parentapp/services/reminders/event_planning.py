@@ -10,7 +10,9 @@ without a child: the account that enrolled); keys name the recipient
 (``fanout.keyed_for``).
 
 Both are set-based: one query finds what starts within the horizon, rows go in
-with one bulk ``INSERT ... ON CONFLICT DO NOTHING``. The dedupe key names the
+with one bulk ``INSERT ... ON CONFLICT`` (a row planned before stays as it is; one
+withdrawn that planning wants again, say for a person who turned reminders back
+on, is pending again: never a second row). The dedupe key names the
 start, so a moved class or a cancelled first slot plans a new row, and the
 sweep (``withdraw_stale``) withdraws pending rows whose subject no longer
 holds (booking cancelled, first slot moved, seat given up, class cancelled
