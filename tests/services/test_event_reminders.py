@@ -37,7 +37,7 @@ def test_a_booking_is_reminded_at_18_the_day_before_its_first_slot():
     [row] = rows("booking_reminder")
     assert row.planned_at == row.send_after == at(in_days(2), time(18))
     assert row.send_before == at(in_days(3), time(8))
-    assert row.dedupe_key == f"booking:{booking.id}:{in_days(3).isoformat()}"
+    assert row.dedupe_key == f"booking:{booking.id}:{in_days(3).isoformat()}:u{parent.id}"
     assert (row.user_id, row.child_id, row.template_kind) == (parent.id, child.id, "booking")
     data = row.wechat_data
     assert set(data) == {"thing1", "time2", "phrase3", "name4", "thing5"}

@@ -16,7 +16,7 @@ from parentapp.extensions import db
 from parentapp.models import Child, ChildPerson, User
 from parentapp.services.booking import cancellation
 from parentapp.services.booking import erasure as booking_erasure
-from parentapp.services.classes import enrollment
+from parentapp.services.classes import release
 from parentapp.services.common import idempotency
 from parentapp.services.family import links
 from parentapp.services.family.access import lock_child
@@ -30,7 +30,7 @@ def before_child_deleted(child: Child, now: datetime, *, offer_minutes: int,
     # Future booked slots return to sale (waitlists move up); live waitlist entries end.
     cancellation.cancel_child_future(child, now, offer_minutes=offer_minutes)
     # Its class seats and waitlist places are withdrawn (the waitlists move up).
-    enrollment.release_child(child.id, now)
+    release.release_child(child.id, now)
     # Last, so messages the steps above wrote about the child go too.
     erasure.erase_child_messages(child.id)
     _tell_child_deleted(child, by_user_id, now)
@@ -61,7 +61,7 @@ def before_account_deleted(user: User, now: datetime, *, offer_minutes: int) -> 
             links.end_link(user.id, child.id, now)
     db.session.flush()
     # Seats and waitlist places are given up (waitlists move up), then erased.
-    enrollment.release_family(user.id, now)
+    release.release_family(user.id, now)
     # What stays for the nursery's records keeps none of the family's words or answers.
     booking_erasure.erase_family_notes(user.id)
     idempotency.forget_user(user.id)

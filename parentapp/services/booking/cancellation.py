@@ -30,6 +30,7 @@ from parentapp.services.booking.waitlist_offers import (
     offer_freed_places,
 )
 from parentapp.services.common.transactions import commit_keeping_loaded, rolls_back
+from parentapp.services.family import fanout
 from parentapp.services.family.access import lock_child
 from parentapp.timeutil import local_today
 
@@ -113,6 +114,7 @@ def cancel_slots_by_nursery(nursery: Nursery, slots: list[Slot], reason: str | N
         BookingSlot.slot_id.in_(by_id), BookingSlot.status == BookingStatus.CONFIRMED)))
     bookings = _locked_bookings(booking_ids)
     names = _child_names(b.child_id for b in bookings)
+    people = fanout.recipients(b.child_id for b in bookings)
     for booking in bookings:
         hit = [bs for bs in booking.slots
                if bs.slot_id in by_id and bs.status == BookingStatus.CONFIRMED]
@@ -122,7 +124,7 @@ def cancel_slots_by_nursery(nursery: Nursery, slots: list[Slot], reason: str | N
         notices.tell_cancelled_by_nursery(
             booking.parent_id, booking_id=booking.id, child_id=booking.child_id,
             child_name=names.get(booking.child_id), nursery=nursery,
-            slots=[by_id[bs.slot_id] for bs in hit], reason=reason, now=now)
+            slots=[by_id[bs.slot_id] for bs in hit], reason=reason, now=now, people=people)
     end_offers_of_closed(slots, now)
     return len(bookings)
 

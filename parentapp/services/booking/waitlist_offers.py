@@ -23,6 +23,7 @@ from parentapp.services.booking.availability import (
 )
 from parentapp.services.booking.places import lock_slots
 from parentapp.services.common.transactions import rolls_back
+from parentapp.services.family import fanout
 from parentapp.services.nurseries.offerings import offerings_by_key
 
 
@@ -72,10 +73,11 @@ def _tell_offers(offered: list[WaitlistEntry], slots: dict[int, Slot], now: date
         Nursery.id.in_({slots[e.slot_id].nursery_id for e in offered})))}
     names = dict(db.session.execute(db.select(Child.id, Child.name).where(
         Child.id.in_({e.child_id for e in offered}))).all())
+    people = fanout.recipients(e.child_id for e in offered)
     for entry in offered:
         slot = slots[entry.slot_id]
         notices.tell_offer(entry, slot, nursery=nurseries[slot.nursery_id],
-                                   child_name=names.get(entry.child_id), now=now)
+                           child_name=names.get(entry.child_id), now=now, people=people)
 
 
 def end_offer(entry: WaitlistEntry, slot: Slot, status: str, now: datetime) -> None:

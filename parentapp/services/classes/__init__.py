@@ -6,4 +6,5 @@
     seat counts, waitlist positions, distance    -> queries
     a family's entry in one class (my_enrollment) -> my_entries
     the organiser's roster and attendance        -> roster
+    seats given up when a child or account goes  -> release
 """

@@ -41,9 +41,8 @@ from parentapp.services.classes.queries import (
 from parentapp.services.common.caps import check_cap
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
-from parentapp.services.family import access
+from parentapp.services.family import access, fanout
 from parentapp.services.family.booked_by import booked_by_map
-from parentapp.services.reminders.inbox import notify
 from parentapp.timeutil import LOCAL_TZ, age_months
 
 
@@ -150,18 +149,24 @@ def promote_waitlist(cls: ParentingClass, now: datetime) -> list[ClassEnrollment
         .where(ClassEnrollment.class_id == cls.id,
                ClassEnrollment.status == EnrollmentStatus.WAITLISTED)
         .order_by(ClassEnrollment.id).limit(free)))
+    people = fanout.recipients(entry.child_id for entry in promoted)
     for entry in promoted:
         entry.status, entry.promoted_at = EnrollmentStatus.ENROLLED, now
-        _tell_promoted(cls, entry, now)
+        _tell_promoted(cls, entry, now, people)
     db.session.flush()
     return promoted
 
 
-def _tell_promoted(cls: ParentingClass, entry: ClassEnrollment, now: datetime) -> None:
+def _tell_promoted(cls: ParentingClass, entry: ClassEnrollment, now: datetime,
+                   people: dict[int, list[int]]) -> None:
+    """The seat's child's people with reminders on, or the account alone for a seat
+    without a child."""
     start = cls.starts_at.astimezone(LOCAL_TZ).strftime("%m月%d日 %H:%M")
-    notify(entry.family_id, NotificationKind.CLASS_PROMOTED, title=f"候补成功：{cls.title}",
-           body=f"有名额空出，您已从候补转为正式报名。时间：{start}，地点：{cls.venue}。",
-           now=now, link=class_link(cls.id), subject=("class", cls.id), child_id=entry.child_id)
+    fanout.notify_about(entry.child_id, entry.family_id, NotificationKind.CLASS_PROMOTED,
+                        title=f"候补成功：{cls.title}",
+                        body=f"有名额空出，您已从候补转为正式报名。时间：{start}，地点：{cls.venue}。",
+                        now=now, people=people, link=class_link(cls.id),
+                        subject=("class", cls.id))
 
 
 def entry_view(entry: ClassEnrollment) -> dict:
@@ -271,30 +276,3 @@ def _entry_to_leave(class_id: int, user_id: int, child_id: int | None) -> ClassE
         raise ValidationFailed.on("child_id", "您有多个孩子报名了该课程，请指明退出哪个孩子。")
     access.child_for(user_id, seats[0].child_id, ChildRight.ACT)
     return seats[0]
-
-
-def _release(entries_of, now: datetime) -> None:
-    """End every active entry matching ``entries_of`` (waitlists move up), locking their
-    classes in id order. The caller commits."""
-    class_ids = sorted(set(db.session.scalars(select(ClassEnrollment.class_id).where(
-        entries_of, ClassEnrollment.status.in_(ACTIVE_ENROLLMENT_STATUSES)))))
-    for class_id in class_ids:
-        cls = lock_class(class_id)
-        for entry in db.session.scalars(select(ClassEnrollment).where(
-                ClassEnrollment.class_id == class_id, entries_of,
-                ClassEnrollment.status.in_(ACTIVE_ENROLLMENT_STATUSES))).all():
-            end_entry(cls, entry, EnrollmentStatus.LEFT, now)
-
-
-def release_family(family_id: int, now: datetime) -> None:
-    """Account deletion: the account's own seats (no child) are given up, then erased.
-    Seats it took for a child that stays are the child's and stay. The caller commits."""
-    own = ClassEnrollment.child_id.is_(None) & (ClassEnrollment.family_id == family_id)
-    _release(own, now)
-    db.session.execute(db.delete(ClassEnrollment).where(own))
-
-
-def release_child(child_id: int, now: datetime) -> None:
-    """Child deletion: the child's seats and waitlist places are withdrawn (waitlists move
-    up); the ended rows stop naming the child when it goes. The caller commits."""
-    _release(ClassEnrollment.child_id == child_id, now)

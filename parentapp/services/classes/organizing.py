@@ -34,7 +34,7 @@ from parentapp.services.classes.queries import (
 from parentapp.services.common import audit
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
-from parentapp.services.reminders.inbox import notify
+from parentapp.services.family import fanout
 from parentapp.timeutil import LOCAL_TZ
 
 MAX_LEAD = timedelta(days=366)
@@ -160,9 +160,13 @@ def _tell_families(cls: ParentingClass, kind: str, title: str, body: str,
         .where(ClassEnrollment.class_id == cls.id,
                ClassEnrollment.status.in_(ACTIVE_ENROLLMENT_STATUSES))
         .order_by(ClassEnrollment.id)))
+    # Each seat's child's people with reminders on, or the account alone for a seat
+    # without a child; one query for the people whatever the number of seats.
+    people = fanout.recipients(entry.child_id for entry in entries)
     for entry in entries:
-        notify(entry.family_id, kind, title=title, body=body, now=now, link=class_link(cls.id),
-               subject=("class", cls.id), child_id=entry.child_id)
+        fanout.notify_about(entry.child_id, entry.family_id, kind, title=title, body=body,
+                            now=now, people=people, link=class_link(cls.id),
+                            subject=("class", cls.id))
     return entries
 
 

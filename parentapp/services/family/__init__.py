@@ -5,6 +5,8 @@
     a child's row lock (bookings, caps, people)      -> access.lock_child
     the first guardian (township for statistics)     -> access.first_guardian_ids
     who a notice about a child reaches               -> fanout.recipients, fanout.notify_people
+    ... or the account, for a seat without a child   -> fanout.audience, fanout.notify_about
+    a person stops hearing about a child             -> fanout.withdraw_for
     who booked (``booked_by``)                       -> booked_by.booked_by_map
     invite someone by code, withdraw, accept         -> invites
     invite codes: alphabet, length, normalising      -> invites.new_code, invites.normalise_code

@@ -2,7 +2,11 @@
 is on, once each, in their own inbox (and on their own WeChat grants).
 
 A row's ``dedupe_key`` names its recipient (``keyed_for``), so planning twice or
-two planners at once still give each person exactly one row.
+two planners at once still give each person exactly one row. A subject without a
+child (a class seat for the account alone) reaches the account that holds it
+(``audience``, ``notify_about``). Someone who stops hearing about a child (removed,
+or ``reminders`` off) loses their pending rows at once (``withdraw_for``); event
+planning's sweep and health re-planning catch any that remain.
 """
 
 from __future__ import annotations
@@ -38,13 +42,34 @@ def recipients(child_ids) -> dict[int, list[int]]:
     return found
 
 
+def audience(child_id: int | None, account_id: int | None,
+             people: dict[int, list[int]] | None = None) -> list[int]:
+    """Who hears about a subject: the child's people with reminders on, or, for a subject
+    without a child (a class seat for the account alone), ``account_id``. ``people`` is
+    ``recipients(...)`` already read for a batch (no query then)."""
+    if child_id is None:
+        return [] if account_id is None else [account_id]
+    if people is None or child_id not in people:
+        people = recipients([child_id])
+    return people[child_id]
+
+
+def notify_about(child_id: int | None, account_id: int | None, kind: str, *, now: datetime,
+                 dedupe_key: str | None = None, people: dict[int, list[int]] | None = None,
+                 **message) -> list[Notification]:
+    """``inbox.notify`` once for each of ``audience(child_id, account_id)``, each in their
+    own inbox and with their own dedupe key (the caller commits)."""
+    return [notify(user_id, kind, now=now, child_id=child_id,
+                   dedupe_key=keyed_for(dedupe_key, user_id), **message)
+            for user_id in audience(child_id, account_id, people)]
+
+
 def notify_people(child_id: int, kind: str, *, now: datetime, dedupe_key: str | None = None,
-                  **message) -> list[Notification]:
+                  people: dict[int, list[int]] | None = None, **message) -> list[Notification]:
     """``inbox.notify`` once for each of the child's people with reminders on (the caller
     commits)."""
-    users = recipients([child_id])[child_id]
-    return [notify(user_id, kind, now=now, child_id=child_id,
-                   dedupe_key=keyed_for(dedupe_key, user_id), **message) for user_id in users]
+    return notify_about(child_id, None, kind, now=now, dedupe_key=dedupe_key, people=people,
+                        **message)
 
 
 def withdraw_for(user_id: int, child_id: int) -> int:

@@ -2,15 +2,22 @@
 
 - A booking: 18:00 the day before its first slot (still confirmed), or at once
   when it was booked after that moment; never sent once the slot has begun.
-- A class seat: 24 hours before the start, or at once for a family enrolled
+- A class seat: 24 hours before the start, or at once for a seat enrolled
   (or promoted) later; never sent once the class has begun.
 
+Each reaches every person of the child with ``reminders`` on, once each (a seat
+without a child: the account that enrolled); keys name the recipient
+(``fanout.keyed_for``).
+
 Both are set-based: one query finds what starts within the horizon, rows go in
-with one bulk ``INSERT ... ON CONFLICT DO NOTHING``. The dedupe key names the
+with one bulk ``INSERT ... ON CONFLICT`` (a row planned before stays as it is; one
+withdrawn that planning wants again, say for a person who turned reminders back
+on, is pending again: never a second row). The dedupe key names the
 start, so a moved class or a cancelled first slot plans a new row, and the
 sweep (``withdraw_stale``) withdraws pending rows whose subject no longer
-holds: booking cancelled, first slot moved, seat given up, class cancelled
-or moved. Services may also withdraw at once with ``withdraw_reminders``.
+holds (booking cancelled, first slot moved, seat given up, class cancelled
+or moved) or whose recipient no longer hears about the child. Services may
+also withdraw at once with ``withdraw_reminders``.
 """
 
 from __future__ import annotations
@@ -38,8 +45,9 @@ from parentapp.models import (
     ParentingClass,
     Slot,
 )
+from parentapp.services.common.dialect_insert import insert_for
 from parentapp.services.common.transactions import rolls_back
-from parentapp.services.reminders.health_planning import insert_notifications
+from parentapp.services.family import fanout
 from parentapp.services.reminders.health_timing import HORIZON_DAYS
 from parentapp.services.reminders.messages import Message, booking_reminder, class_reminder
 from parentapp.services.reminders.quiet_hours import next_send_moment
@@ -95,7 +103,8 @@ def plan_event_reminders(now: datetime) -> dict[str, int]:
 
 
 def plan_booking_reminders(now: datetime) -> int:
-    """Rows for confirmed bookings whose first slot starts within the horizon. Caller commits."""
+    """Rows for confirmed bookings whose first slot starts within the horizon, one for each
+    person of the booking's child with reminders on. Caller commits."""
     today = local_today(now)
     last = today + timedelta(days=HORIZON_DAYS + 1)
     ids = list(db.session.scalars(
@@ -107,13 +116,14 @@ def plan_booking_reminders(now: datetime) -> int:
     if not ids:
         return 0
     first = _first_slots(ids)
-    rows = []
-    bookings = db.session.execute(
-        select(Booking.id, Booking.parent_id, Booking.child_id, Booking.care_type,
-               Booking.created_at, Nursery.name, Child.name)
+    bookings = list(db.session.execute(
+        select(Booking.id, Booking.child_id, Booking.care_type, Booking.created_at,
+               Nursery.name, Child.name)
         .join(Nursery, Nursery.id == Booking.nursery_id).join(Child, Child.id == Booking.child_id)
-        .where(Booking.id.in_(ids)))
-    for booking_id, parent_id, child_id, care, created, nursery, child_name in bookings:
+        .where(Booking.id.in_(ids))))
+    people = fanout.recipients(child_id for _, child_id, *_ in bookings)
+    rows = []
+    for booking_id, child_id, care, created, nursery, child_name in bookings:
         day, start = first[booking_id]
         starts_at = local_instant(day, start)
         if starts_at <= now:
@@ -121,38 +131,61 @@ def plan_booking_reminders(now: datetime) -> int:
         planned = max(local_instant(day - timedelta(days=1), BOOKING_REMIND_AT), created)
         message = booking_reminder(booking_id, nursery_name=nursery, care_type=care,
                                    child_name=child_name, starts_at=starts_at)
-        rows.append(_row(parent_id, NotificationKind.BOOKING_REMINDER, TemplateKind.BOOKING,
-                         booking_key(booking_id, day),
-                         ("booking", booking_id), child_id, message, planned, starts_at, now))
-    return insert_notifications(rows)
+        key = booking_key(booking_id, day)
+        rows.extend(_row(user_id, NotificationKind.BOOKING_REMINDER, TemplateKind.BOOKING,
+                         fanout.keyed_for(key, user_id), ("booking", booking_id), child_id,
+                         message, planned, starts_at, now)
+                    for user_id in people[child_id])
+    return _insert_or_revive(rows)
 
 
 def plan_class_reminders(now: datetime) -> int:
-    """Rows for families holding a seat in a class starting within the horizon. Caller commits."""
+    """Rows for seats in a class starting within the horizon: one for each person of the
+    seat's child with reminders on, or for the account alone when the seat names no child.
+    Caller commits."""
     until = now + CLASS_LEAD + timedelta(days=HORIZON_DAYS)
-    seats = db.session.execute(
-        select(ClassEnrollment.id, ClassEnrollment.family_id, ClassEnrollment.created_at,
-               ClassEnrollment.promoted_at, ParentingClass.id,
+    seats = list(db.session.execute(
+        select(ClassEnrollment.id, ClassEnrollment.child_id, ClassEnrollment.family_id,
+               ClassEnrollment.created_at, ClassEnrollment.promoted_at, ParentingClass.id,
                ParentingClass.title, ParentingClass.venue, ParentingClass.starts_at)
         .join(ParentingClass, ParentingClass.id == ClassEnrollment.class_id)
         .where(ClassEnrollment.status == EnrollmentStatus.ENROLLED,
                ParentingClass.cancelled_at.is_(None),
-               ParentingClass.starts_at > now, ParentingClass.starts_at <= until))
+               ParentingClass.starts_at > now, ParentingClass.starts_at <= until)))
+    people = fanout.recipients(seat.child_id for seat in seats)
     rows = []
-    for entry_id, family_id, created, promoted, class_id, title, venue, start in seats:
+    for entry_id, child_id, family_id, created, promoted, class_id, title, venue, start in seats:
         planned = max(start - CLASS_LEAD, promoted or created)
         message = class_reminder(class_id, title, venue, start)
-        # A seat is the family's (it outlives a deleted child): no child_id on the row.
-        rows.append(_row(family_id, NotificationKind.CLASS_REMINDER, TemplateKind.CLASS,
-                         class_key(entry_id, start),
-                         ("class_enrollment", entry_id), None, message, planned, start, now))
-    return insert_notifications(rows)
+        key = class_key(entry_id, start)
+        rows.extend(_row(user_id, NotificationKind.CLASS_REMINDER, TemplateKind.CLASS,
+                         fanout.keyed_for(key, user_id), ("class_enrollment", entry_id),
+                         child_id, message, planned, start, now)
+                    for user_id in fanout.audience(child_id, family_id, people))
+    return _insert_or_revive(rows)
+
+
+def _insert_or_revive(rows: list[dict]) -> int:
+    """Bulk insert; a row whose key exists is left alone, but for one withdrawn (never
+    sent) that planning wants again: its subject and recipient hold once more (a person
+    turned ``reminders`` back on, or came back), so it is pending again. One row per key
+    whatever happens, so still at most one send. Returns rows created or revived."""
+    if not rows:
+        return 0
+    table = Notification.__table__
+    stmt = insert_for(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["dedupe_key"],
+        set_={"delivery_state": DeliveryState.PENDING, "send_after": stmt.excluded.send_after},
+        where=table.c.delivery_state == DeliveryState.WITHDRAWN).returning(table.c.id)
+    return len(db.session.execute(stmt, rows).all())
 
 
 def withdraw_stale(now: datetime, due_only: bool = False) -> int:
-    """Withdraw pending booking and class reminders whose subject no longer holds
-    (``due_only``: only those due for sending at ``now``, checked before each dispatch).
-    Caller commits."""
+    """Withdraw pending booking and class reminders whose subject no longer holds, or whose
+    recipient no longer hears about it (no longer a person of the child, or ``reminders``
+    off); ``due_only``: only those due for sending at ``now``, checked before each
+    dispatch. A fixed number of statements whatever the number of rows. Caller commits."""
     stmt = (select(Notification.id, Notification.kind, Notification.subject_id,
                    Notification.dedupe_key)
             .where(Notification.kind.in_(EVENT_KINDS),
@@ -163,8 +196,10 @@ def withdraw_stale(now: datetime, due_only: bool = False) -> int:
     by_kind: dict[str, list] = defaultdict(list)
     for row in pending:
         by_kind[row.kind].append(row)
-    expected = {**_booking_keys([r.subject_id for r in by_kind[NotificationKind.BOOKING_REMINDER]]),
-                **_class_keys([r.subject_id for r in by_kind[NotificationKind.CLASS_REMINDER]])}
+    subjects = {
+        **_booking_keys([r.subject_id for r in by_kind[NotificationKind.BOOKING_REMINDER]]),
+        **_class_keys([r.subject_id for r in by_kind[NotificationKind.CLASS_REMINDER]])}
+    expected = _keyed(subjects)
     stale = [row.id for rows in by_kind.values() for row in rows
              if row.dedupe_key not in expected]
     if stale:
@@ -174,25 +209,38 @@ def withdraw_stale(now: datetime, due_only: bool = False) -> int:
     return len(stale)
 
 
-def _booking_keys(booking_ids: list[int]) -> dict[str, int]:
+def _keyed(subjects: dict[str, tuple[int | None, int | None]]) -> set[str]:
+    """The per-person keys of subjects that still hold (base key -> (child, account))."""
+    people = fanout.recipients(child_id for child_id, _ in subjects.values())
+    return {fanout.keyed_for(key, user_id) for key, (child_id, account_id) in subjects.items()
+            for user_id in fanout.audience(child_id, account_id, people)}
+
+
+def _booking_keys(booking_ids: list[int]) -> dict[str, tuple[int | None, None]]:
+    """Base key -> (child, no account) of the bookings still confirmed, at their first
+    slot still confirmed."""
     if not booking_ids:
         return {}
-    live = set(db.session.scalars(select(Booking.id).where(
-        Booking.id.in_(booking_ids), Booking.status == BookingStatus.CONFIRMED)))
-    return {booking_key(booking_id, day): booking_id
+    live = dict(db.session.execute(select(Booking.id, Booking.child_id).where(
+        Booking.id.in_(booking_ids), Booking.status == BookingStatus.CONFIRMED)).all())
+    return {booking_key(booking_id, day): (live[booking_id], None)
             for booking_id, (day, _) in _first_slots(sorted(live)).items()}
 
 
-def _class_keys(entry_ids: list[int]) -> dict[str, int]:
+def _class_keys(entry_ids: list[int]) -> dict[str, tuple[int | None, int]]:
+    """Base key -> (child, enrolling account) of the seats still held in classes not
+    cancelled, at the class's start."""
     if not entry_ids:
         return {}
     rows = db.session.execute(
-        select(ClassEnrollment.id, ParentingClass.starts_at)
+        select(ClassEnrollment.id, ParentingClass.starts_at, ClassEnrollment.child_id,
+               ClassEnrollment.family_id)
         .join(ParentingClass, ParentingClass.id == ClassEnrollment.class_id)
         .where(ClassEnrollment.id.in_(entry_ids),
                ClassEnrollment.status == EnrollmentStatus.ENROLLED,
                ParentingClass.cancelled_at.is_(None)))
-    return {class_key(entry_id, start): entry_id for entry_id, start in rows}
+    return {class_key(entry_id, start): (child_id, family_id)
+            for entry_id, start, child_id, family_id in rows}
 
 
 def withdraw_reminders(subject_type: str, subject_ids: list[int]) -> int:

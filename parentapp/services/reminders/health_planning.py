@@ -99,7 +99,8 @@ def _plan_batch(schedule, batch: list, now: datetime) -> dict[str, int]:
         rows = [reminder_row(child, reminder, now, user_id)
                 for reminder in plan.reminders for user_id in people[child.id]]
         if not never_planned and (child.version or 0) > (child.planned_version or 0):
-            rows, updated, withdrawn = health_sync.reconcile(child, plan, rows, now)
+            rows, updated, withdrawn = health_sync.reconcile(child, plan, rows, now,
+                                                            people[child.id])
             counts["updated"] += updated
             counts["withdrawn"] += withdrawn
         inserts.extend(rows)

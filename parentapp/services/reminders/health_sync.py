@@ -31,9 +31,12 @@ def rewrite(row: Notification, child_name: str, items: list[dict]) -> None:
     row.covered_items = list(items)
 
 
-def reconcile(child, plan, rows: list[dict], now: datetime) -> tuple[list[dict], int, int]:
+def reconcile(child, plan, rows: list[dict], now: datetime,
+              hearing: list[int]) -> tuple[list[dict], int, int]:
     """Align a changed child's pending rows with ``plan``; returns (rows to insert,
-    rows updated, rows withdrawn). ``rows`` are the plan's rows as column values."""
+    rows updated, rows withdrawn). ``rows`` are the plan's rows as column values, one per
+    person in ``hearing`` (the child's people with reminders on): a pending row of anyone
+    else is withdrawn, and a withdrawn row the plan wants again comes back."""
     desired = {row["dedupe_key"]: row for row in rows}
     existing = db.session.scalars(select(Notification).where(
         Notification.child_id == child.id, Notification.kind.in_(HealthItemKind.values()),
@@ -54,6 +57,9 @@ def reconcile(child, plan, rows: list[dict], now: datetime) -> tuple[list[dict],
                     note.send_after = wanted["send_after"]
                 rewrite(note, child.name, items)
                 updated += 1
+        elif note.delivery_state == DeliveryState.PENDING and note.user_id not in hearing:
+            note.delivery_state = DeliveryState.WITHDRAWN
+            withdrawn += 1
         elif note.delivery_state == DeliveryState.PENDING and len(still) != len(before):
             rewrite(note, child.name, still)
             withdrawn += note.delivery_state == DeliveryState.WITHDRAWN
