@@ -47,3 +47,15 @@ def notes(*where) -> list[Notification]:
 def per_user(rows, state: str | None = None) -> Counter:
     """How many of ``rows`` each user has (in ``state`` when given)."""
     return Counter(row.user_id for row in rows if state is None or row.delivery_state == state)
+
+
+def family(carers=1, viewers=1):
+    """A child with its guardian, carers (reminders on) and viewers (off): (child, the
+    people who hear about it, those who do not)."""
+    from tests.factories import make_child, make_user
+
+    guardian = make_user("parent")
+    child = make_child(guardian, name="小雨")
+    hearing = [guardian] + [add_person(child) for _ in range(carers)]
+    silent = [add_person(child, role="viewer") for _ in range(viewers)]
+    return child, hearing, silent

@@ -24,7 +24,7 @@ import pytest
 
 from parentapp.extensions import db
 from parentapp.models import HealthRecord, IdempotencyKey, User, WaitlistEntry, utcnow
-from tests.api.test_authorisation_matrix import MATRIX, _snapshot
+from tests.api.test_authorisation_matrix import MATRIX, _fill, _snapshot
 from tests.asserts import assert_error
 from tests.booking_factories import book, in_days, make_slot, setup_nursery
 from tests.factories import bearer, make_child, make_class, make_enrollment, make_user
@@ -131,15 +131,6 @@ def build_family() -> Family:
                        "code": RECORDED,
                        "after_birth": (child.birth_date + timedelta(days=2)).isoformat()})
 
-
-def _fill(value, ids):
-    if isinstance(value, str) and value.startswith("@"):
-        return ids[value[1:]]
-    if isinstance(value, dict):
-        return {k: _fill(v, ids) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_fill(v, ids) for v in value]
-    return value
 
 
 def call(client, family: Family, route: Route, role: str):

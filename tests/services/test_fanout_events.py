@@ -23,20 +23,12 @@ from parentapp.services.reminders.event_planning import (
 from parentapp.timeutil import local_instant
 from tests.booking_factories import book, in_days, make_slot, setup_nursery, today
 from tests.factories import make_child, make_class, make_enrollment, make_user
-from tests.fanout_factories import add_person, notes, per_user, remove_person, set_reminders
+from tests.fanout_factories import add_person, family, notes, per_user, remove_person, set_reminders
 from tests.notify_factories import give_grants, grants_left
 from tests.sqlcount import count_statements
 
 NOW = local_instant(today(), time(10))
 
-
-def family(carers=1, viewers=1):
-    """A child with its guardian, carers (reminders on) and viewers (off)."""
-    guardian = make_user("parent")
-    child = make_child(guardian, name="小雨")
-    hearing = [guardian] + [add_person(child) for _ in range(carers)]
-    silent = [add_person(child, role="viewer") for _ in range(viewers)]
-    return child, hearing, silent
 
 
 def booked(child, by, day=3):

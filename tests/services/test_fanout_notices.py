@@ -13,18 +13,11 @@ from parentapp.services.family import fanout
 from parentapp.services.nurseries import slot_changes
 from parentapp.timeutil import local_instant
 from tests.booking_factories import book, fill, in_days, make_slot, setup_nursery, today
-from tests.factories import make_child, make_class, make_enrollment, make_user
-from tests.fanout_factories import add_person, notes, per_user
+from tests.factories import make_class, make_enrollment, make_user
+from tests.fanout_factories import family, notes, per_user
 
 NOW = local_instant(today(), time(10))
 
-
-def family(carers=1, viewers=1):
-    guardian = make_user("parent")
-    child = make_child(guardian, name="小雨")
-    hearing = [guardian] + [add_person(child) for _ in range(carers)]
-    silent = [add_person(child, role="viewer") for _ in range(viewers)]
-    return child, hearing, silent
 
 
 def told(kind):
