@@ -3,7 +3,7 @@ leaving and removal, with the rights table for each route."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 
 import pytest
 
@@ -12,12 +12,14 @@ from parentapp.models import Booking, Child, ChildInvite, ChildPerson, Notificat
 from parentapp.services.family import invites
 from parentapp.timeutil import local_instant
 from tests.asserts import assert_error
-from tests.booking_factories import book, make_slots, setup_nursery
+from tests.booking_factories import book, make_slots, setup_nursery, today
 from tests.factories import bearer, make_child, make_user
 from tests.family_factories import family
 from tests.notify_factories import make_notification
 
-NOW = local_instant(date(2026, 12, 1), time(10))
+# Today 10:00 on the wall clock: the API's own clock (utcnow) and this one agree on
+# which invites are open, whatever the date the suite runs on.
+NOW = local_instant(today(), time(10))
 ROLES_AND_STRANGER = ["guardian", "carer", "viewer", "stranger"]
 
 

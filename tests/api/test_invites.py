@@ -15,12 +15,15 @@ from parentapp.services.family import invites
 from parentapp.services.reminders.health_planning import plan_health_reminders
 from parentapp.timeutil import local_instant, to_local_iso
 from tests.asserts import assert_error
+from tests.booking_factories import today
 from tests.factories import bearer, make_child, make_user
 from tests.family_factories import family, make_invite
 from tests.rate_limit_apps import STORAGES, clear_counters, limited_app
 
 ACCEPT = "/api/v1/invites/accept"
-NOW = local_instant(date(2026, 12, 1), time(10))
+# Today 10:00 on the wall clock: the API's own clock (utcnow) and this one agree on
+# which invites are open, whatever the date the suite runs on.
+NOW = local_instant(today(), time(10))
 LIMITS = {"people_per_child": 6, "guardians_per_child": 2, "children_per_guardian": 6}
 
 
