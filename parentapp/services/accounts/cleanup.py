@@ -18,8 +18,7 @@ from parentapp.services.booking import cancellation
 from parentapp.services.booking import erasure as booking_erasure
 from parentapp.services.classes import release
 from parentapp.services.common import idempotency
-from parentapp.services.family import links
-from parentapp.services.family.access import lock_child
+from parentapp.services.family import fanout, links
 from parentapp.services.reminders import erasure
 from parentapp.services.reminders.inbox import notify
 
@@ -39,9 +38,7 @@ def before_child_deleted(child: Child, now: datetime, *, offer_minutes: int,
 def _tell_child_deleted(child: Child, by_user_id: int | None, now: datetime) -> None:
     """Every other person of the child learns it is gone (not a reminder: whatever their
     ``reminders`` setting; the message names no child row, which is about to go)."""
-    others = db.session.scalars(select(ChildPerson.user_id).where(
-        ChildPerson.child_id == child.id, ChildPerson.user_id != (by_user_id or 0))).all()
-    for user_id in others:
+    for user_id in fanout.everyone_but(child.id, by_user_id):
         notify(user_id, NotificationKind.CHILD_DELETED, title=f"{child.name}的资料已删除",
                body=f"孩子{child.name}的资料已被监护人删除，相关预约和报名已取消。", now=now)
 
@@ -72,12 +69,13 @@ def before_account_deleted(user: User, now: datetime, *, offer_minutes: int) -> 
 def _children_of(user_id: int) -> list[tuple[Child, bool]]:
     """The account's children in id order (each row-locked), and whether the account is
     the child's last guardian."""
-    ids = db.session.scalars(select(ChildPerson.child_id).where(ChildPerson.user_id == user_id)
-                             .order_by(ChildPerson.child_id)).all()
-    found = []
-    for child_id in ids:
-        lock_child(child_id)
-        guardians = db.session.scalars(select(ChildPerson.user_id).where(
-            ChildPerson.child_id == child_id, ChildPerson.role == CarerRole.GUARDIAN)).all()
-        found.append((db.session.get(Child, child_id), list(guardians) == [user_id]))
-    return found
+    mine = select(ChildPerson.child_id).where(ChildPerson.user_id == user_id)
+    children = db.session.scalars(select(Child).where(Child.id.in_(mine)).order_by(Child.id)
+                                  .with_for_update(key_share=True)).all()
+    guardians: dict[int, list[int]] = {child.id: [] for child in children}
+    for child_id, guardian_id in db.session.execute(
+            select(ChildPerson.child_id, ChildPerson.user_id).where(
+                ChildPerson.child_id.in_(list(guardians)),
+                ChildPerson.role == CarerRole.GUARDIAN)):
+        guardians[child_id].append(guardian_id)
+    return [(child, guardians[child.id] == [user_id]) for child in children]

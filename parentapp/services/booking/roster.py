@@ -114,14 +114,15 @@ def mark_attendance(operator_id: int, booking_id: int, *, action: str, day: date
     collector = pickup_name(booking.child_id, picked_up_by) if action == "check_out" else None
     for booking_slot in targets:
         booking_slot.status, booking_slot.changed_at = end, now
-        if action == "check_out":
+        if collector is not None:
             booking_slot.picked_up_by = collector
     booking.settle(booking.status)
     booking.updated_at = now
+    after = {"slots": {str(bs.slot_id): end for bs in targets}}
+    if action == "check_out":
+        after["picked_up_by"] = collector
     audit.record(operator_id, AuditAction(f"booking.{action}"), booking, now=now,
-                 before={"slots": {str(bs.slot_id): start for bs in targets}},
-                 after={"slots": {str(bs.slot_id): end for bs in targets},
-                        "picked_up_by": collector})
+                 before={"slots": {str(bs.slot_id): start for bs in targets}}, after=after)
     child = db.session.get(Child, booking.child_id) if booking.child_id else None
     tell_attendance(action, booking, child, nursery, day=day, picked_up_by=collector, now=now)
     db.session.commit()

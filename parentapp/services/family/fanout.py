@@ -72,6 +72,14 @@ def notify_people(child_id: int, kind: str, *, now: datetime, dedupe_key: str | 
                         **message)
 
 
+def everyone_but(child_id: int, user_id: int | None) -> list[int]:
+    """All the child's people except ``user_id``, whatever their ``reminders``: for what is
+    about who may see the child (someone joined, the child deleted), not a reminder."""
+    return list(db.session.scalars(select(ChildPerson.user_id).where(
+        ChildPerson.child_id == child_id, ChildPerson.user_id != (user_id or 0))
+        .order_by(ChildPerson.since, ChildPerson.user_id)))
+
+
 def withdraw_for(user_id: int, child_id: int) -> int:
     """The person no longer hears about the child (removed, or ``reminders`` off): their
     pending rows about it are withdrawn at once. Caller commits. Returns how many."""

@@ -132,9 +132,7 @@ def tell_joined(child: Child, person: ChildPerson, now: datetime) -> None:
     about who may see the child, not a reminder). Caller commits."""
     nickname = db.session.get(User, person.user_id).nickname or ""
     who = f"{RELATION_NAMES.get(person.relation, '')}{nickname}" or "新家人"
-    others = db.session.scalars(select(ChildPerson.user_id).where(
-        ChildPerson.child_id == child.id, ChildPerson.user_id != person.user_id)).all()
-    for other in others:
+    for other in fanout.everyone_but(child.id, person.user_id):
         notify(other, NotificationKind.CARER_JOINED, now=now, child_id=child.id,
                title=f"{child.name}有新的家人加入",
                body=f"{who}以{ROLE_NAMES[person.role]}身份加入了{child.name}的家人。")
