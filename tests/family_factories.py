@@ -13,13 +13,27 @@ from tests.factories import bearer, make_child, make_user
 def add_person(child: Child, user: User | None = None, role: str = "carer",
                relation: str | None = "grandparent", reminders: bool | None = None,
                now: datetime | None = None) -> User:
-    """``user`` (a new parent if None) joins ``child`` directly, with ``role``."""
+    """``user`` (a new parent if None) joins ``child`` directly (no invite), with ``role``;
+    ``reminders`` defaults as the contract says (off for viewers)."""
     user = user or make_user("parent")
     db.session.add(ChildPerson(child_id=child.id, user_id=user.id, role=role, relation=relation,
                                reminders=role != "viewer" if reminders is None else reminders,
                                since=now or utcnow()))
     db.session.commit()
     return user
+
+
+def set_reminders(child: Child, user: User, on: bool) -> None:
+    db.session.execute(db.update(ChildPerson).where(
+        ChildPerson.child_id == child.id, ChildPerson.user_id == user.id).values(reminders=on))
+    db.session.commit()
+
+
+def remove_person(child: Child, user: User) -> None:
+    """The link ends (what a removal or leaving does to access), written directly."""
+    db.session.execute(db.delete(ChildPerson).where(
+        ChildPerson.child_id == child.id, ChildPerson.user_id == user.id))
+    db.session.commit()
 
 
 def family(roles=("carer", "viewer"), now: datetime | None = None):

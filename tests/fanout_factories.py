@@ -4,38 +4,13 @@ of who hears about a child: reminders, notices, dispatch."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
 
 from parentapp.extensions import db
-from parentapp.models import Child, ChildPerson, Notification, User
-from tests.factories import make_user
+from parentapp.models import Notification
+from tests.factories import make_child, make_user
+from tests.family_factories import add_person, remove_person, set_reminders
 
-
-def add_person(child: Child, user: User | None = None, *, role: str = "carer",
-               reminders: bool | None = None, relation: str = "grandparent") -> User:
-    """``user`` (a new parent by default) becomes one of the child's people, after those it
-    has; ``reminders`` defaults as the contract says (off for viewers)."""
-    user = user or make_user("parent")
-    joined = db.session.scalar(db.select(db.func.count()).select_from(ChildPerson)
-                               .where(ChildPerson.child_id == child.id))
-    db.session.add(ChildPerson(
-        child_id=child.id, user_id=user.id, role=role, relation=relation,
-        reminders=(role != "viewer") if reminders is None else reminders,
-        since=child.created_at + timedelta(minutes=joined)))
-    db.session.commit()
-    return user
-
-
-def set_reminders(child: Child, user: User, on: bool) -> None:
-    db.session.execute(db.update(ChildPerson).where(
-        ChildPerson.child_id == child.id, ChildPerson.user_id == user.id).values(reminders=on))
-    db.session.commit()
-
-
-def remove_person(child: Child, user: User) -> None:
-    db.session.execute(db.delete(ChildPerson).where(
-        ChildPerson.child_id == child.id, ChildPerson.user_id == user.id))
-    db.session.commit()
+__all__ = ["add_person", "family", "notes", "per_user", "remove_person", "set_reminders"]
 
 
 def notes(*where) -> list[Notification]:
@@ -49,13 +24,11 @@ def per_user(rows, state: str | None = None) -> Counter:
     return Counter(row.user_id for row in rows if state is None or row.delivery_state == state)
 
 
-def family(carers=1, viewers=1):
+def family(carers=1, viewers=1, **child_fields):
     """A child with its guardian, carers (reminders on) and viewers (off): (child, the
     people who hear about it, those who do not)."""
-    from tests.factories import make_child, make_user
-
     guardian = make_user("parent")
-    child = make_child(guardian, name="小雨")
+    child = make_child(guardian, **{"name": "小雨", **child_fields})
     hearing = [guardian] + [add_person(child) for _ in range(carers)]
     silent = [add_person(child, role="viewer") for _ in range(viewers)]
     return child, hearing, silent

@@ -12,7 +12,6 @@ from parentapp.models import (
     Booking,
     Child,
     ChildInvite,
-    ChildPerson,
     ClassEnrollment,
     Notification,
     utcnow,
@@ -20,12 +19,7 @@ from parentapp.models import (
 from tests.asserts import assert_error
 from tests.booking_factories import make_slot, setup_nursery
 from tests.factories import bearer, make_child, make_class, make_user
-
-
-def _link(child, user, role, relation="grandparent"):
-    db.session.add(ChildPerson(child_id=child.id, user_id=user.id, role=role,
-                               relation=relation, reminders=role != "viewer", since=utcnow()))
-    db.session.commit()
+from tests.family_factories import add_person
 
 
 def _family(auth):
@@ -33,7 +27,7 @@ def _family(auth):
     mother, mother_headers = auth.parent()
     child = make_child(mother)
     grandma = make_user("parent")
-    _link(child, grandma, "carer")
+    add_person(child, grandma, "carer")
     nursery, _ = setup_nursery()
     slot = make_slot(nursery)
     return mother, mother_headers, child, grandma, bearer(grandma), slot
@@ -69,7 +63,7 @@ def test_a_carer_deleting_their_account_leaves_the_child_and_what_they_booked(cl
 def test_a_second_guardian_leaving_keeps_the_child_for_the_first(client, auth):
     mother, mother_headers, child, _, _, _ = _family(auth)
     father = make_user("parent")
-    _link(child, father, "guardian", "father")
+    add_person(child, father, "guardian", "father")
     assert client.delete("/api/v1/me", headers=bearer(father)).status_code == 204
     children = client.get("/api/v1/children", headers=mother_headers).get_json()["items"]
     assert [(c["id"], c["my_role"]) for c in children] == [(child.id, "guardian")]
@@ -122,7 +116,7 @@ def test_two_people_enrolling_the_same_child_hold_one_seat(client, auth):
 def test_a_guardian_leaving_by_account_deletion_withdraws_the_invites_they_made(client, auth):
     mother, _, child, _, _, _ = _family(auth)
     father = make_user("parent")
-    _link(child, father, "guardian", "father")
+    add_person(child, father, "guardian", "father")
     made = client.post(f"/api/v1/children/{child.id}/invites", headers=bearer(father),
                        json={"role": "guardian", "relation": "relative"})
     assert made.status_code == 201

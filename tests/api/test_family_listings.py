@@ -15,7 +15,7 @@ from parentapp.services.booking.cancellation import cancel_booking
 from tests.asserts import assert_error
 from tests.booking_factories import fill, fresh, in_days, make_slot, setup_nursery
 from tests.factories import bearer, make_child, make_class, make_user
-from tests.family_links import add_person, remove_person
+from tests.family_factories import add_person, remove_person
 
 LISTINGS = ("/api/v1/bookings", "/api/v1/me/waitlist", "/api/v1/me/enrollments")
 

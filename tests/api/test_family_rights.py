@@ -28,7 +28,7 @@ from tests.api.test_authorisation_matrix import MATRIX, _fill, _snapshot
 from tests.asserts import assert_error
 from tests.booking_factories import book, in_days, make_slot, setup_nursery
 from tests.factories import bearer, make_child, make_class, make_enrollment, make_user
-from tests.family_links import add_person
+from tests.family_factories import add_person
 
 PEOPLE = ("guardian", "carer", "viewer")
 ROLES = (*PEOPLE, "stranger")

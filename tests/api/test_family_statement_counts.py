@@ -15,7 +15,7 @@ from parentapp.extensions import db
 from parentapp.models import WaitlistEntry, utcnow
 from tests.booking_factories import book, in_days, make_slot, setup_nursery
 from tests.factories import bearer, make_child, make_class, make_enrollment, make_user
-from tests.family_links import add_person
+from tests.family_factories import add_person
 from tests.sqlcount import count_statements
 
 LISTINGS = ("/api/v1/children", "/api/v1/bookings", "/api/v1/me/waitlist",

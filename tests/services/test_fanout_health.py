@@ -11,8 +11,9 @@ from parentapp.services.family import fanout
 from parentapp.services.health import records
 from parentapp.services.reminders.health_planning import mark_child_changed, plan_health_reminders
 from parentapp.timeutil import local_instant
-from tests.factories import make_child, make_user
+from tests.factories import make_child
 from tests.fanout_factories import add_person, notes, per_user, remove_person, set_reminders
+from tests.fanout_factories import family as any_family
 from tests.sqlcount import count_statements
 
 BORN = date(2025, 6, 1)
@@ -21,11 +22,8 @@ NOW = local_instant(date(2025, 7, 25), time(10))
 
 def family(carers=1, viewers=1):
     """A child 8 weeks old on NOW (added a month ago): its guardian, carers and viewers."""
-    guardian = make_user("parent")
-    child = make_child(guardian, birth_date=BORN, created_at=NOW - timedelta(days=30))
-    hearing = [guardian] + [add_person(child) for _ in range(carers)]
-    silent = [add_person(child, role="viewer") for _ in range(viewers)]
-    return child, hearing, silent
+    return any_family(carers, viewers, name="小明", birth_date=BORN,
+                      created_at=NOW - timedelta(days=30))
 
 
 def plan(at=NOW):
