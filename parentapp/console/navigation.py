@@ -1,7 +1,10 @@
-"""The console's navigation, every role's menu in order, declared once.
+"""The console's navigation, declared once: every role's menu in order, and the tabs
+of one nursery's pages.
 
-A page module adds its routes; its menu entry is added here, never by mutating a
-list at import time.
+A page module adds its routes; its menu entry or tab is added here, never by mutating
+a list at import time. Later pages (carers' pickup lists, staff, alerts, allocation
+rounds) take their place in these tuples. ``tests/test_console_navigation.py`` checks
+that every entry names a registered GET page.
 """
 
 from __future__ import annotations
@@ -25,8 +28,18 @@ EVERY_ROLE: tuple[NavItem, ...] = (
     ("console.change_password", "修改密码"),
 )
 
+# One nursery's pages for its operator; each endpoint takes ``nursery_id``.
+NURSERY_TABS: tuple[NavItem, ...] = (
+    ("console.slot_calendar", "托位日历"),
+    ("console.day_roster", "每日名单"),
+)
+
 
 def nav_items(role: str) -> tuple[NavItem, ...]:
     if role not in BY_ROLE:
         return ()
     return BY_ROLE[role] + EVERY_ROLE
+
+
+def nursery_tab_items() -> tuple[NavItem, ...]:
+    return NURSERY_TABS

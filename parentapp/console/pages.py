@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from parentapp import rate_limits, service_settings
 from parentapp.console.blueprint import bp
-from parentapp.console.navigation import nav_items
+from parentapp.console.navigation import nav_items, nursery_tab_items
 from parentapp.console.session_auth import SESSION_KEY, signed_in
 from parentapp.domain import TokenKind
 from parentapp.errors import AppError, ValidationFailed
@@ -56,7 +56,7 @@ def login():
 def logout():
     users.logout(g.console_token.id, utcnow())
     session.clear()
-    flash("已退出登录。")
+    flash("已退出登录。", "success")
     return redirect(url_for("console.login"))
 
 
@@ -77,7 +77,7 @@ def change_password():
         return render_template("console/password.html", errors=exc.messages), 422
     except ValidationFailed as exc:
         return render_template("console/password.html", errors=exc.details), 422
-    flash("密码已修改，其他设备上的登录已退出。")
+    flash("密码已修改，其他设备上的登录已退出。", "success")
     return redirect(url_for("console.home"))
 
 
@@ -101,7 +101,7 @@ def http_error(error: HTTPException):
 
 @bp.app_context_processor
 def _template_helpers() -> dict:
-    return {"nav_items": nav_items}
+    return {"nav_items": nav_items, "nursery_tab_items": nursery_tab_items}
 
 
 @bp.app_template_filter("localtime")

@@ -6,7 +6,7 @@ from flask import g, redirect, render_template, request, url_for
 
 from parentapp import service_settings
 from parentapp.console.blueprint import bp
-from parentapp.console.forms import attempt, problems_text
+from parentapp.console.forms import app_errors, attempt, banner_text
 from parentapp.console.session_auth import signed_in
 from parentapp.console.svg_chart import bar_chart
 from parentapp.errors import AppError
@@ -34,8 +34,8 @@ def dashboard():
         stats = policy_figures.policy_stats(year, now,
                                             schedule=service_settings.health_schedule())
     except AppError as exc:
-        message = exc.message + (f"（{problems_text(exc.details)}）" if exc.details else "")
-        return render_template("console/error.html", message=message), exc.status
+        return render_template("console/error.html",
+                               message=banner_text(app_errors(exc))), exc.status
     chart = bar_chart([(row["name"], row["code"], row["places_per_1000"])
                        for row in stats["townships"]],
                       target=stats["targets"]["places_per_1000"])

@@ -75,10 +75,10 @@ def _check_out(booking_id: int, day: date) -> None:
     except PickupNotAuthorised as exc:
         flash(exc.message, f"{_FIELD}{booking_id}")
     except AppError as exc:
-        flash(exc.message)
+        flash(exc.message, "error")
     else:
         who = f"（{entry.picked_up_by}接走）" if entry.picked_up_by else ""
-        flash(f"已签退{who}。")
+        flash(f"已签退{who}。", "success")
 
 
 def _day(raw: str | None, today: date) -> date:

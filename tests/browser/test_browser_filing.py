@@ -18,7 +18,7 @@ def test_regulator_approves_a_filing_in_the_browser(page, client, db):
     page.click("text=浏览器待审托育园")
     with page.expect_navigation():
         page.click("#approve")
-    assert "提交的信息有误" in page.inner_text(".flash")
+    assert "备案编号：" in page.inner_text(".flash.error")
     assert page.inner_text("#filing-status") == "待审核"
 
     page.fill("input[name=filing_no]", "石卫托备〔2026〕88号")

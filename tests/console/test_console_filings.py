@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from parentapp.extensions import db
@@ -48,14 +50,15 @@ def test_approving_records_the_decision_the_trail_and_tells_the_operator(client)
 @pytest.mark.parametrize(("action", "form", "message"), [
     ("approve", {"filing_no": ""}, "备案编号应为 4 到 40 个字符，且含有数字。"),
     ("approve", {"filing_no": "无编号"}, "备案编号应为 4 到 40 个字符，且含有数字。"),
-    ("reject", {"reason": ""}, "reason"),
+    ("reject", {"reason": ""}, "理由："),
     ("reject", {"reason": "x"}, "长度应为 2 到 500 个字符。"),
 ])
 def test_bad_decisions_show_the_rule_and_change_nothing(client, action, form, message):
     signed_in_client(client, "regulator")
     nursery = _pending()
     text = _post(client, nursery.id, action, **form).get_data(as_text=True)
-    assert "提交的信息有误" in text and message in text
+    banner = re.search(r'<p class="flash error" role="alert">([^<]*)</p>', text).group(1)
+    assert message in banner and "reason" not in banner and "filing_no" not in banner
     assert _status(nursery.id) == "pending"
 
 
