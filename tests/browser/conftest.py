@@ -14,6 +14,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from tests.browser.browser_helpers import WIDTHS
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -53,6 +55,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, db):
+    """A fresh browser page on the live server (desktop size unless a test sets one)."""
     db.session.commit()  # never hold a write lock while the server works
     context = browser.new_context(base_url=live_server, locale="zh-CN")
     page = context.new_page()
@@ -60,3 +63,11 @@ def page(browser, live_server, db):
     yield page
     context.close()
     db.session.rollback()
+
+
+@pytest.fixture(params=list(WIDTHS), ids=list(WIDTHS))
+def screen(request, page):
+    """``page`` at a phone's 390x844 and at a desktop's 1280x800: a flow test taking
+    ``screen`` runs at both widths."""
+    page.set_viewport_size(WIDTHS[request.param])
+    return page
