@@ -1,14 +1,17 @@
 """A live server on the test app and a headless Chromium driven by Playwright.
 
-Debian's chromium package is the browser (Playwright never downloads one).
-Without it the browser tests are skipped locally, but fail in CI, where
-.ci/run installs it.
+Debian's chromium package is the browser (Playwright never downloads one) and
+fonts-noto-cjk gives it Chinese glyphs (without them every character is a box of
+another width, and the layout checks would measure the wrong page). Without either
+the browser tests are skipped locally with a message naming the package, but fail in
+CI, where .ci/run installs both.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import threading
 
 import pytest
@@ -39,12 +42,23 @@ def live_server(app):
     thread.join()
 
 
+def _missing_packages() -> list[str]:
+    missing = [] if os.path.exists(CHROMIUM) else ["chromium"]
+    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True,
+                           text=True, check=False) if shutil.which("fc-list") else None
+    if fonts is None or not fonts.stdout.strip():
+        missing.append("fonts-noto-cjk")
+    return missing
+
+
 @pytest.fixture(scope="session")
 def browser():
-    if not os.path.exists(CHROMIUM):
+    missing = _missing_packages()
+    if missing:
         if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run should have installed it")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
+            pytest.fail(f"{' and '.join(missing)} not installed; .ci/run should have installed it")
+        pytest.skip(f"browser tests need Debian's {' and '.join(missing)} "
+                    f"(apt-get install {' '.join(missing)})")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
