@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 FLASK := $(BIN)/flask --app parentapp
 PG_TEST_URL ?= $(PARENTAPP_TEST_DATABASE_URL)
 
-.PHONY: install run test test-sqlite test-postgres test-clock fuzz stress lint bench clean
+.PHONY: install run test test-sqlite test-postgres test-clock fuzz stress lint bench clean vendor-echarts
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || { echo "== creating virtualenv $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
@@ -61,6 +61,19 @@ fuzz: $(STAMP)
 ## SQLite and PostgreSQL (needs stress-ng and PARENTAPP_TEST_DATABASE_URL).
 stress: $(STAMP)
 	@bash scripts/stress.sh
+
+## make vendor-echarts: refresh the console's charting library from its npm package
+## (the committed copy is what runs; the console never loads a CDN). Needs npm.
+ECHARTS_VERSION := 6.1.0
+ECHARTS_DIR := parentapp/static/console/vendor/echarts
+vendor-echarts:
+	rm -rf .echarts-pack && mkdir .echarts-pack
+	cd .echarts-pack && npm pack --silent echarts@$(ECHARTS_VERSION) && tar xzf echarts-$(ECHARTS_VERSION).tgz
+	cp .echarts-pack/package/dist/echarts.common.min.js .echarts-pack/package/LICENSE \
+		.echarts-pack/package/NOTICE .echarts-pack/package/licenses/LICENSE-d3 $(ECHARTS_DIR)/
+	echo "echarts $(ECHARTS_VERSION) (npm), dist/echarts.common.min.js" > $(ECHARTS_DIR)/VERSION
+	cd $(ECHARTS_DIR) && sha256sum echarts.common.min.js >> VERSION
+	rm -rf .echarts-pack
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
