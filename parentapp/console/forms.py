@@ -47,13 +47,18 @@ def problems_text(details: Mapping | list | str | None) -> str:
 
 
 def app_errors(exc: AppError) -> Errors:
-    """An ``AppError`` as form errors: its message under ``_schema``, and the field
-    problems its details name (``{"field": ...}`` details name their field only)."""
+    """An ``AppError`` as form errors: its message under ``_schema``, and beside a field
+    what belongs there. A 422's details are field messages (``{"capacity": [...]}``);
+    any other refusal's details are data (``{"slot_ids": [3], "date": "..."}``), never
+    messages, and name a field only through ``{"field": "birth_date"}``.
+    """
     details = exc.details if isinstance(exc.details, Mapping) else {}
-    errors = {} if "field" in details else {
-        k: v for k, v in field_errors(details).items() if k != "_schema"}
-    if isinstance(details.get("field"), str):
-        errors[details["field"]] = [exc.message]
+    if exc.status == 422:
+        errors = {k: v for k, v in field_errors(details).items() if k != "_schema"}
+    elif isinstance(details.get("field"), str):
+        errors = {details["field"]: [exc.message]}
+    else:
+        errors = {}
     return {"_schema": [exc.message], **errors}
 
 

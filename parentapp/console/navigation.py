@@ -3,7 +3,7 @@ of one nursery's pages.
 
 A page module adds its routes; its menu entry or tab is added here, never by mutating
 a list at import time. Later pages (carers' pickup lists, staff, alerts, allocation
-rounds) take their place in these tuples. ``tests/test_console_navigation.py`` checks
+rounds) take their place in these tuples. ``tests/console/test_console_menu_pages.py`` checks
 that every entry names a registered GET page.
 """
 
@@ -39,7 +39,3 @@ def nav_items(role: str) -> tuple[NavItem, ...]:
     if role not in BY_ROLE:
         return ()
     return BY_ROLE[role] + EVERY_ROLE
-
-
-def nursery_tab_items() -> tuple[NavItem, ...]:
-    return NURSERY_TABS

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from parentapp import rate_limits, service_settings
 from parentapp.console.blueprint import bp
-from parentapp.console.navigation import nav_items, nursery_tab_items
+from parentapp.console.navigation import NURSERY_TABS, nav_items
 from parentapp.console.session_auth import SESSION_KEY, signed_in
 from parentapp.domain import TokenKind
 from parentapp.errors import AppError, ValidationFailed
@@ -101,7 +101,7 @@ def http_error(error: HTTPException):
 
 @bp.app_context_processor
 def _template_helpers() -> dict:
-    return {"nav_items": nav_items, "nursery_tab_items": nursery_tab_items}
+    return {"nav_items": nav_items, "nursery_tab_items": NURSERY_TABS}
 
 
 @bp.app_template_filter("localtime")

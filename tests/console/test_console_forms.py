@@ -1,7 +1,7 @@
 """Form problems read as Chinese sentences naming each field by its Chinese label."""
 
 from parentapp.console.forms import app_errors, banner_text, field_errors, problems_text
-from parentapp.errors import AppError, InvalidState
+from parentapp.errors import InvalidState, ValidationFailed
 
 
 def test_a_string_message_is_one_message_not_one_per_character():
@@ -29,7 +29,13 @@ def test_an_app_error_naming_its_field_is_shown_there_and_in_the_banner():
                       "birth_date": ["出生日期不能晚于已有的健康记录。"]}
 
 
+def test_a_refusals_data_is_not_shown_as_field_problems():
+    # A 409's details say which slots and day, for programs; they are not messages.
+    exc = InvalidState("不能为未来的日期签到或签退。", details={"date": "2026-12-04"})
+    assert app_errors(exc) == {"_schema": ["不能为未来的日期签到或签退。"]}
+
+
 def test_the_banner_puts_the_general_problem_first():
-    errors = app_errors(AppError("不能修改。", details={"capacity": ["太小。"]}))
+    errors = app_errors(ValidationFailed("不能修改。", details={"capacity": ["太小。"]}))
     assert banner_text(errors) == "不能修改。（容量：太小。）"
     assert banner_text({"capacity": ["太小。"]}) == "容量：太小。"
