@@ -112,6 +112,14 @@ def filing_queue(status: str | None, township: str | None, page: int, per_page: 
     return paginate(stmt, page, per_page)
 
 
+def filing_counts() -> dict[str, int]:
+    """How many filings are in each reviewable status (the queue's tabs)."""
+    rows = db.session.execute(
+        db.select(Nursery.filing_status, db.func.count()).where(
+            Nursery.filing_status.in_(REVIEWABLE)).group_by(Nursery.filing_status))
+    return {status: 0 for status in REVIEWABLE} | dict(rows.all())
+
+
 def get_filing(nursery_id: int) -> FilingRecord:
     nursery = db.session.get(Nursery, nursery_id)
     if nursery is None:
