@@ -8,7 +8,9 @@ from flask import render_template, request
 from marshmallow import ValidationError
 
 from parentapp.console.blueprint import bp
-from parentapp.console.forms import problems_text
+from parentapp.console.forms import field_errors, problems_text
+from parentapp.console.labels import FIELD_LABELS as FIELD_NAMES
+from parentapp.console.labels import label
 from parentapp.console.session_auth import signed_in
 from parentapp.domain import AuditAction
 from parentapp.schemas.audit import AuditQuerySchema
@@ -39,14 +41,18 @@ def audit_log():
     try:
         query = AuditQuerySchema().load(args)
     except ValidationError as exc:
-        log, error = None, "筛选条件有误：" + problems_text(exc.messages)
+        log, errors = None, field_errors(exc.messages)
+        error = "筛选条件有误：" + problems_text(exc.messages)
     else:
-        error = None
+        error, errors = None, {}
         log = audit.audit_log(actor_id=query.get("actor"), nursery_id=query.get("nursery_id"),
                               day_from=query.get("date_from"), day_to=query.get("date_to"),
                               page=query["page"], per_page=PER_PAGE)
-    return render_template("console/audit.html", log=log, error=error, args=args,
-                           actors=audit.logged_actors(), nurseries=audit.logged_nurseries(),
+    return render_template("console/audit.html", log=log, error=error, errors=errors, args=args,
+                           actor_options=[(u.id, f"{u.display_name or '（账号已注销）'}"
+                                                 f"（{ROLE_NAMES.get(u.role, u.role)}）")
+                                          for u in audit.logged_actors()],
+                           nursery_options=[(n.id, n.name) for n in audit.logged_nurseries()],
                            actions=ACTION_NAMES, roles=ROLE_NAMES, subjects=SUBJECT_NAMES,
                            changes=_changes)
 
@@ -54,7 +60,14 @@ def audit_log():
 def _changes(entry) -> list[tuple[str, str, str]]:
     """(field, before, after) for each changed field, values as compact JSON text."""
     before, after = entry.before or {}, entry.after or {}
-    return [(key, _text(before, key), _text(after, key)) for key in {**before, **after}]
+    return [(_field_name(key), _text(before, key), _text(after, key))
+            for key in {**before, **after}]
+
+
+def _field_name(key: str) -> str:
+    """The Chinese label of a changed field; a key the console has no label for is shown
+    as itself rather than as the catch-all."""
+    return label(key) if key in FIELD_NAMES else key
 
 
 def _text(values: dict, key: str) -> str:

@@ -18,6 +18,7 @@ FIELD_LABELS: dict[str, str] = {
     "opening_hours": "开放时间", "registration_type": "登记类型",
     "credit_code": "统一社会信用代码", "description": "简介",
     "open_to_public": "对外开放", "filing_no": "备案编号", "reason": "理由",
+    "filing_status": "备案状态", "filed_on": "备案日期",
     # offerings
     "care_type": "托育类型", "price_fen": "价格", "price_yuan": "价格（元）",
     "age_min_months": "最小月龄", "age_max_months": "最大月龄",
@@ -37,7 +38,7 @@ FIELD_LABELS: dict[str, str] = {
     "enrollment_ids": "报名记录", "attended": "出勤",
     # statistics and audit
     "population": "常住人口", "year": "年份", "actor": "操作人", "page": "页码",
-    "per_page": "每页条数",
+    "per_page": "每页条数", "created": "新建数量", "slots": "时段", "cancelled_at": "取消时间",
     # catch-all of marshmallow's schema-level errors
     "_schema": "填写内容",
 }

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 from werkzeug.security import generate_password_hash
 
 from parentapp.services.common import audit
 from parentapp.services.nurseries import filings, operator_nurseries
-from tests.browser.browser_helpers import sign_in
+from tests.browser.browser_helpers import assert_fits, sign_in
 from tests.factories import make_nursery, make_user
 
-WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 AT = datetime(2026, 3, 10, 23, 30, tzinfo=UTC)  # 2026-03-11 07:30 in Shizhu
 LONG = "南宾街道万寿大道一百二十八号附二号" * 4  # a long value must not widen the page
 
@@ -24,12 +22,8 @@ def _people(db):
     return regulator, operator
 
 
-def _fits(page, viewport) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-
-
-@pytest.mark.parametrize("viewport", WIDTHS.values(), ids=WIDTHS.keys())
-def test_the_audit_page_filters_by_nursery_and_fits_the_screen(page, db, viewport):
+def test_the_audit_page_filters_by_nursery_and_fits_the_screen(screen, db):
+    page = screen
     regulator, operator = _people(db)
     mine, other = make_nursery(operator, name="南宾甲托育园"), make_nursery(name="乙托育园")
     audit.record(operator.id, "nursery.update", mine, now=AT,
@@ -39,13 +33,12 @@ def test_the_audit_page_filters_by_nursery_and_fits_the_screen(page, db, viewpor
     other_id = other.id
     db.session.commit()  # SQLite: the live server must not wait for the test's lock
 
-    page.set_viewport_size(viewport)
     sign_in(page, "wjw-audit", "browser-pass-1")
     page.click("text=操作记录")
     page.wait_for_selector("#audit-log")
     assert page.locator("#audit-log .entry").count() == 2
     assert "李园长" in page.inner_text("[data-action='nursery.update']")
-    _fits(page, viewport)
+    assert_fits(page)
 
     page.select_option("select[name=nursery_id]", str(other_id))
     with page.expect_navigation():
@@ -55,11 +48,11 @@ def test_the_audit_page_filters_by_nursery_and_fits_the_screen(page, db, viewpor
     text = entries.first.inner_text()
     assert "王科长" in text and "撤销备案" in text and "乙托育园" in text
     assert "2026-03-11 07:30" in text
-    _fits(page, viewport)
+    assert_fits(page)
 
 
-@pytest.mark.parametrize("viewport", WIDTHS.values(), ids=WIDTHS.keys())
-def test_the_filing_trail_shows_names_and_fits_the_screen(page, db, viewport):
+def test_the_filing_trail_shows_names_and_fits_the_screen(screen, db):
+    page = screen
     regulator, operator = _people(db)
     nursery = make_nursery(operator, name="浏览器退回托育园", filing_status="draft",
                            filing_no=None, filed_on=None)
@@ -70,9 +63,8 @@ def test_the_filing_trail_shows_names_and_fits_the_screen(page, db, viewport):
     nursery_id = nursery.id
     db.session.commit()  # SQLite: the live server must not wait for the test's lock
 
-    page.set_viewport_size(viewport)
     sign_in(page, "wjw-audit", "browser-pass-1")
     page.goto(f"/console/filings/{nursery_id}")
-    actors = page.eval_on_selector_all("#audit-trail td.actor", "els => els.map(e => e.innerText)")
-    assert actors == ["李园长", "李园长", "王科长"]
-    _fits(page, viewport)
+    actors = page.eval_on_selector_all("#audit-trail .actor", "els => els.map(e => e.innerText)")
+    assert actors == ["李园长 机构举办者", "李园长 机构举办者", "王科长 卫生健康委"]
+    assert_fits(page)

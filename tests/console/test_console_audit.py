@@ -49,6 +49,7 @@ def test_bad_filters_are_explained_and_list_nothing(client):
     text = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "筛选条件有误" in text and "结束日期不能早于开始日期" in text
+    assert "date_to" not in text and "_schema" not in text
     assert 'id="audit-log"' not in text
 
 
@@ -73,4 +74,22 @@ def test_the_filing_trail_names_the_people_not_their_ids(client):
     page = client.get(f"/console/filings/{nursery.id}").get_data(as_text=True)
     trail = page[page.index('id="audit-trail"'):]
     assert trail.count("李园长") == 2 and trail.count("王科长") == 1
-    assert f"<td class=\"actor\">{regulator.id}</td>" not in trail
+    assert f'class="actor">{regulator.id}' not in trail and "账号 " not in trail
+
+
+def test_a_bad_date_filter_is_shown_beside_its_field_in_chinese(client):
+    signed_in_client(client, "regulator")
+    text = client.get("/console/audit?from=not-a-date").get_data(as_text=True)
+    assert 'id="audit-from-error"' in text and "开始日期：" in text
+    assert 'id="audit-log"' not in text
+
+
+def test_changed_fields_are_named_by_their_chinese_label(client):
+    signed_in_client(client, "regulator")
+    operator = make_user("operator", name="李园长")
+    nursery = make_nursery(operator)
+    audit.record(operator.id, "nursery.update", nursery, now=AT,
+                 before={"phone": "13800000000"}, after={"phone": "13900000000"})
+    db.session.commit()
+    text = client.get("/console/audit").get_data(as_text=True)
+    assert "<dt>联系电话</dt>" in text and "<dt>phone</dt>" not in text
