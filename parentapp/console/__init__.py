@@ -18,6 +18,7 @@ from parentapp.console import (  # noqa: F401
     regulator_pages,
     roster_pages,
     session_auth,
+    slot_pages,
 )
 from parentapp.console.blueprint import bp
 

@@ -28,6 +28,7 @@ FIELD_LABELS: dict[str, str] = {
     "from": "开始日期", "to": "结束日期", "date_from": "开始日期", "date_to": "结束日期",
     "weekdays": "星期", "parts": "时段", "capacity": "容量", "status": "状态",
     "slot_id": "时段", "slot_ids": "时段", "changes": "修改内容", "date": "日期",
+    "action": "修改方式", "days": "选中当天", "whole_month": "选中本月",
     "start": "开始时间", "end": "结束时间", "windows": "时间段",
     # bookings and roster
     "picked_up_by": "接走的人", "note": "备注", "booking_id": "预约",

@@ -30,6 +30,7 @@ EVERY_ROLE: tuple[NavItem, ...] = (
 
 # One nursery's pages for its operator; each endpoint takes ``nursery_id``.
 NURSERY_TABS: tuple[NavItem, ...] = (
+    ("console.generate_slots", "生成时段"),
     ("console.slot_calendar", "托位日历"),
     ("console.day_roster", "每日名单"),
 )
