@@ -12,6 +12,8 @@ from flask import Flask
 # Importing the page modules attaches their routes and hooks to the blueprint.
 from parentapp.console import (  # noqa: F401
     audit_pages,
+    class_pages,
+    class_roster_pages,
     filing_pages,
     operator_pages,
     pages,
