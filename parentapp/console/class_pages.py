@@ -173,7 +173,8 @@ def _class_form(current: dict | None, values, errors: dict, nurseries):
         current["nursery_id"] else None
     return render_template(
         "console/class_form.html", current=current, values=values, errors=errors,
-        nurseries=nurseries, nursery_options=[(n.id, n.name) for n in nurseries], kinds=KIND_NAMES, statuses=STATUS_NAMES,
+        nurseries=nurseries, nursery_options=[(n.id, n.name) for n in nurseries],
+        kinds=KIND_NAMES, statuses=STATUS_NAMES,
         townships=[(t.code, t.name) for t in list_townships()],
         operator=g.console_user.role == Role.OPERATOR,
         nursery_name=nursery.name if nursery else "")
