@@ -4,8 +4,10 @@ Not the full suite the brief asks for: success paths, attendance, both roles' re
 other organiser 404 and the browser flows are still to write.
 """
 
-from tests.console.console_helpers import signed_in_client, csrf
+from tests.console.console_helpers import csrf, signed_in_client
 from tests.factories import make_class, make_enrollment
+
+
 def test_class_pages_render_and_refusals_are_422(client, db):
     user = signed_in_client(client, "regulator")
     cls = make_class(organizer=user); make_enrollment(cls)
