@@ -10,14 +10,19 @@ from tests.factories import make_class, make_enrollment
 
 def test_class_pages_render_and_refusals_are_422(client, db):
     user = signed_in_client(client, "regulator")
-    cls = make_class(organizer=user); make_enrollment(cls)
+    cls = make_class(organizer=user)
+    make_enrollment(cls)
     for path in ["/console/classes", "/console/classes/new", f"/console/classes/{cls.id}/edit",
                  f"/console/classes/{cls.id}/cancel", f"/console/classes/{cls.id}/enrollments"]:
-        r = client.get(path); assert r.status_code == 200, (path, r.get_data(as_text=True)[:500])
+        response = client.get(path)
+        assert response.status_code == 200, path
     token = csrf(client, "/console/classes/new")
-    r = client.post("/console/classes/new", data={"csrf_token": token, "title": "", "capacity": "x"})
-    assert r.status_code == 422 and "课程名称：" in r.get_data(as_text=True)
-    r = client.post(f"/console/classes/{cls.id}/edit", data={"csrf_token": token, "title": cls.title,
-        "kind": cls.kind, "township": cls.township, "venue": "新地点", "lat": str(cls.lat), "lng": str(cls.lng),
-        "starts_at": "", "ends_at": "", "enroll_deadline": "", "capacity": "0", "description": ""})
-    assert r.status_code == 422, r.status_code
+    response = client.post("/console/classes/new",
+                           data={"csrf_token": token, "title": "", "capacity": "x"})
+    assert response.status_code == 422
+    assert "课程名称：" in response.get_data(as_text=True)
+    response = client.post(f"/console/classes/{cls.id}/edit", data={
+        "csrf_token": token, "title": cls.title, "kind": cls.kind, "township": cls.township,
+        "venue": "新地点", "lat": str(cls.lat), "lng": str(cls.lng), "starts_at": "",
+        "ends_at": "", "enroll_deadline": "", "capacity": "0", "description": ""})
+    assert response.status_code == 422
