@@ -39,6 +39,8 @@ class Entry:
 OWN = {role: Entry(role) for role in ROLES}
 CLASS = Entry("operator", sees_all=("regulator",))  # regulators manage every class
 PUBLIC = Entry(None)
+STAFF = ("operator", "regulator")
+CONSOLE_CLASS = Entry("operator", admits=STAFF, sees_all=("regulator",))
 MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "/api/v1/me/notifications/<int:notification_id>/read"): OWN["parent"],
     ("GET", "/api/v1/children/<int:child_id>"): OWN["parent"],
@@ -118,6 +120,23 @@ MATRIX: dict[tuple[str, str], Entry] = {
         "operator", args={"action": "check-in"}, admits=("operator",), refused=302),
     ("POST", "/console/townships/<code>"): Entry(
         None, body={"population": "1"}, admits=("regulator",)),
+    ("GET", "/console/nurseries/<int:nursery_id>/slots/new"): Entry(
+        "operator", admits=("operator",)),
+    ("POST", "/console/nurseries/<int:nursery_id>/slots/new"): Entry(
+        "operator", body={"care_type": "full_day", "from": "2030-01-01", "to": "2030-01-02",
+                          "weekdays": "1", "capacity": "1"}, admits=("operator",)),
+    ("POST", "/console/nurseries/<int:nursery_id>/slots/batch"): Entry(
+        "operator", body={"slot_ids": "@slot_id", "action": "close", "reason": "检修"},
+        admits=("operator",)),
+    ("GET", "/console/classes/<int:class_id>/edit"): CONSOLE_CLASS,
+    ("POST", "/console/classes/<int:class_id>/edit"): Entry(
+        "operator", body={"title": "改名"}, admits=STAFF, sees_all=("regulator",)),
+    ("GET", "/console/classes/<int:class_id>/cancel"): CONSOLE_CLASS,
+    ("POST", "/console/classes/<int:class_id>/cancel"): CONSOLE_CLASS,
+    ("GET", "/console/classes/<int:class_id>/enrollments"): CONSOLE_CLASS,
+    ("POST", "/console/classes/<int:class_id>/attendance"): Entry(
+        "operator", body={"enrollment_ids": "1", "attended": "1"}, admits=STAFF,
+        sees_all=("regulator",)),
 }
 
 
