@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,17 @@ def _secret_key(env: str) -> str:
     return secrets.token_urlsafe(48)
 
 
+def _month_day(raw: str) -> tuple[int, int]:
+    """``PARENTAPP_SUBSIDY_REMINDER_DATE``: a day of every year as ``MM-DD``."""
+    try:
+        month, day = (int(part) for part in raw.split("-"))
+        date(2025, month, day)  # a day every year has (no 29 February)
+    except ValueError:
+        raise ConfigError("PARENTAPP_SUBSIDY_REMINDER_DATE must be a day of the year as MM-DD, "
+                          "e.g. 01-05") from None
+    return month, day
+
+
 def _log_format() -> str:
     fmt = _env("LOG_FORMAT", "json")
     if fmt not in {"json", "text"}:
@@ -145,6 +157,7 @@ def load_config(instance_path: str) -> dict:
         "WAITLIST_OFFER_MINUTES": int(_env("WAITLIST_OFFER_MINUTES", "120")),
         "NOTIFY_RETRY_SECONDS": _retry_seconds(_env("NOTIFY_RETRY_SECONDS", "60,300,1800,7200")),
         "SCHEDULE_VERSION": _env("SCHEDULE_VERSION", "cn-nip-2025"),
+        "SUBSIDY_REMINDER_DATE": _month_day(_env("SUBSIDY_REMINDER_DATE", "01-05")),
         "TOKEN_TTL_SECONDS": 7 * 24 * 3600,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "LOCK_TIMEOUT_MS": int(_env("LOCK_TIMEOUT_MS", "3000")),

@@ -174,6 +174,7 @@ class NotificationKind(DomainEnum):
     CARER_JOINED = "carer_joined"
     CARER_REMOVED = "carer_removed"
     CHILD_DELETED = "child_deleted"
+    CHILDCARE_SUBSIDY = "childcare_subsidy"
 
 
 class CarerRole(DomainEnum):

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from parentapp import service_settings
+from parentapp.services.benefits import childcare_subsidy, subsidy_reminders
 from parentapp.services.booking import waitlist_offers
 from parentapp.services.common import idempotency
 from parentapp.services.reminders import dispatch, event_planning, health_planning, retention
@@ -31,6 +32,15 @@ def plan_reminders(now: datetime) -> str:
             f"created, {health['updated']} updated, {health['withdrawn'] + events['withdrawn']} "
             f"withdrawn; {events['bookings']} booking and {events['classes']} class reminders "
             "created")
+
+
+def plan_subsidy_reminders(now: datetime) -> str:
+    """The yearly in-app reminder to apply for the childcare subsidy, once its day came."""
+    counts = subsidy_reminders.plan_subsidy_reminders(
+        now, remind_on=service_settings.subsidy_reminder_date(),
+        rule=childcare_subsidy.subsidy_rule())
+    return (f"{counts['children']} children eligible this year, "
+            f"{counts['created']} subsidy reminders created")
 
 
 def dispatch_notifications(now: datetime) -> str:
@@ -58,6 +68,7 @@ def purge_notifications(now: datetime) -> str:
 
 JOBS: dict[str, Job] = {
     "plan-reminders": plan_reminders,
+    "plan-subsidy-reminders": plan_subsidy_reminders,
     "dispatch-notifications": dispatch_notifications,
     "expire-waitlist-offers": expire_waitlist_offers,
     "purge-idempotency-keys": purge_idempotency_keys,

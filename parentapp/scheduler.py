@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 INTERVALS = {
     "dispatch-notifications": {"seconds": 20},
     "plan-reminders": {"minutes": 5},
+    "plan-subsidy-reminders": {"hours": 6},
     "expire-waitlist-offers": {"minutes": 1},
     "purge-idempotency-keys": {"hours": 1},
     "purge-notifications": {"hours": 24},

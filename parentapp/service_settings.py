@@ -23,6 +23,12 @@ def health_schedule() -> Schedule:
     return load_schedule(current_app.config["SCHEDULE_VERSION"])
 
 
+def subsidy_reminder_date() -> tuple[int, int]:
+    """(month, day) of the yearly childcare subsidy reminder
+    (``PARENTAPP_SUBSIDY_REMINDER_DATE``)."""
+    return current_app.config["SUBSIDY_REMINDER_DATE"]
+
+
 def offer_minutes() -> int:
     """How long a waitlist offer holds a place (``PARENTAPP_WAITLIST_OFFER_MINUTES``)."""
     return current_app.config["WAITLIST_OFFER_MINUTES"]

@@ -8,6 +8,7 @@ Find a rule by its feature's name; each package opens with an index "rule -> mod
     classes/    parenting classes: organising, enrolment, seat counts, class roster
     health/     vaccine/checkup schedule data, a child's plan and records, admission check
     reminders/  inbox, reminder planning, quiet hours, WeChat dispatch, subscriptions
+    benefits/   the childcare subsidy (育儿补贴): eligible months, the yearly reminder
     stats/      the policy figures, health figures, delivery figures, townships, CSV
     common/     transactions, idempotency keys, pagination, dialect-neutral upserts
 

@@ -47,6 +47,7 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("PATCH", "/api/v1/children/<int:child_id>"): Entry("parent", body={"name": "改名"}),
     ("DELETE", "/api/v1/children/<int:child_id>"): OWN["parent"],
     ("GET", "/api/v1/children/<int:child_id>/health-plan"): OWN["parent"],
+    ("GET", "/api/v1/children/<int:child_id>/childcare-subsidy"): OWN["parent"],
     ("POST", "/api/v1/children/<int:child_id>/health-records"): Entry(
         "parent", body={"code": "BCG", "done_on": "2025-01-01"}),
     ("DELETE", "/api/v1/children/<int:child_id>/health-records/<code>"): OWN["parent"],

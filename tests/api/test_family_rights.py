@@ -63,6 +63,7 @@ API = "/api/v1"
 RIGHTS = [
     Route("GET", f"{API}/children/<int:child_id>", VIEWERS, 200),
     Route("GET", f"{API}/children/<int:child_id>/health-plan", VIEWERS, 200),
+    Route("GET", f"{API}/children/<int:child_id>/childcare-subsidy", VIEWERS, 200),
     Route("GET", f"{API}/bookings", VIEWERS, 200, query={"child_id": "@child_id"}),
     Route("GET", f"{API}/bookings/<int:booking_id>", VIEWERS, 200),
     Route("GET", f"{API}/me/waitlist", VIEWERS, 200, query={"child_id": "@child_id"}),

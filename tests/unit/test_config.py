@@ -44,6 +44,9 @@ def test_defaults_follow_the_contract(monkeypatch, tmp_path):
     ("WECHAT_TEMPLATES", "not json"),
     ("WECHAT_MINIPROGRAM_STATE", "beta"),
     ("ENV", "staging"),
+    ("SUBSIDY_REMINDER_DATE", "02-29"),
+    ("SUBSIDY_REMINDER_DATE", "13-01"),
+    ("SUBSIDY_REMINDER_DATE", "January 5"),
 ])
 def test_bad_settings_fail_loudly(monkeypatch, tmp_path, name, value):
     monkeypatch.setenv(f"PARENTAPP_{name}", value)
@@ -95,3 +98,9 @@ def test_bad_limit_settings_stop_the_app_at_start(monkeypatch, tmp_path, name, v
     monkeypatch.setenv(f"PARENTAPP_{name}", value)
     with pytest.raises(ConfigError, match=f"PARENTAPP_{name}"):
         load_config(str(tmp_path))
+
+
+def test_the_subsidy_reminder_day_is_read_as_month_and_day(monkeypatch, tmp_path):
+    assert load_config(str(tmp_path))["SUBSIDY_REMINDER_DATE"] == (1, 5)
+    monkeypatch.setenv("PARENTAPP_SUBSIDY_REMINDER_DATE", "03-01")
+    assert load_config(str(tmp_path))["SUBSIDY_REMINDER_DATE"] == (3, 1)

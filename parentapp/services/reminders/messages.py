@@ -90,6 +90,15 @@ def booking_reminder(booking_id: int, *, nursery_name: str, care_type: str, chil
     return Message("入托提醒", body, data, f"/pages/bookings/detail?id={booking_id}")
 
 
+def subsidy_reminder(child_id: int, *, child_name: str, year: int, amount_yuan: int) -> Message:
+    """The yearly in-app reminder to apply for the childcare subsidy (no WeChat template)."""
+    body = (f"{child_name}可享受{year}年育儿补贴{amount_yuan:,}元（每月300元）。"
+            "请由父母或其他监护人通过育儿补贴信息管理系统、支付宝或微信，"
+            "或到孩子户籍所在地申请。本程序不会向您索要身份证号。")
+    return Message("育儿补贴申请提醒", body[:500], {},
+                   f"/pages/children/childcare-subsidy?child_id={child_id}")
+
+
 def class_reminder(class_id: int, title: str, venue: str, starts_at: datetime) -> Message:
     local = starts_at.astimezone(LOCAL_TZ)
     body = f"您报名的“{title}”将于{_md(local.date())} {local:%H:%M}在{venue}开始，请准时参加。"
