@@ -4,6 +4,11 @@ from parentapp.schemas.base import BaseSchema, value_range
 FIGURE_KEYS = ("places_per_1000", "inclusive_nurseries", "kindergarten_classes",
                "activities_held", "guidance_rate", "health_management_rate")
 
+SYSTEM = ("0 to 1: 3岁以下儿童系统管理率, children under 3 with the 4:2:2 checks their age has "
+          "reached (30 days' grace) / children under 3; official definition, no target here")
+CHILD_HEALTH = ("0 to 1: 0-6岁儿童健康管理率, children under 7 with at least one check "
+                "recorded in the year / children under 7; official definition")
+
 
 def _met_schema():
     return type("TargetsMetSchema", (BaseSchema,), {
@@ -26,6 +31,9 @@ class TownshipFiguresSchema(BaseSchema):
     activities_held = fields.Integer(required=True)
     guidance_rate = fields.Float(allow_none=True, metadata={"description": "0 to 1"})
     health_management_rate = fields.Float(allow_none=True, metadata={"description": "0 to 1"})
+    system_management_rate = fields.Float(allow_none=True, metadata={"description": SYSTEM})
+    child_health_management_rate = fields.Float(allow_none=True,
+                                                metadata={"description": CHILD_HEALTH})
     met = fields.Nested(TargetsMetSchema, metadata={"description": "null: no target here"})
 
 
@@ -38,6 +46,9 @@ class CountyFiguresSchema(BaseSchema):
     activities_held = fields.Integer(required=True)
     guidance_rate = fields.Float(allow_none=True)
     health_management_rate = fields.Float(allow_none=True)
+    system_management_rate = fields.Float(allow_none=True, metadata={"description": SYSTEM})
+    child_health_management_rate = fields.Float(allow_none=True,
+                                                metadata={"description": CHILD_HEALTH})
     subdistricts_without_inclusive = fields.List(fields.String())
     townships_below_activity_target = fields.List(fields.String())
     met = fields.Nested(TargetsMetSchema)

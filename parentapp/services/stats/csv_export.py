@@ -11,6 +11,8 @@ COLUMNS = [
     ("inclusive_nurseries", "普惠托育机构数"), ("kindergarten_classes", "开设托班的幼儿园数"),
     ("activities_held", "科学育儿活动场次"), ("guidance_rate", "家庭科学育儿指导覆盖率"),
     ("health_management_rate", "婴幼儿健康管理率"),
+    ("system_management_rate", "3岁以下儿童系统管理率"),
+    ("child_health_management_rate", "0-6岁儿童健康管理率"),
 ]
 
 

@@ -1,5 +1,15 @@
 """Health-management and guidance figures, counted set-based in SQL.
 
+Three health figures stand side by side (domain reference §8):
+
+- ``health_management_rate``, the product's own stricter proxy: children under 3 whose
+  every checkup due so far is recorded;
+- ``system_management_rate`` (3岁以下儿童系统管理率), the official 4:2:2 rule: the
+  checks at 3, 6, 8 and 12 months, 18 and 24, 30 and 36 (``SYSTEM_CHECKS``), as far as
+  the child's age has reached them;
+- ``child_health_management_rate`` (0-6岁儿童健康管理率): children under 7 with at least
+  one check recorded in the year.
+
 A child is up to date with checkups when every checkup due so far (with 30
 days' grace) is recorded. Whether a checkup is due depends only on the birth
 date and is monotone in it, so for each checkup we compute in Python the
@@ -10,6 +20,7 @@ Python whatever the number of children.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, func, literal, or_, select
@@ -23,6 +34,11 @@ from parentapp.services.health.schedule import Schedule
 from parentapp.timeutil import add_months
 
 UNDER_MONTHS = 36
+UNDER_SEVEN_MONTHS = 84
+# The 4:2:2 checks of 3岁以下儿童系统管理率 (国家基本公共卫生服务规范（第三版）, 0～6岁儿童
+# 健康管理: four in the first year, two in each of the second and third).
+SYSTEM_CHECKS = ("CHK-3M", "CHK-6M", "CHK-8M", "CHK-12M", "CHK-18M", "CHK-24M", "CHK-30M",
+                 "CHK-36M")
 
 
 def latest_birth_date_due(due_of, ref_day: date, grace_days: int = GRACE_DAYS) -> date:
@@ -36,27 +52,37 @@ def latest_birth_date_due(due_of, ref_day: date, grace_days: int = GRACE_DAYS) -
     return guess
 
 
-def checkup_thresholds(schedule: Schedule, ref_day: date) -> dict[str, date]:
+def checkup_thresholds(schedule: Schedule, ref_day: date,
+                       codes: Collection[str] | None = None) -> dict[str, date]:
+    """For each checkup (of ``codes`` if given), the latest birth date it is owed by."""
     # A checkup counts once it is overdue, due + grace < ref_day: on the 30th day
     # after its due date it is still "due" in the child's plan.
     return {item.code: latest_birth_date_due(item.due.date_from, ref_day, GRACE_DAYS + 1)
             for item in schedule.items
-            if item.kind == HealthItemKind.CHECKUP and not item.optional}
+            if item.kind == HealthItemKind.CHECKUP and not item.optional
+            and (codes is None or item.code in codes)}
 
 
 def under_three(ref_day: date):
-    """Condition: the child was born by ref_day and is not yet 36 months old on it.
+    """Condition: the child was born by ref_day and is not yet 36 months old on it."""
+    return under_months(ref_day, UNDER_MONTHS)
 
-    36 months are completed when add_months(birth, 36) <= ref_day (age_months'
-    rule), so the oldest birth date still under three is just after that threshold.
+
+def under_months(ref_day: date, months: int):
+    """Condition: the child was born by ref_day and is not yet ``months`` old on it.
+
+    The months are completed when add_months(birth, months) <= ref_day (age_months'
+    rule), so the oldest birth date still under is just after that threshold.
     """
-    turned_three = latest_birth_date_due(lambda b: add_months(b, UNDER_MONTHS), ref_day, 0)
-    return and_(Child.birth_date <= ref_day, Child.birth_date > turned_three)
+    turned = latest_birth_date_due(lambda b: add_months(b, months), ref_day, 0)
+    return and_(Child.birth_date <= ref_day, Child.birth_date > turned)
 
 
-def health_by_township(schedule: Schedule, ref_day: date) -> dict[str | None, tuple[int, int]]:
-    """township -> (children under 3, of them up to date with checkups)."""
-    thresholds = checkup_thresholds(schedule, ref_day)
+def health_by_township(schedule: Schedule, ref_day: date,
+                       codes: Collection[str] | None = None) -> dict[str | None, tuple[int, int]]:
+    """township -> (children under 3, of them with every checkup owed so far recorded);
+    only the checkups of ``codes`` when given (``SYSTEM_CHECKS``: the 4:2:2 rule)."""
+    thresholds = checkup_thresholds(schedule, ref_day, codes)
     required = sum((case((Child.birth_date <= t, 1), else_=0) for t in thresholds.values()),
                    literal(0))
     recorded = (select(func.count(HealthRecord.id))
@@ -69,6 +95,24 @@ def health_by_township(schedule: Schedule, ref_day: date) -> dict[str | None, tu
     stmt = (select(User.township, func.count(Child.id), func.coalesce(func.sum(up_to_date), 0))
             .join(first, first.c.child_id == Child.id).join(User, User.id == first.c.user_id)
             .where(under_three(ref_day), User.deleted_at.is_(None))
+            .group_by(User.township))
+    return {row[0]: (row[1], int(row[2])) for row in db.session.execute(stmt)}
+
+
+def checked_in_year_by_township(schedule: Schedule,
+                                ref_day: date) -> dict[str | None, tuple[int, int]]:
+    """township -> (children under 7, of them with a checkup recorded from 1 January of
+    ``ref_day``'s year to ``ref_day``)."""
+    checkups = [item.code for item in schedule.items if item.kind == HealthItemKind.CHECKUP]
+    checked = (select(HealthRecord.id)
+               .where(HealthRecord.child_id == Child.id, HealthRecord.code.in_(checkups),
+                      HealthRecord.done_on >= date(ref_day.year, 1, 1),
+                      HealthRecord.done_on <= ref_day).exists())
+    first = first_guardian_ids()
+    stmt = (select(User.township, func.count(Child.id),
+                   func.coalesce(func.sum(case((checked, 1), else_=0)), 0))
+            .join(first, first.c.child_id == Child.id).join(User, User.id == first.c.user_id)
+            .where(under_months(ref_day, UNDER_SEVEN_MONTHS), User.deleted_at.is_(None))
             .group_by(User.township))
     return {row[0]: (row[1], int(row[2])) for row in db.session.execute(stmt)}
 

@@ -42,7 +42,10 @@ def policy_stats(year: int, now: datetime, *, schedule: Schedule) -> dict:
     ref_instant = min(now, local_instant(date(year + 1, 1, 1), time(0)))
     families = Families(
         guidance=health_figures.guidance_by_township(ref_day, ref_instant),
-        health=health_figures.health_by_township(schedule, ref_day))
+        health=health_figures.health_by_township(schedule, ref_day),
+        system=health_figures.health_by_township(schedule, ref_day,
+                                                 health_figures.SYSTEM_CHECKS),
+        child_health=health_figures.checked_in_year_by_township(schedule, ref_day))
     rows = _township_rows(year, ref_instant, families)
     county = _county(rows, families)
     return {"year": year, "as_of": ref_day, "county": county, "townships": rows,
@@ -55,6 +58,8 @@ class Families:
 
     guidance: dict[str | None, tuple[int, int]]
     health: dict[str | None, tuple[int, int]]
+    system: dict[str | None, tuple[int, int]]
+    child_health: dict[str | None, tuple[int, int]]
 
 
 def _township_rows(year: int, ref_instant: datetime, families: Families) -> list[dict]:
@@ -73,6 +78,9 @@ def _township_rows(year: int, ref_instant: datetime, families: Families) -> list
             "activities_held": activities.get(township.code, 0),
             "guidance_rate": rate(*families.guidance.get(township.code, (0, 0))),
             "health_management_rate": rate(*families.health.get(township.code, (0, 0))),
+            "system_management_rate": rate(*families.system.get(township.code, (0, 0))),
+            "child_health_management_rate": rate(
+                *families.child_health.get(township.code, (0, 0))),
         }
         row["met"] = _township_met(row)
         rows.append(row)
@@ -91,6 +99,8 @@ def _county(rows: list[dict], families: Families) -> dict:
         "activities_held": sum(row["activities_held"] for row in rows),
         "guidance_rate": rate(*_totals(families.guidance)),
         "health_management_rate": rate(*_totals(families.health)),
+        "system_management_rate": rate(*_totals(families.system)),
+        "child_health_management_rate": rate(*_totals(families.child_health)),
         "subdistricts_without_inclusive": [
             row["code"] for row in rows
             if row["kind"] == TownshipKind.SUBDISTRICT and row["inclusive_nurseries"] < 1],
