@@ -33,6 +33,14 @@ class Gender(DomainEnum):
     FEMALE = "female"
 
 
+class HbsagMother(DomainEnum):
+    """The mother's hepatitis B surface antigen, which sets the newborn's HepB timing."""
+
+    NEGATIVE = "negative"
+    POSITIVE = "positive"
+    UNKNOWN = "unknown"
+
+
 class VaccineChoice(DomainEnum):
     """Which vaccine a family chose where the schedule offers two (JE, hepatitis A)."""
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from parentapp.domain import Gender, VaccineChoice
+from parentapp.domain import Gender, HbsagMother, VaccineChoice
 from parentapp.extensions import db
 from parentapp.models.base import UTCDateTime, sql_in, utcnow
 
@@ -19,6 +19,7 @@ class Child(db.Model):
         CheckConstraint(sql_in("gender", Gender), name="gender"),
         CheckConstraint(sql_in("je_choice", VaccineChoice), name="je_choice"),
         CheckConstraint(sql_in("hepa_choice", VaccineChoice), name="hepa_choice"),
+        CheckConstraint(sql_in("hbsag_mother", HbsagMother), name="hbsag_mother"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -27,6 +28,9 @@ class Child(db.Model):
     gender: Mapped[str] = mapped_column(String(8))
     je_choice: Mapped[str] = mapped_column(String(12), default=VaccineChoice.LIVE)
     hepa_choice: Mapped[str] = mapped_column(String(12), default=VaccineChoice.LIVE)
+    # Special groups of the schedule (optional; None: not given).
+    hbsag_mother: Mapped[str | None] = mapped_column(String(8))
+    birth_weight_g: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     people: Mapped[list[ChildPerson]] = relationship(  # noqa: F821

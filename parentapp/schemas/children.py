@@ -1,13 +1,15 @@
 from marshmallow import ValidationError
 
-from parentapp.domain import CarerRole, Gender, VaccineChoice
+from parentapp.domain import CarerRole, Gender, HbsagMother, VaccineChoice
 from parentapp.models import utcnow
 from parentapp.schemas import fields
-from parentapp.schemas.base import BaseSchema, length, one_of
+from parentapp.schemas.base import BaseSchema, length, one_of, value_range
 from parentapp.timeutil import age_months, local_today, years_before
 
 CHOICE = one_of(VaccineChoice.values())
 GENDER = one_of(Gender.values())
+HBSAG = one_of(HbsagMother.values())
+BIRTH_WEIGHT = value_range(min=300, max=7000)
 
 
 def validate_birth_date(value) -> None:
@@ -30,6 +32,9 @@ class ChildSchema(BaseSchema):
     gender = fields.String(required=True, validate=GENDER)
     age_months = fields.Method("_age_months", dump_only=True)
     vaccine_choices = fields.Nested(VaccineChoicesSchema)
+    hbsag_mother = fields.String(allow_none=True, validate=HBSAG, metadata={
+        "description": "the mother's HBsAg: negative, positive or unknown (null: not given)"})
+    birth_weight_g = fields.Integer(allow_none=True, validate=BIRTH_WEIGHT)
     my_role = fields.String(dump_only=True, metadata={
         "enum": list(CarerRole.values()),
         "description": "The caller's role for this child: guardian, carer or viewer."})
@@ -43,3 +48,5 @@ class ChildUpdateSchema(BaseSchema):
     birth_date = fields.Date(validate=validate_birth_date)
     gender = fields.String(validate=GENDER)
     vaccine_choices = fields.Nested(VaccineChoicesSchema)
+    hbsag_mother = fields.String(allow_none=True, validate=HBSAG)
+    birth_weight_g = fields.Integer(allow_none=True, validate=BIRTH_WEIGHT)

@@ -38,13 +38,15 @@ def get_child(user_id: int, child_id: int, right: ChildRight = ChildRight.VIEW) 
 @rolls_back
 def add_child(parent_id: int, *, name: str, birth_date: date, gender: str,
               now: datetime, children_per_guardian: int,
-              vaccine_choices: dict | None = None) -> Child:
+              vaccine_choices: dict | None = None, hbsag_mother: str | None = None,
+              birth_weight_g: int | None = None) -> Child:
     """Raises LimitReached (``children_per_guardian``)."""
     # Counted under the family's row lock: two additions at once cannot both pass.
     lock_family(parent_id)
     check_cap("children_per_guardian", children_per_guardian, guardian_of_count(parent_id),
               message=f"每位家长最多做 {children_per_guardian} 个孩子的监护人。")
-    child = Child(name=name, birth_date=birth_date, gender=gender, created_at=now)
+    child = Child(name=name, birth_date=birth_date, gender=gender, hbsag_mother=hbsag_mother,
+                  birth_weight_g=birth_weight_g, created_at=now)
     child.people.append(ChildPerson(user_id=parent_id, role=CarerRole.GUARDIAN,
                                     reminders=True, since=now))
     _apply_choices(child, vaccine_choices or {})
@@ -73,7 +75,7 @@ def update_child(user_id: int, child_id: int, changes: dict, now: datetime) -> C
         setattr(child, key, value)
     if choices:
         _apply_choices(child, choices)
-    if "birth_date" in changes or choices:
+    if {"birth_date", "hbsag_mother", "birth_weight_g"} & set(changes) or choices:
         health_planning.mark_child_changed(child.id)
     db.session.commit()
     return child
