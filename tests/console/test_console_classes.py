@@ -14,7 +14,14 @@ from parentapp.models import ClassEnrollment, Notification, ParentingClass, utcn
 from parentapp.timeutil import LOCAL_TZ, local_instant
 from tests.booking_factories import fresh, in_days
 from tests.console.console_helpers import csrf, signed_in_client
-from tests.factories import bearer, make_child, make_class, make_enrollment, make_nursery, make_user
+from tests.factories import (
+    bearer,
+    make_child,
+    make_class,
+    make_enrollment,
+    make_nursery,
+    make_user,
+)
 
 NEW = "/console/classes/new"
 
