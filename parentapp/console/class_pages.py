@@ -211,4 +211,5 @@ def _class_form(current: dict | None, values, errors: dict, nurseries):
 
 def _cancel_page(current: dict, errors: dict, reason: str):
     return render_template("console/class_cancel.html", cls=current, errors=errors,
-                           reason=reason, kinds=KIND_NAMES, statuses=STATUS_NAMES)
+                           reason=reason, kinds=KIND_NAMES, statuses=STATUS_NAMES,
+                           under_way=current["starts_at"] <= utcnow())

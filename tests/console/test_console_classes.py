@@ -261,6 +261,7 @@ def test_cancelling_tells_every_family_and_the_api_shows_it(client):
     waiting, _ = _enroll(client, cls, name="小米")
     page = client.get(f"/console/classes/{cls.id}/cancel").get_data(as_text=True)
     assert "系统会通知已报名的 1 个家庭和候补的 1 个家庭" in page
+    assert 'id="under-way"' not in page
     response = _post(client, f"/console/classes/{cls.id}/cancel", {"reason": "场地维修"})
     assert response.status_code == 302
     shown = _api(client, regulator, f"/organizer/classes/{cls.id}")
@@ -277,6 +278,8 @@ def test_cancelling_tells_every_family_and_the_api_shows_it(client):
 def test_a_class_under_way_can_be_cancelled_as_the_api_allows(client):
     regulator = signed_in_client(client, "regulator")
     cls = _under_way(regulator)
+    page = client.get(f"/console/classes/{cls.id}/cancel").get_data(as_text=True)
+    assert "课程已经开始，结束前仍可取消" in page
     assert _post(client, f"/console/classes/{cls.id}/cancel", {"reason": ""}).status_code == 302
     shown = _api(client, regulator, f"/organizer/classes/{cls.id}")
     assert (shown["status"], shown["cancel_reason"]) == ("cancelled", None)
