@@ -17,6 +17,7 @@ from parentapp.console.blueprint import bp
 from parentapp.console.forms import submit
 from parentapp.console.session_auth import signed_in
 from parentapp.domain import ClassStatus, FilingStatus, Role
+from parentapp.errors import CapacityBelowEnrolled
 from parentapp.extensions import db
 from parentapp.models import Nursery, utcnow
 from parentapp.schemas.classes import ClassCancelSchema, ClassCreateSchema, ClassFieldsSchema
@@ -34,6 +35,8 @@ TEXT_FIELDS = ("title", "kind", "township", "venue", "description")
 NUMBER_FIELDS = {"lat": float, "lng": float, "capacity": int, "child_age_min_months": int,
                  "child_age_max_months": int, "nursery_id": int}
 TIME_FIELDS = ("starts_at", "ends_at", "enroll_deadline")
+LIST_PAGE = 100
+ENDED_SHOWN = 50  # the latest ended and cancelled classes, after the upcoming ones
 _LOCAL_INPUT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?")
 
 
@@ -41,14 +44,26 @@ _LOCAL_INPUT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?")
 @signed_in(*ORGANIZERS)
 def class_list():
     user_id, now = g.console_user.id, utcnow()
-    upcoming = organizing.list_organizer_classes(user_id, now, 1, 100,
-                                                 status=ClassStatus.SCHEDULED)["items"]
+    upcoming = _every_scheduled_class(user_id, now)
     ended = [cls for status in (ClassStatus.COMPLETED, ClassStatus.CANCELLED)
-             for cls in organizing.list_organizer_classes(user_id, now, 1, 100,
+             for cls in organizing.list_organizer_classes(user_id, now, 1, ENDED_SHOWN,
                                                           status=status)["items"]]
     ended.sort(key=lambda cls: cls["starts_at"], reverse=True)
-    return render_template("console/class_list.html", classes=upcoming[::-1] + ended,
-                           kinds=KIND_NAMES, statuses=STATUS_NAMES)
+    return render_template("console/class_list.html", classes=upcoming + ended[:ENDED_SHOWN],
+                           kinds=KIND_NAMES, statuses=STATUS_NAMES, ended_shown=ENDED_SHOWN)
+
+
+def _every_scheduled_class(user_id: int, now) -> list[dict]:
+    """Every class not yet ended, soonest first (the service lists latest first, a page
+    at a time; a regulator may have more than one page)."""
+    found, page = [], 1
+    while True:
+        result = organizing.list_organizer_classes(user_id, now, page, LIST_PAGE,
+                                                   status=ClassStatus.SCHEDULED)
+        found += result["items"]
+        if page * LIST_PAGE >= result["total"]:
+            return found[::-1]
+        page += 1
 
 
 @bp.route("/classes/new", methods=["GET", "POST"])
@@ -130,18 +145,32 @@ def _number(raw: str, kind: type):
 
 
 def _update(current: dict, changes: dict) -> dict:
-    """Send only what changed: an unchanged start of a class under way is no new rule."""
-    changed = {key: value for key, value in changes.items() if value != current[key]}
-    if not changed:
+    """Send only what changed: an unchanged start of a class under way is no new rule.
+    Times are typed to the minute, so a stored time with seconds is unchanged when the
+    form shows it as it was."""
+    changed = {key: value for key, value in changes.items() if not _same(key, value, current)}
+    if not changed and current["status"] == ClassStatus.SCHEDULED:
         flash("没有修改任何内容。", "success")
         return current
-    result = organizing.update_class(g.console_user.id, current["id"], changed, utcnow())
+    try:
+        result = organizing.update_class(g.console_user.id, current["id"], changed, utcnow())
+    except CapacityBelowEnrolled as exc:
+        # The API's 409 names the field in its details; the form shows it beside 容量.
+        raise CapacityBelowEnrolled(f"{exc.message}{''.join(exc.details['capacity'])}",
+                                    details={**exc.details, "field": "capacity"}) from exc
     told = result["enrolled"] + result["waitlist_length"]
     if any(key in changed for key in organizing.SCHEDULE_FIELDS) and told:
         flash(f"课程已更新；时间或地点有变，已通知 {told} 个报名或候补的家庭。", "success")
     else:
         flash("课程已更新。", "success")
     return result
+
+
+def _same(key: str, value, current: dict) -> bool:
+    stored = current[key]
+    if key in TIME_FIELDS and value is not None:
+        return value == stored.replace(second=0, microsecond=0) or value == stored
+    return value == stored
 
 
 def _approved_nurseries() -> list:
@@ -182,4 +211,5 @@ def _class_form(current: dict | None, values, errors: dict, nurseries):
 
 def _cancel_page(current: dict, errors: dict, reason: str):
     return render_template("console/class_cancel.html", cls=current, errors=errors,
-                           reason=reason, kinds=KIND_NAMES, statuses=STATUS_NAMES)
+                           reason=reason, kinds=KIND_NAMES, statuses=STATUS_NAMES,
+                           under_way=current["starts_at"] <= utcnow())

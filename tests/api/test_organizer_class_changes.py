@@ -177,6 +177,20 @@ def test_a_class_that_has_ended_cannot_be_cancelled(client, auth):
     assert response.get_json()["error"]["code"] == "invalid_state"
 
 
+def test_a_class_under_way_can_still_be_cancelled(client, auth, db):
+    """The contract refuses only a cancelled or ended class (status scheduled until the end)."""
+    regulator, headers = auth.regulator()
+    start = utcnow() - timedelta(minutes=30)
+    cls = make_class(regulator, starts_at=start, ends_at=start + timedelta(hours=2),
+                     enroll_deadline=start - timedelta(days=1))
+    seat = make_enrollment(cls)
+    response = client.post(f"{URL}/{cls.id}/cancel", headers=headers, json={})
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "cancelled"
+    assert statuses(db, cls) == ["cancelled"]
+    assert notifications(db, seat.family, "class_cancelled")
+
+
 def test_cancel_takes_no_body_or_an_empty_object(client, auth):
     regulator, headers = auth.regulator()
     cls = make_class(regulator)
