@@ -205,9 +205,8 @@ def test_a_rejected_nursery_shows_the_reason_and_can_be_resubmitted(client):
     operator = signed_in_client(client)
     nursery = make_nursery(operator, filing_status="draft", filing_no=None, filed_on=None)
     _post(client, f"/console/nurseries/{nursery.id}/filing", {}, _profile(nursery))
-    regulator, headers = make_user("regulator"), None
-    headers = bearer(regulator)
-    refused = client.post(f"/api/v1/admin/filings/{nursery.id}/reject", headers=headers,
+    refused = client.post(f"/api/v1/admin/filings/{nursery.id}/reject",
+                          headers=bearer(make_user("regulator")),
                           json={"reason": "缺少消防验收意见书"})
     assert refused.status_code == 200
     page = client.get(_profile(nursery)).get_data(as_text=True)
