@@ -15,7 +15,8 @@ FIELD_LABELS: dict[str, str] = {
     # nursery profile and filing
     "address": "地址", "township": "乡镇（街道）", "lat": "纬度", "lng": "经度",
     "kind": "类型", "inclusive": "普惠", "licensed_places": "备案托位数",
-    "opening_hours": "开放时间", "registration_type": "登记类型",
+    "opening_hours": "开放时间", "hours_day": "全天开放时间", "hours_am": "上午时段",
+    "hours_pm": "下午时段", "registration_type": "登记类型",
     "credit_code": "统一社会信用代码", "description": "简介",
     "open_to_public": "对外开放", "filing_no": "备案编号", "reason": "理由",
     "filing_status": "备案状态", "filed_on": "备案日期",

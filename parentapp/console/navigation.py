@@ -32,6 +32,8 @@ EVERY_ROLE: tuple[NavItem, ...] = (
 
 # One nursery's pages for its operator; each endpoint takes ``nursery_id``.
 NURSERY_TABS: tuple[NavItem, ...] = (
+    ("console.nursery_profile", "机构资料"),
+    ("console.offering_list", "服务项目"),
     ("console.generate_slots", "生成时段"),
     ("console.slot_calendar", "托位日历"),
     ("console.day_roster", "每日名单"),

@@ -129,6 +129,16 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "/console/nurseries/<int:nursery_id>/slots/batch"): Entry(
         "operator", body={"slot_ids": "@slot_id", "action": "close", "reason": "检修"},
         admits=("operator",)),
+    ("GET", "/console/nurseries/<int:nursery_id>/profile"): Entry(
+        "operator", admits=("operator",)),
+    ("POST", "/console/nurseries/<int:nursery_id>/profile"): Entry(
+        "operator", body={"name": "改名托育中心", "phone": "13900000000"}, admits=("operator",)),
+    ("POST", "/console/nurseries/<int:nursery_id>/filing"): Entry(
+        "operator", admits=("operator",)),
+    ("GET", "/console/nurseries/<int:nursery_id>/offerings"): Entry(
+        "operator", admits=("operator",)),
+    ("POST", "/console/nurseries/<int:nursery_id>/offerings"): Entry(
+        "operator", body={"care_type": "full_day", "price_yuan": "1"}, admits=("operator",)),
     ("GET", "/console/classes/<int:class_id>/edit"): CONSOLE_CLASS,
     ("POST", "/console/classes/<int:class_id>/edit"): Entry(
         "operator", body={"title": "改名"}, admits=STAFF, sees_all=("regulator",)),

@@ -70,14 +70,16 @@ def _parent_by_openid(openid: str) -> User | None:
 
 @rolls_back
 def register_operator(*, username: str, password: str, phone: str, name: str, now: datetime,
-                      policy: tokens.TokenPolicy) -> tuple[str, User]:
-    """A new operator account, signed in. Raises UsernameTaken."""
+                      policy: tokens.TokenPolicy, kind: str = TokenKind.API
+                      ) -> tuple[str, User]:
+    """A new operator account, signed in with a token of ``kind`` (an API bearer token or
+    a console session reference). Raises UsernameTaken."""
     user = User(role=Role.OPERATOR, username=username,
                 password_hash=generate_password_hash(password),
                 phone=phone, name=name, created_at=now)
     _add_staff(user)
     audit.record(user.id, AuditAction.USER_CREATE, user, now=now, after=_staff_facts(user))
-    raw = tokens.issue_token(user, now, policy=policy)
+    raw = tokens.issue_token(user, now, policy=policy, kind=kind)
     db.session.commit()
     return raw, user
 
