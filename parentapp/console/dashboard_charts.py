@@ -19,7 +19,7 @@ def places_chart(stats: dict) -> dict:
         "series": [{"name": "每千人托位数",
                     "values": [row["places_per_1000"] for row in rows]}],
         "target": target, "target_label": f"目标 {target}",
-        "percent": False,
+        "percent": False, "float": True,
     }
 
 
@@ -35,5 +35,5 @@ def occupancy_chart(stats: dict) -> dict:
         "series": [{"name": CARE_TYPE_NAMES[key], "key": key,
                     "values": [rates.get((key, week)) for week in weeks]}
                    for key in offered],
-        "target": None, "target_label": "", "percent": True,
+        "target": None, "target_label": "", "percent": True, "float": True,
     }

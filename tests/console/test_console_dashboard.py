@@ -159,7 +159,7 @@ def test_population_form_saves_a_good_value(client):
     db.session.refresh(township)
     assert (township.population, township.population_estimated) == (45678, False)
     row = [r for r in table_rows(response.get_data(as_text=True), "township-populations")
-           if r[0] == "500240002"][0]
+           if r[1] == "500240002"][0]
     assert row[3] == "已填写"
 
 
@@ -188,6 +188,8 @@ def test_population_form_rejects_bad_input_beside_the_field_and_changes_nothing(
     assert f'value="{value}"' in error.group(0)
     assert 'aria-invalid="true"' in error.group(0)
     assert page.count("field-error") == 1  # only the refused township's field
+    assert re.search(r'id="form-error">万安街道的常住人口没有保存：' + re.escape(message)
+                     + r' <a href="#t500240002-population">', page)
     db.session.expire_all()
     assert db.session.get(Township, "500240002").population == before
     assert _audit_count() == audits

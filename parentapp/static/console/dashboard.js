@@ -9,9 +9,12 @@
   var GREEN = "#1a7f37", RED = "#cf222e", BLUE = "#0550ae", GREY = "#57606a";
   var LINE_COLOURS = ["#0b6e4f", "#0550ae", "#9a6700", "#8250df"];
 
-  function shown(value, percent) {
+  // Numbers as the table beside the chart prints them: rates as "75.0%", and a float
+  // figure keeps its ".0" (Python's str(3.0) is "3.0", JavaScript's is "3").
+  function shown(value, spec) {
     if (value === null || value === undefined) return "—";
-    return percent ? (value * 100).toFixed(1) + "%" : String(value);
+    if (spec.percent) return (value * 100).toFixed(1) + "%";
+    return spec.float && Number.isInteger(value) ? value.toFixed(1) : String(value);
   }
 
   function barsOption(spec) {
@@ -24,18 +27,18 @@
       animation: false,
       grid: { left: 8, right: 48, top: 28, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
-                 valueFormatter: function (v) { return shown(v, spec.percent); } },
+                 valueFormatter: function (v) { return shown(v, spec); } },
       xAxis: { type: "value", axisLabel: { color: GREY } },
       yAxis: { type: "category", data: spec.categories, inverse: true,
                axisLabel: { color: "#1f2328", interval: 0 }, axisTick: { show: false } },
       series: [{
         type: "bar", name: spec.series[0].name, data: data, barMaxWidth: 16,
         label: { show: true, position: "right", color: "#1f2328",
-                 formatter: function (p) { return shown(p.value, spec.percent); } },
+                 formatter: function (p) { return shown(p.value, spec); } },
         markLine: target === null ? undefined : {
           symbol: "none", silent: true, data: [{ xAxis: target }],
           lineStyle: { color: BLUE, type: "dashed", width: 2 },
-          label: { formatter: spec.target_label, color: BLUE, position: "end" }
+          label: { formatter: spec.target_label, color: BLUE, position: "start" }
         }
       }]
     };
@@ -48,11 +51,11 @@
       grid: { left: 8, right: 16, top: 48, bottom: 8, containLabel: true },
       legend: { top: 0, textStyle: { color: "#1f2328" } },
       tooltip: { trigger: "axis",
-                 valueFormatter: function (v) { return shown(v, spec.percent); } },
+                 valueFormatter: function (v) { return shown(v, spec); } },
       xAxis: { type: "category", data: spec.categories, axisLabel: { color: GREY } },
       yAxis: { type: "value", min: 0, max: spec.percent ? 1 : null,
                axisLabel: { color: GREY,
-                            formatter: function (v) { return shown(v, spec.percent); } } },
+                            formatter: function (v) { return shown(v, spec); } } },
       series: spec.series.map(function (s) {
         return { type: "line", name: s.name, data: s.values, connectNulls: false,
                  showSymbol: true };
