@@ -142,3 +142,24 @@ def test_township_population_is_edited_and_a_bad_value_is_refused_beside_it(
     api = _api(client, db, regulator).get_json()
     wanan = next(row for row in api["townships"] if row["code"] == "500240002")
     assert (wanan["population"], wanan["population_estimated"]) == (45678, False)
+
+
+def test_without_javascript_the_tables_carry_every_number(browser, live_server, client, db):
+    regulator = _regulator_with_figures(db)
+    api = _api(client, db, regulator).get_json()
+    context = browser.new_context(base_url=live_server, locale="zh-CN",
+                                  java_script_enabled=False, viewport=WIDTHS["phone"])
+    try:
+        page = context.new_page()
+        sign_in(page, "wjw-browser", PASSWORD)
+        page.goto("/console/dashboard")
+        assert page.locator("#places-chart canvas").count() == 0
+        cells = page.eval_on_selector_all("#places-table tbody td.num",
+                                          "cells => cells.map(c => c.innerText.trim())")
+        assert cells == ["—" if row["places_per_1000"] is None else str(row["places_per_1000"])
+                         for row in api["townships"]]
+        assert page.inner_text("#occupancy-table tbody td") == "75.0%"
+        assert_fits(page)
+    finally:
+        context.close()
+        db.session.rollback()
