@@ -41,7 +41,7 @@ def get_stats(query):
 def get_stats_csv(query):
     stats = _stats(query)
     return Response(csv_export.stats_csv(stats), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=shizhu-childcare-{stats['year']}.csv"})
+        "Content-Disposition": f"attachment; filename={csv_export.filename(stats['year'])}"})
 
 
 @blp.route("/townships/<code>", methods=["PUT"])

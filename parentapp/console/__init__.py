@@ -14,6 +14,7 @@ from parentapp.console import (  # noqa: F401
     audit_pages,
     class_pages,
     class_roster_pages,
+    dashboard_pages,
     filing_pages,
     nursery_pages,
     offering_pages,

@@ -16,6 +16,10 @@ COLUMNS = [
 ]
 
 
+def filename(year: int) -> str:
+    return f"shizhu-childcare-{year}.csv"
+
+
 def stats_csv(stats: dict) -> str:
     out = io.StringIO()
     out.write("\ufeff")

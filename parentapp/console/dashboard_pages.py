@@ -1,0 +1,62 @@
+"""The regulator's dashboard (policy figures, charts with their tables) and the statistics
+CSV, the same file the API's ``GET /admin/stats.csv`` gives for the same year.
+"""
+
+from __future__ import annotations
+
+from flask import Response, render_template, request
+
+from parentapp import service_settings
+from parentapp.console.blueprint import bp
+from parentapp.console.dashboard_charts import occupancy_chart, places_chart
+from parentapp.console.forms import banner_text, submit
+from parentapp.console.session_auth import signed_in
+from parentapp.models import utcnow
+from parentapp.schemas.statistics import StatsQuerySchema
+from parentapp.services.stats import csv_export, policy_figures
+from parentapp.timeutil import local_today
+
+FIGURE_LABELS = {
+    "places_per_1000": ("每千人托位数", "≥ {target}"),
+    "inclusive_nurseries": ("普惠托育机构", "每个街道 ≥ {target}"),
+    "kindergarten_classes": ("开设托班的幼儿园", "≥ {target} 所"),
+    "activities_held": ("科学育儿活动", "每个乡镇每年 ≥ {target} 场"),
+    "guidance_rate": ("科学育儿指导覆盖率", "≥ {target:.0%}"),
+    "health_management_rate": ("婴幼儿健康管理率", "≥ {target:.0%}"),
+}
+
+
+def _stats(year: int | None = None) -> dict:
+    now = utcnow()
+    return policy_figures.policy_stats(year or local_today(now).year, now,
+                                       schedule=service_settings.health_schedule())
+
+
+def _asked_stats():
+    """The figures for the year asked (``?year=``, as the API reads it), or the error page."""
+    stats, errors = submit(_stats, StatsQuerySchema(), request.args.to_dict())
+    if errors:
+        return None, (render_template("console/error.html", message=banner_text(errors)), 422)
+    return stats, None
+
+
+@bp.route("/dashboard")
+@signed_in("regulator")
+def dashboard():
+    stats, refusal = _asked_stats()
+    if refusal:
+        return refusal
+    return render_template(
+        "console/dashboard.html", stats=stats, labels=FIGURE_LABELS,
+        charts={"places": places_chart(stats), "occupancy": occupancy_chart(stats)},
+        years=range(policy_figures.FIRST_YEAR, local_today(utcnow()).year + 1))
+
+
+@bp.route("/dashboard/stats.csv")
+@signed_in("regulator")
+def stats_csv():
+    stats, refusal = _asked_stats()
+    if refusal:
+        return refusal
+    return Response(csv_export.stats_csv(stats), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename={csv_export.filename(stats['year'])}"})
