@@ -136,6 +136,12 @@ class LastGuardian(Conflict):
     message = "孩子还有其他家人，最后一位监护人不能退出或改为其他身份，请先指定另一位监护人。"
 
 
+class AttendanceNotToday(InvalidState):
+    """Check-in and check-out are for the business day itself (Asia/Shanghai)."""
+
+    code, message = "attendance_not_today", "只能在当天签到或签退。"
+
+
 class PickupNotAuthorised(Conflict):
     code, message = "pickup_not_authorised", "接送人不在孩子的接送名单上，不能签退。"
 

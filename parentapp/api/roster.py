@@ -37,22 +37,25 @@ def _attendance(action: str, body: dict, booking_id: int):
 
 
 @blp.route("/bookings/<int:booking_id>/check-in", methods=["POST"])
-@answers("invalid_state")
+@answers("invalid_state", "attendance_not_today")
 @auth_required("operator")
 @blp.arguments(AttendanceSchema)
 @blp.response(200, RosterEntrySchema)
 def check_in(body, booking_id):
+    """Only on today's date (Asia/Shanghai): another ``date`` is 409 attendance_not_today
+    (details.date, details.today) and nothing changes."""
     return _attendance("check_in", body, booking_id)
 
 
 @blp.route("/bookings/<int:booking_id>/check-out", methods=["POST"])
-@answers("invalid_state", "pickup_not_authorised")
+@answers("invalid_state", "attendance_not_today", "pickup_not_authorised")
 @auth_required("operator")
 @blp.arguments(CheckOutSchema)
 @blp.response(200, RosterEntrySchema)
 def check_out(body, booking_id):
-    """When the child has a pickup list, ``picked_up_by`` must be a name on it: otherwise
-    (or when missing) 409 pickup_not_authorised, details.pickup_names, and nothing changes."""
+    """Only on today's date, as check-in. When the child has a pickup list,
+    ``picked_up_by`` must be a name on it: otherwise (or when missing) 409
+    pickup_not_authorised, details.pickup_names, and nothing changes."""
     return _attendance("check_out", body, booking_id)
 
 
@@ -62,4 +65,6 @@ def check_out(body, booking_id):
 @blp.arguments(AttendanceSchema)
 @blp.response(200, RosterEntrySchema)
 def no_show(body, booking_id):
+    """Once the booking's slot of that date has started (409 invalid_state before,
+    details.starts_at); any date, so a forgotten absence can be marked later."""
     return _attendance("no_show", body, booking_id)

@@ -7,6 +7,9 @@ schema's English key. A page adds its fields here; an unknown key falls back to
 
 from __future__ import annotations
 
+# ISO weekday numbers, as the slot forms and the calendar take them.
+WEEKDAY_NAMES = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "周六", 7: "周日"}
+
 FIELD_LABELS: dict[str, str] = {
     # accounts
     "username": "用户名", "password": "密码", "old_password": "原密码",

@@ -2,18 +2,21 @@
 
 The roster is rendered from the API's own dump (``RosterEntrySchema``), so the page
 masks phones exactly as the API does. A check-out asks who collected the child; a
-refusal (someone not on the child's pickup list) is shown beside that field.
+refusal (someone not on the child's pickup list) is shown beside that field. Each line
+offers only what the service would accept now (``roster.offered_actions``): check-in and
+check-out on today's roster, a no-show once the slot has started.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import flash, g, get_flashed_messages, redirect, render_template, request
 from marshmallow import ValidationError
 
 from parentapp.console.blueprint import bp
 from parentapp.console.forms import attempt
+from parentapp.console.labels import WEEKDAY_NAMES
 from parentapp.console.pages import safe_next
 from parentapp.console.session_auth import signed_in
 from parentapp.domain import CARE_TYPE_NAMES, RELATION_NAMES
@@ -35,17 +38,23 @@ _FIELD = "pickup:"  # flash category of a refusal shown beside a booking's picku
 @signed_in("operator")
 def day_roster(nursery_id):
     nursery = operator_nurseries.get_own_nursery(g.console_user.id, nursery_id)
-    day = _day(request.args.get("date"), local_today(utcnow()))
+    now = utcnow()
+    today = local_today(now)
+    day = _day(request.args.get("date"), today)
     entries = roster.roster(g.console_user.id, nursery.id, day=day, include_cancelled=False,
                             page=1, per_page=100)["items"]
     field_errors: dict[int, list[str]] = {}
     for category, message in get_flashed_messages(with_categories=True):
         if category.startswith(_FIELD):
             field_errors.setdefault(int(category.removeprefix(_FIELD)), []).append(message)
-    return render_template("console/roster.html", nursery=nursery, day=day,
+    return render_template("console/roster.html", nursery=nursery, day=day, today=today,
+                           previous=day - timedelta(days=1), following=day + timedelta(days=1),
                            entries=RosterEntrySchema(many=True).dump(entries),
+                           offered={e.booking.id: roster.offered_actions(e, now)
+                                    for e in entries},
                            field_errors=field_errors, care_types=CARE_TYPE_NAMES,
-                           relations=RELATION_NAMES, names=BOOKING_STATUS_NAMES)
+                           relations=RELATION_NAMES, names=BOOKING_STATUS_NAMES,
+                           weekday=WEEKDAY_NAMES[day.isoweekday()])
 
 
 @bp.route("/bookings/<int:booking_id>/<action>", methods=["POST"])

@@ -16,6 +16,7 @@ from marshmallow import ValidationError
 from parentapp import service_settings
 from parentapp.console.blueprint import bp
 from parentapp.console.forms import Errors, attempt, field_errors, submit
+from parentapp.console.labels import WEEKDAY_NAMES
 from parentapp.console.pages import safe_next
 from parentapp.console.session_auth import signed_in
 from parentapp.domain import CARE_TYPE_NAMES, CareType
@@ -26,7 +27,6 @@ from parentapp.services.nurseries import offerings, operator_nurseries, slot_cha
 from parentapp.services.nurseries.slots import PART_NAMES, SlotView
 from parentapp.timeutil import local_today
 
-WEEKDAY_NAMES = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "周六", 7: "周日"}
 BATCH_ACTIONS = {"capacity": "设为容量", "close": "关闭", "open": "重新开放"}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from parentapp.models import Booking, utcnow
 from parentapp.service_settings import offer_minutes
 from parentapp.services.booking import roster
 from parentapp.services.booking.cancellation import cancel_booking
-from parentapp.timeutil import add_months
+from parentapp.timeutil import add_months, local_instant
 from tests.asserts import assert_error
 from tests.booking_factories import book, fresh, in_days, make_hours, make_slot, setup_nursery
 from tests.factories import make_child, make_user
@@ -89,16 +89,29 @@ def test_check_in_then_check_out(auth, db):
     assert done.status == "completed" and fresh(Booking, booking.id).status == "completed"
 
 
-def test_attendance_state_rules(client, auth):
+@pytest.mark.parametrize(("action", "offset", "code"), [
+    ("check-in", 3, "attendance_not_today"), ("check-out", 3, "attendance_not_today"),
+    ("check-in", -2, "attendance_not_today"), ("check-out", -2, "attendance_not_today"),
+    ("no-show", 3, "invalid_state")])  # not started yet
+def test_attendance_on_another_day_than_today_is_refused(client, auth, action, offset, code):
+    operator, headers = auth.operator()
+    nursery, _ = setup_nursery("full_day", operator, min_notice_hours=0)
+    slot = make_slot(nursery, day=in_days(offset))
+    booking = book(make_user("parent"), [slot], now=local_instant(slot.date, time(6)))
+    error = assert_error(attend(client, headers, booking.id, action, in_days(offset)), 409, code)
+    if code == "attendance_not_today":
+        assert error["details"] == {"date": in_days(offset).isoformat(),
+                                    "today": in_days(0).isoformat()}
+        assert in_days(0).isoformat() in error["message"]
+    else:
+        assert error["message"] == "时段 08:00 开始之后才能标记未到。"
+    assert fresh(Booking, booking.id).status == "confirmed"
+
+
+def test_attendance_today_on_a_booking_without_a_slot_today_is_refused(client, auth):
     operator, headers = auth.operator()
     nursery, _ = setup_nursery("full_day", operator)
-    slot = make_slot(nursery, day=in_days(3))
-    booking = book(make_user("parent"), [slot])
-    for action in ("check-in", "check-out", "no-show"):  # a future date
-        response = attend(client, headers, booking.id, action, in_days(3))
-        assert response.status_code == 409
-        assert response.get_json()["error"]["code"] == "invalid_state"
-    # Today the booking has no slot at all.
+    booking = book(make_user("parent"), [make_slot(nursery, day=in_days(3))])
     assert_error(attend(client, headers, booking.id, "check-in"), 409, "invalid_state")
 
 

@@ -5,8 +5,11 @@ Attendance acts on the booking's slots of one date (today unless given):
     confirmed --check-in--> checked_in --check-out--> completed
     confirmed --no-show (once the slot has started)--> no_show
 
-Check-in and check-out are refused for a future date; anything else (a
-cancelled slot, check-out before check-in, a second check-in) is InvalidState.
+Check-in and check-out are for today only (AttendanceNotToday, 409
+``attendance_not_today``, on any other date); a no-show waits for the slot's start
+(InvalidState until then, on any date). Anything else (a cancelled slot, check-out
+before check-in, a second check-in) is InvalidState. ``offered_actions`` says which
+actions a roster line takes now, by the same rules.
 Check-out records who collected the child (``picked_up_by``): a name on the
 child's pickup list when it has one (``family.pickup.pickup_name``). The child's
 people hear of check-in and check-out in the same transaction.
@@ -18,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from parentapp.domain import ACTIVE_BOOKING_STATUSES, AuditAction, BookingStatus
-from parentapp.errors import InvalidState, NotFound
+from parentapp.errors import AttendanceNotToday, InvalidState, NotFound
 from parentapp.extensions import db
 from parentapp.models import Booking, BookingSlot, Child, Nursery, PickupPerson, Slot
 from parentapp.models.booking import status_of
@@ -38,7 +41,7 @@ ATTENDANCE = {"check_in": (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN),
               "no_show": (BookingStatus.CONFIRMED, BookingStatus.NO_SHOW)}
 _REFUSALS = {"check_in": "只有已确认且未签到的预约可以签到。",
              "check_out": "签到之后才能签退。",
-             "no_show": "只有已确认且已到开始时间的预约可以标记未到。"}
+             "no_show": "只有已确认、未签到的预约可以标记未到。"}
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,19 @@ class RosterEntry:
     @property
     def age_months(self) -> int | None:
         return None if self.child is None else age_months(self.child.birth_date, self.day)
+
+
+def offered_actions(entry: RosterEntry, now: datetime) -> list[str]:
+    """The attendance actions ``mark_attendance`` would accept for this line at ``now``:
+    what the roster offers (check-in and check-out today only, no-show once started)."""
+    today = entry.day == local_today(now)
+    return [action for action in ATTENDANCE if (today or action == "no_show")
+            and any(_applies(action, bs, bs.slot, now) for bs in entry.slots)]
+
+
+def _applies(action: str, booking_slot: BookingSlot, slot: Slot, now: datetime) -> bool:
+    return (booking_slot.status == ATTENDANCE[action][0]
+            and (action != "no_show" or slot.starts_at() <= now))
 
 
 def roster(operator_id: int, nursery_id: int, *, day: date, include_cancelled: bool,
@@ -105,8 +121,10 @@ def mark_attendance(operator_id: int, booking_id: int, *, action: str, day: date
     """Apply ``action`` (check_in, check_out, no_show) to the booking's slots of ``day``;
     a check-out records ``picked_up_by``. Check-in and check-out notify the child's people.
 
-    Raises NotFound, InvalidState, PickupNotAuthorised (check-out naming someone not on
-    the child's pickup list, or no one when it has one: nothing changes).
+    Raises NotFound, AttendanceNotToday (check-in or check-out on another date than
+    today), InvalidState (a no-show before the slot starts, or a state the action does not
+    start from), PickupNotAuthorised (check-out naming someone not on the child's pickup
+    list, or no one when it has one). Nothing changes when it raises.
     """
     day = day or local_today(now)
     booking, nursery, targets = _locked_targets(operator_id, booking_id, action, day, now)
@@ -137,18 +155,28 @@ def _locked_targets(operator_id: int, booking_id: int, action: str, day: date,
     if booking is None:
         raise NotFound("没有找到这个预约。")
     nursery = owned_nursery(operator_id, booking.nursery_id)
+    today = local_today(now)
+    if action != "no_show" and day != today:
+        raise AttendanceNotToday(f"只能在当天签到或签退：今天是 {today:%Y-%m-%d}，"
+                                 f"不能为 {day:%Y-%m-%d} 办理。",
+                                 details={"date": day.isoformat(), "today": today.isoformat()})
     ids = [bs.slot_id for bs in booking.slots if bs.slot.date == day]
     if not ids:
         raise InvalidState("该预约在这一天没有时段。", details={"date": day.isoformat()})
-    if action != "no_show" and day > local_today(now):
-        raise InvalidState("不能为未来的日期签到或签退。", details={"date": day.isoformat()})
     slots = {s.id: s for s in lock_slots(ids)}
     booking = db.session.scalar(
         booking_query().where(Booking.id == booking_id).with_for_update(of=Booking, key_share=True)
         .execution_options(populate_existing=True))
     start = ATTENDANCE[action][0]
-    targets = [bs for bs in booking.slots if bs.slot_id in slots and bs.status == start
-               and (action != "no_show" or slots[bs.slot_id].starts_at() <= now)]
+    targets = [bs for bs in booking.slots if bs.slot_id in slots
+               and _applies(action, bs, slots[bs.slot_id], now)]
     if not targets:
+        waiting = [slots[bs.slot_id] for bs in booking.slots
+                   if bs.slot_id in slots and bs.status == start]
+        if waiting:  # a no-show before the slot's start: the child may still come
+            first = min(s.starts_at() for s in waiting)
+            raise InvalidState(f"时段 {first:%H:%M} 开始之后才能标记未到。",
+                               details={"date": day.isoformat(),
+                                        "starts_at": first.isoformat(timespec="seconds")})
         raise InvalidState(_REFUSALS[action], details={"date": day.isoformat()})
     return booking, nursery, targets
