@@ -22,8 +22,21 @@ FIGURE_LABELS = {
     "kindergarten_classes": ("开设托班的幼儿园", "≥ {target} 所"),
     "activities_held": ("科学育儿活动", "每个乡镇每年 ≥ {target} 场"),
     "guidance_rate": ("科学育儿指导覆盖率", "≥ {target:.0%}"),
-    "health_management_rate": ("婴幼儿健康管理率", "≥ {target:.0%}"),
+    "health_management_rate": ("婴幼儿健康管理率（本系统口径）", "≥ {target:.0%}"),
 }
+
+# The health figures side by side, each with its definition: the product's own proxy
+# (the one the policy target is compared with) and the two official figures.
+HEALTH_DEFINITIONS = (
+    ("health_management_rate", "婴幼儿健康管理率（本系统口径）",
+     "在本系统登记的3岁以下儿童中，到目前为止应做的每一次健康检查（含新生儿访视、满月，"
+     "逾期30天内不计）都已记录的比例。比官方口径更严格，政策目标 90% 与此比较。"),
+    ("system_management_rate", "3岁以下儿童系统管理率（官方口径）",
+     "3岁以下儿童中，按4:2:2要求（1岁内3、6、8、12月龄4次，第2年18、24月龄2次，"
+     "第3年30、36月龄2次）接受了其月龄已到的各次体检的比例（逾期30天内不计）。"),
+    ("child_health_management_rate", "0-6岁儿童健康管理率（官方口径）",
+     "7岁以下儿童中，本年度至少记录过一次健康检查的比例。"),
+)
 
 
 def _stats(year: int | None = None) -> dict:
@@ -48,6 +61,7 @@ def dashboard():
         return refusal
     return render_template(
         "console/dashboard.html", stats=stats, labels=FIGURE_LABELS,
+        health_definitions=HEALTH_DEFINITIONS,
         charts={"places": places_chart(stats), "occupancy": occupancy_chart(stats)},
         years=range(policy_figures.FIRST_YEAR, local_today(utcnow()).year + 1))
 

@@ -4,13 +4,16 @@ statistics CSV download and the township population forms."""
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pytest
 
 from parentapp import service_settings
 from parentapp.extensions import db
-from parentapp.models import AuditEntry, Township, utcnow
+from parentapp.models import AuditEntry, Child, HealthRecord, Township, utcnow
+from parentapp.models.child import guarded_by
 from parentapp.services.stats import policy_figures
+from parentapp.timeutil import add_months
 from tests.booking_factories import make_slot, today
 from tests.console.console_helpers import csrf, json_script, signed_in_client, table_rows
 from tests.factories import bearer, make_nursery, make_user
@@ -209,3 +212,27 @@ def test_townships_are_a_table_of_cards_with_a_labelled_field_each(client):
     assert '<table id="township-populations" class="cards townships">' in page
     assert page.count('<label for="t500240') == 33
     assert '<label for="t500240001-population">常住人口</label>' in page
+
+
+def test_the_health_figures_stand_with_their_definitions_official_beside_ours(client):
+    """One child of 21 months with every 4:2:2 check owed but not the newborn visits: the
+    official system rate counts it, the product's stricter own figure does not."""
+    born = add_months(today(), -21)
+    child = guarded_by(make_user("parent", township=NANBIN),
+                       Child(name="孩子", birth_date=born, gender="male", created_at=utcnow()))
+    db.session.add(child)
+    db.session.flush()
+    db.session.add_all(HealthRecord(child_id=child.id, code=f"CHK-{m}M",
+                                    done_on=add_months(born, m) + timedelta(days=1))
+                       for m in (3, 6, 8, 12, 18))
+    db.session.commit()
+    signed_in_client(client, "regulator")
+    page = _dashboard(client)
+    section = page[page.index('id="health-figures"'):]
+    section = section[:section.index("</section>")]
+    figures = dict(re.findall(r'data-figure="(\w+)">\s*<dt>[^<]*<strong>([^<]*)</strong>',
+                              section))
+    assert figures["health_management_rate"] == "0.0%"
+    assert figures["system_management_rate"] == "100.0%"
+    assert "官方口径" in section and "4:2:2" in section and "本系统口径" in section
+    assert "系统管理率" in page[page.index('id="township-table"'):]
