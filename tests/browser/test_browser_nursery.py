@@ -41,11 +41,13 @@ def test_a_new_operator_registers_creates_a_nursery_prices_it_and_files_it(scree
     page = screen
     _register(page)
     assert_fits(page)
-    page.click("#logout")
+    with page.expect_navigation():
+        page.click("#logout")
     sign_in(page, "chengnan-tuoyu", PASSWORD)
 
-    page.click("nav.menu >> text=我的机构")
-    assert page.is_visible("#no-nurseries")
+    with page.expect_navigation():
+        page.click("nav.menu >> text=我的机构")
+    assert page.wait_for_selector("#no-nurseries").is_visible()
     assert_fits(page)
     page.click("#new-nursery")
     _fill_nursery(page)
@@ -60,7 +62,8 @@ def test_a_new_operator_registers_creates_a_nursery_prices_it_and_files_it(scree
     assert page.inner_text("#filing-status") == "草稿"
     assert_fits(page)
 
-    page.click("nav.tabs >> text=服务项目")
+    with page.expect_navigation():
+        page.click("nav.tabs >> text=服务项目")
     page.fill("#full_day-price_yuan", "1200.50")
     page.fill("#full_day-age_min_months", "12")
     with page.expect_navigation():
@@ -69,7 +72,8 @@ def test_a_new_operator_registers_creates_a_nursery_prices_it_and_files_it(scree
     assert page.inner_text("#half_day-state") == "未开设"
     assert_fits(page)
 
-    page.click("nav.tabs >> text=机构资料")
+    with page.expect_navigation():
+        page.click("nav.tabs >> text=机构资料")
     with page.expect_navigation():
         page.click("#submit-filing")
     assert page.inner_text("#filing-status") == "待审核"

@@ -39,7 +39,7 @@ def test_operator_checks_a_child_in_today_and_the_api_shows_it(screen, client):
     page = screen
     sign_in(page, "op-roster", "browser-pass-1")
     page.click("text=我的机构")
-    page.click("text=今日名单")
+    page.locator(f"tr[data-nursery='{nursery.id}']").get_by_role("link", name="每日名单").click()
     page.wait_for_selector("#roster")
     row = page.locator(f"tr[data-booking='{ids[today()]}']")
     assert row.locator(".note").inner_text().endswith(NOTE)
