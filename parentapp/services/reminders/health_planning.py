@@ -62,8 +62,9 @@ def plan_health_reminders(now: datetime, *, schedule: Schedule,
 def _candidates(after: int, now: datetime, limit: int) -> list:
     today = local_today(now)
     stmt = (select(Child.id, Child.name, Child.birth_date, Child.je_choice,
-                   Child.hepa_choice, Child.created_at, ReminderPlan.version,
-                   ReminderPlan.planned_version, ReminderPlan.planned_at)
+                   Child.hepa_choice, Child.hbsag_mother, Child.birth_weight_g,
+                   Child.created_at, ReminderPlan.version, ReminderPlan.planned_version,
+                   ReminderPlan.planned_at)
             .outerjoin(ReminderPlan, ReminderPlan.child_id == Child.id)
             .where(Child.id > after,
                    or_(ReminderPlan.planned_at.is_(None),
@@ -94,7 +95,8 @@ def _plan_batch(schedule, batch: list, now: datetime) -> dict[str, int]:
         catch_up = never_planned and child.created_at >= now - NEW_CHILD_WINDOW
         choices = {"je": child.je_choice, "hepa": child.hepa_choice}
         plan = plan_child(schedule, child.birth_date, choices=choices, records=records[child.id],
-                          now=now, catch_up=catch_up)
+                          now=now, catch_up=catch_up, hbsag_mother=child.hbsag_mother,
+                          birth_weight_g=child.birth_weight_g)
         # One row per reminder and person with reminders on (keys name the person).
         rows = [reminder_row(child, reminder, now, user_id)
                 for reminder in plan.reminders for user_id in people[child.id]]
@@ -126,7 +128,7 @@ def reminder_row(child, reminder: PlannedReminder, now: datetime, user_id: int) 
         "send_after": next_send_moment(reminder.planned_at),
         "delivery_state": DeliveryState.PENDING, "attempts": 0, "created_at": now,
         "covered_items": [{"code": i.code, "name": i.name, "due": i.due.isoformat(),
-                           "stage": i.stage} for i in reminder.items],
+                           "stage": i.stage, "note": i.note} for i in reminder.items],
     }
 
 

@@ -24,7 +24,8 @@ def rewrite(row: Notification, child_name: str, items: list[dict]) -> None:
     if not items:
         row.delivery_state = DeliveryState.WITHDRAWN
         return
-    health_items = [HealthItem(i["code"], i["name"], date.fromisoformat(i["due"]), i["stage"])
+    health_items = [HealthItem(i["code"], i["name"], date.fromisoformat(i["due"]), i["stage"],
+                                i.get("note"))
                     for i in items]
     message = health_message(row.template_kind, row.child_id, child_name, health_items)
     row.title, row.body, row.wechat_data = message.title, message.body, message.wechat_data
