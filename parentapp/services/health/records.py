@@ -100,7 +100,10 @@ def _record_product(child: Child, product: str, done_on: date, now: datetime,
         HealthRecord.done_on == done_on)))
     if again:
         db.session.rollback()
-        return Recorded(sorted(again, key=list(schedule.by_code).index), done_on, product), False
+        order = schedule.products[product].counts_as
+        again.sort(key=lambda code: (order.index(schedule.by_code[code].series)
+                                     if schedule.by_code[code].series in order else len(order)))
+        return Recorded(again, done_on, product), False
     plan = child_plan(child, schedule, local_today(now))
     codes = []
     for series in schedule.products[product].counts_as:

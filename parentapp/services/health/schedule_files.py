@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from parentapp.domain import HbsagMother, HealthItemKind
+from parentapp.services.health.plan import due_date
 from parentapp.services.health.schedule import (
     EVERYONE,
     Age,
@@ -389,9 +390,9 @@ def _codes(raw: Any, by_code: MappingProxyType, where: str) -> frozenset[str]:
 def _check_latest_not_before_due(schedule: Schedule) -> None:
     for birth in _SAMPLE_BIRTHS:
         for item in schedule.items:
-            if item.latest is None or item.due_after is not None:
+            if item.latest is None:
                 continue
-            due, latest = item.due.date_from(birth), item.latest.last_day_from(birth)
+            due, latest = due_date(schedule, item, birth, {}), item.latest.last_day_from(birth)
             _require(latest >= due,
                      f"{item.code}: latest comes before due (born {birth}: {latest} < {due})")
 
