@@ -180,9 +180,10 @@ def children(draw) -> Child:
                for key, choice in SCHEDULE.choices.items()}
     child = Child(birth, today, choices, {}, {},
                   draw(st.sampled_from([None, "negative", "positive", "unknown"])),
-                  draw(st.none() | st.integers(1000, 4500)))
-    for code in draw(st.lists(st.sampled_from(child.planned()), unique=True)):
-        child.records[code] = draw(days_between(birth, today))
+                  draw(st.none() | st.sampled_from([1999, 2000]) | st.integers(1000, 4500)))
+    for code in child.planned():  # each planned code is recorded or not, on a random day
+        if draw(st.booleans()):
+            child.records[code] = draw(days_between(birth, today))
     for _ in range(draw(st.integers(0, 3))):  # doses recorded through a product
         product = SCHEDULE.products[draw(st.sampled_from(sorted(SCHEDULE.products)))]
         done_on = draw(days_between(birth, today))
