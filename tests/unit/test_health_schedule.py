@@ -128,7 +128,8 @@ def test_every_rule_names_its_source_and_unconfirmed_ones_say_so():
     # The domain reference marks per-vaccine intervals [check]: none is called confirmed.
     assert not any(i.confirmed for found in schedule.intervals.values() for i in found)
     assert {r.id for r in schedule.special_groups if r.confirmed} == {
-        "hepb-mother-positive-or-unknown", "hepb-mother-positive-hbig"}
+        "hepb-mother-positive-or-unknown"}
+    assert {r.rule for r in schedule.catch_up if r.confirmed} == set()
 
 
 def test_unconfirmed_facts_are_marked_with_a_note():

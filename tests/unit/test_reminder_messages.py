@@ -44,7 +44,8 @@ def test_a_reminder_names_the_day_from_which_the_item_may_be_done():
 
 
 def test_advice_that_needs_a_doctor_is_worded_in_the_reminder():
-    advice = "母亲乙肝表面抗原阳性：接种第1剂乙肝疫苗的同时需注射乙肝免疫球蛋白（HBIG），请咨询接种门诊。"
+    advice = ("母亲乙肝表面抗原阳性：接种第1剂乙肝疫苗的同时需注射乙肝免疫球蛋白（HBIG），"
+              "请咨询接种门诊。")
     message = health_message("vaccine", 1, "小明", [
         HealthItem("HepB-1", "乙肝疫苗 第1剂", date(2026, 3, 2), "overdue", advice)])
     assert advice in message.body

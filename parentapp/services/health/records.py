@@ -80,7 +80,9 @@ def record_item(parent_id: int, child_id: int, *, code: str | None = None,
     child = access.child_for(parent_id, child_id, ChildRight.ACT, lock=True)
     _check_record(child, code, product, done_on, now, schedule)
     if product is not None:
-        return _record_product(child, product, done_on, now, schedule)
+        recorded, created = _record_product(child, product, done_on, now, schedule)
+        db.session.commit()
+        return recorded, created
     record = db.session.scalar(db.select(HealthRecord).where(
         HealthRecord.child_id == child.id, HealthRecord.code == code))
     created = record is None
@@ -99,7 +101,6 @@ def _record_product(child: Child, product: str, done_on: date, now: datetime,
         HealthRecord.child_id == child.id, HealthRecord.product == product,
         HealthRecord.done_on == done_on)))
     if again:
-        db.session.rollback()
         order = schedule.products[product].counts_as
         again.sort(key=lambda code: (order.index(schedule.by_code[code].series)
                                      if schedule.by_code[code].series in order else len(order)))
@@ -117,7 +118,6 @@ def _record_product(child: Child, product: str, done_on: date, now: datetime,
         db.session.add(HealthRecord(child_id=child.id, code=code, done_on=done_on,
                                     product=product, recorded_at=now))
         health_planning.item_recorded(child, code, now)
-    db.session.commit()
     return Recorded(codes, done_on, product), True
 
 
