@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from parentapp.extensions import db
 from parentapp.models import HealthRecord
-from tests.concurrency import run_at_once
+from tests.concurrency import run_at_once, until_not_busy
 from tests.factories import bearer, make_child, make_user
 from tests.family_factories import add_person
 
@@ -22,12 +22,9 @@ REPEATS = 8
 
 def recording(headers, child_id, body):
     def job(client):
-        for _ in range(50):  # a bounded lock wait answers 503 busy: try again
-            response = client.post(f"/api/v1/children/{child_id}/health-records",
-                                   headers=headers, json=body)
-            if response.status_code != 503:
-                return response.status_code
-        raise AssertionError("still busy after 50 tries")
+        return until_not_busy(lambda: client.post(
+            f"/api/v1/children/{child_id}/health-records", headers=headers,
+            json=body)).status_code
     return job
 
 
