@@ -37,7 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     # Broken reference data must stop the app at start, not at a parent's request.
-    load_schedule(app.config["SCHEDULE_VERSION"])
+    load_schedule(app.config["SCHEDULE_VERSION"], app.config.get("SCHEDULE_OVERLAY"))
     url = database.normalise_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",

@@ -126,6 +126,21 @@ def _month_day(raw: str) -> tuple[int, int]:
     return month, day
 
 
+def _schedule_overlay() -> str | None:
+    """``PARENTAPP_SCHEDULE_OVERLAY``: the path of a regional overlay file, or None.
+
+    The file itself is read and checked when the app starts (``load_schedule``), so a
+    missing or broken one stops start-up with ``ScheduleDataError`` naming it.
+    """
+    raw = _env("SCHEDULE_OVERLAY")
+    if raw is None or not raw.strip():
+        return None
+    if raw != raw.strip():
+        raise ConfigError("PARENTAPP_SCHEDULE_OVERLAY must be a file path without "
+                          "surrounding spaces")
+    return raw
+
+
 def _log_format() -> str:
     fmt = _env("LOG_FORMAT", "json")
     if fmt not in {"json", "text"}:
@@ -157,6 +172,7 @@ def load_config(instance_path: str) -> dict:
         "WAITLIST_OFFER_MINUTES": int(_env("WAITLIST_OFFER_MINUTES", "120")),
         "NOTIFY_RETRY_SECONDS": _retry_seconds(_env("NOTIFY_RETRY_SECONDS", "60,300,1800,7200")),
         "SCHEDULE_VERSION": _env("SCHEDULE_VERSION", "cn-nip-2025"),
+        "SCHEDULE_OVERLAY": _schedule_overlay(),
         "SUBSIDY_REMINDER_DATE": _month_day(_env("SUBSIDY_REMINDER_DATE", "01-05")),
         "TOKEN_TTL_SECONDS": 7 * 24 * 3600,
         "MAX_CONTENT_LENGTH": 64 * 1024,

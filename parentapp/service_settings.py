@@ -19,8 +19,10 @@ from parentapp.services.reminders.dispatch import DispatchConfig
 
 
 def health_schedule() -> Schedule:
-    """The vaccine and checkup schedule in force (``PARENTAPP_SCHEDULE_VERSION``)."""
-    return load_schedule(current_app.config["SCHEDULE_VERSION"])
+    """The vaccine and checkup schedule in force (``PARENTAPP_SCHEDULE_VERSION``, with the
+    regional overlay of ``PARENTAPP_SCHEDULE_OVERLAY`` when set)."""
+    config = current_app.config
+    return load_schedule(config["SCHEDULE_VERSION"], config.get("SCHEDULE_OVERLAY"))
 
 
 def subsidy_reminder_date() -> tuple[int, int]:

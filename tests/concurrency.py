@@ -33,3 +33,13 @@ def run_at_once(app, jobs):
     assert not any(thread.is_alive() for thread in threads), "a request hung"
     assert not errors, errors
     return results
+
+
+def until_not_busy(send):
+    """Call ``send()`` until the answer is not 503 busy (a bounded lock wait is an answer,
+    not a failure: a real client retries after Retry-After); returns that response."""
+    for _ in range(50):
+        response = send()
+        if response.status_code != 503:
+            return response
+    raise AssertionError("still busy after 50 tries")

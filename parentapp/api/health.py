@@ -3,7 +3,7 @@
 from parentapp import service_settings
 from parentapp.api.blueprint import Blueprint
 from parentapp.models import utcnow
-from parentapp.schemas.health import HealthPlanSchema, HealthRecordSchema
+from parentapp.schemas.health import HealthPlanSchema, HealthRecordSchema, RecordedSchema
 from parentapp.security import auth_required, current_user
 from parentapp.services.health import records
 
@@ -23,12 +23,13 @@ def health_plan(child_id):
 @blp.route("/<int:child_id>/health-records", methods=["POST"])
 @auth_required("parent")
 @blp.arguments(HealthRecordSchema)
-@blp.response(201, HealthRecordSchema)
-@blp.alt_response(200, schema=HealthRecordSchema, description="recorded again: date replaced")
+@blp.response(201, RecordedSchema)
+@blp.alt_response(200, schema=RecordedSchema, description="recorded again: a code's date "
+                  "replaced, or the same product on the same day (nothing changes)")
 def record_item(body, child_id):
     record, created = records.record_item(
-        current_user().id, child_id, code=body["code"], done_on=body["done_on"], now=utcnow(),
-        schedule=service_settings.health_schedule())
+        current_user().id, child_id, code=body.get("code"), product=body.get("product"),
+        done_on=body["done_on"], now=utcnow(), schedule=service_settings.health_schedule())
     return record, 201 if created else 200
 
 

@@ -5,7 +5,7 @@ import logging
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from parentapp import database, jobs
+from parentapp import database, jobs, service_settings
 from parentapp.api.blueprint import Blueprint
 from parentapp.domain import CareType
 from parentapp.errors import Busy, ServiceUnavailable
@@ -14,6 +14,7 @@ from parentapp.models import utcnow
 from parentapp.schemas.base import ErrorSchema
 from parentapp.schemas.meta import HealthSchema, MetaSchema
 from parentapp.services.common import job_runs
+from parentapp.services.health.schedule import Schedule
 from parentapp.services.stats.townships import list_townships
 
 log = logging.getLogger(__name__)
@@ -25,12 +26,27 @@ health_blp = Blueprint("health", __name__, url_prefix="/", description="Liveness
 @blp.route("/meta")
 @blp.response(200, MetaSchema)
 def meta():
+    schedule = service_settings.health_schedule()
     return {
         "care_types": list(CareType.values()),
         "subscription_templates": current_app.config["WECHAT_TEMPLATES"],
-        "schedule_version": current_app.config["SCHEDULE_VERSION"],
+        "schedule_version": schedule.version,
+        "schedule_overlay": _overlay(schedule),
+        "vaccine_products": _products(schedule),
         "townships": list_townships(),
     }
+
+
+def _overlay(schedule: Schedule) -> dict | None:
+    overlay = schedule.overlay
+    if overlay is None:
+        return None
+    return {"name": overlay.name, "title": overlay.title, "source": overlay.source}
+
+
+def _products(schedule: Schedule) -> list[dict]:
+    return [{"code": product.code, "name": product.name, "counts_as": list(product.counts_as)}
+            for product in schedule.products.values()]
 
 
 @health_blp.route("/healthz")

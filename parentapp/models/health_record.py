@@ -20,4 +20,7 @@ class HealthRecord(db.Model):
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(24))
     done_on: Mapped[date]
+    # The vaccine product (schedule ``products``) the dose was recorded by, if any: one
+    # product dose is one row per series it counted for, same product and date.
+    product: Mapped[str | None] = mapped_column(String(24))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

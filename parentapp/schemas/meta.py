@@ -8,10 +8,29 @@ class TownshipSchema(BaseSchema):
     kind = fields.String(metadata={"description": "subdistrict (街道), town (镇), township (乡)"})
 
 
+class VaccineProductSchema(BaseSchema):
+    code = fields.String(required=True, metadata={
+        "description": "the product a vaccination may be recorded by"})
+    name = fields.String(required=True)
+    counts_as = fields.List(fields.String(), required=True, metadata={
+        "description": "the series a dose of this product counts as the next dose of"})
+
+
+class ScheduleOverlaySchema(BaseSchema):
+    name = fields.String(required=True)
+    title = fields.String(required=True)
+    source = fields.String(required=True)
+
+
 class MetaSchema(BaseSchema):
     care_types = fields.List(fields.String(), required=True)
     subscription_templates = fields.Dict(keys=fields.String(), values=fields.String())
     schedule_version = fields.String(required=True)
+    schedule_overlay = fields.Nested(ScheduleOverlaySchema, allow_none=True, required=True,
+                                     metadata={"description": "the regional additions to the "
+                                               "schedule in force; null when there are none"})
+    vaccine_products = fields.List(fields.Nested(VaccineProductSchema), required=True, metadata={
+        "description": "the vaccine products of the schedule in force"})
     townships = fields.List(fields.Nested(TownshipSchema), required=True)
 
 

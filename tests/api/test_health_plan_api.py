@@ -32,6 +32,8 @@ def test_plan_covers_every_dose_and_checkup_in_due_order(client, auth):
                  "NB-VISIT", "CHK-1M", "CHK-36M", "CHK-6Y", "bOPV-2", "MPSV-AC-2"):
         assert code in codes
     assert not any(c.startswith(("JE-I", "HepA-I", "IPV-3")) for c in codes)
+    assert [c for c in codes if c.startswith(("IPV", "bOPV"))] == [
+        "IPV-1", "IPV-2", "bOPV-1", "bOPV-2"]
     dues = [item["due_date"] for item in plan["items"]]
     assert dues == sorted(dues)
     by_code = {item["code"]: item for item in plan["items"]}
@@ -39,8 +41,11 @@ def test_plan_covers_every_dose_and_checkup_in_due_order(client, auth):
     assert by_code["HepB-2"]["due_date"] == "2025-02-28"
     assert by_code["CHK-1M"]["due_date"] == "2025-02-28"
     assert by_code["CHK-3M"]["latest_date"] is None
+    assert by_code["BCG"]["latest_date"] == "2025-04-29"  # the day before 3 months
     assert set(by_code["DTaP-1"]) == {"code", "kind", "name", "due_date", "latest_date",
-                                      "status", "past_latest", "done_on"}
+                                      "earliest_date", "status", "past_latest", "done_on",
+                                      "product", "catch_up", "advice"}
+    assert by_code["NB-VISIT"]["catch_up"]["rule"] == "window_ends"
     assert by_code["DTaP-1"]["name"] == "百白破疫苗 第1剂"
 
 
@@ -75,7 +80,8 @@ def test_recording_marks_done_and_recording_again_replaces_the_date(client, auth
     url = f"/api/v1/children/{child.id}/health-records"
     first = client.post(url, headers=headers, json={"code": "DTaP-1", "done_on": "2025-04-02"})
     assert first.status_code == 201
-    assert first.get_json() == {"code": "DTaP-1", "done_on": "2025-04-02"}
+    assert first.get_json() == {"code": "DTaP-1", "codes": ["DTaP-1"], "product": None,
+                                "done_on": "2025-04-02"}
     again = client.post(url, headers=headers, json={"code": "DTaP-1", "done_on": "2025-04-05"})
     assert again.status_code == 200
     item = {i["code"]: i for i in _plan(client, headers, child)["items"]}["DTaP-1"]
@@ -89,15 +95,58 @@ def test_recording_marks_done_and_recording_again_replaces_the_date(client, auth
     assert again.status_code == 404 and again.get_json()["error"]["code"] == "not_found"
 
 
-def test_four_ipv_doses_remove_bopv_2(client, auth):
+def test_a_five_in_one_dose_counts_for_dtap_and_polio_and_is_deleted_as_one(client, auth):
+    parent, headers = auth.parent()
+    child = make_child(parent, birth_date=date(2025, 1, 31))
+    url = f"/api/v1/children/{child.id}/health-records"
+    for day in ("2025-03-31", "2025-04-30", "2025-05-31"):
+        response = client.post(url, headers=headers,
+                               json={"product": "DTaP-IPV-Hib", "done_on": day})
+        assert response.status_code == 201
+    assert response.get_json() == {"code": "DTaP-3", "codes": ["DTaP-3", "bOPV-1"],
+                                   "product": "DTaP-IPV-Hib", "done_on": "2025-05-31"}
+    again = client.post(url, headers=headers,
+                        json={"product": "DTaP-IPV-Hib", "done_on": "2025-05-31"})
+    assert again.status_code == 200 and again.get_json()["codes"] == ["DTaP-3", "bOPV-1"]
+    items = {i["code"]: i for i in _plan(client, headers, child)["items"]}
+    assert (items["bOPV-1"]["status"], items["bOPV-1"]["product"]) == ("done", "DTaP-IPV-Hib")
+    assert (items["DTaP-3"]["done_on"], items["DTaP-3"]["product"]) == ("2025-05-31",
+                                                                        "DTaP-IPV-Hib")
+    assert db.session.scalar(db.select(db.func.count()).select_from(HealthRecord)) == 6
+
+    assert client.delete(f"{url}/DTaP-3", headers=headers).status_code == 204
+    items = {i["code"]: i for i in _plan(client, headers, child)["items"]}
+    assert items["bOPV-1"]["done_on"] is None and items["DTaP-3"]["done_on"] is None
+    assert items["IPV-2"]["product"] == "DTaP-IPV-Hib"
+    assert db.session.scalar(db.select(db.func.count()).select_from(HealthRecord)) == 4
+
+
+def test_a_product_whose_doses_are_all_recorded_is_refused(client, auth):
     parent, headers = auth.parent()
     child = make_child(parent, birth_date=date(2021, 3, 1))
     url = f"/api/v1/children/{child.id}/health-records"
-    for n, day in enumerate(["2021-05-01", "2021-06-01", "2021-07-01", "2022-09-01"], start=1):
-        response = client.post(url, headers=headers, json={"code": f"IPV-{n}", "done_on": day})
-        assert response.status_code == 201
-    codes = _codes(_plan(client, headers, child))
-    assert "bOPV-2" not in codes and {"IPV-3", "IPV-4"} <= set(codes)
+    for n, day in enumerate(["2021-05-01", "2021-06-01"], start=1):
+        assert client.post(url, headers=headers,
+                           json={"code": f"MMR-{n}", "done_on": day}).status_code == 201
+    response = client.post(url, headers=headers, json={"product": "MMR", "done_on": "2022-01-01"})
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "invalid_state"
+    assert db.session.scalar(db.select(db.func.count()).select_from(HealthRecord)) == 2
+
+
+@pytest.mark.parametrize(("body", "fields"), [
+    ({"done_on": "2025-03-01"}, {"code", "product"}),
+    ({"code": "BCG", "product": "MMR", "done_on": "2025-03-01"}, {"code", "product"}),
+    ({"product": "DTaP-IPV-Hib-HepB", "done_on": "2025-03-01"}, {"product"}),
+])
+def test_a_record_names_a_code_or_a_known_product(client, auth, body, fields):
+    parent, headers = auth.parent()
+    child = make_child(parent, birth_date=date(2025, 1, 31))
+    response = client.post(f"/api/v1/children/{child.id}/health-records", headers=headers,
+                           json=body)
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["details"]) == fields
+    assert db.session.scalar(db.select(db.func.count()).select_from(HealthRecord)) == 0
 
 
 @pytest.mark.parametrize(("body", "field", "problem"), [

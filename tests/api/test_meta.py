@@ -1,4 +1,13 @@
-from parentapp import data
+from pathlib import Path
+
+from parentapp import create_app, data
+from parentapp.extensions import db
+
+OVERLAY = str(Path(__file__).resolve().parent.parent / "fixtures"
+              / "schedule-overlay-varicella.json")
+EDITION_PRODUCTS = {
+    "DTaP-IPV-Hib": ["DTaP", "polio"], "DTaP-Hib": ["DTaP"], "IPV": ["polio"], "MMR": ["MMR"],
+}
 
 
 def test_meta_lists_care_types_templates_schedule_and_all_townships(client):
@@ -11,6 +20,32 @@ def test_meta_lists_care_types_templates_schedule_and_all_townships(client):
     assert len(body["townships"]) == 33
     assert body["townships"][0] == {"code": "500240001", "name": "南宾街道", "kind": "subdistrict"}
     assert [t["code"] for t in body["townships"]] == [t["code"] for t in data.townships()]
+
+
+def test_meta_without_an_overlay_lists_the_editions_vaccine_products(client):
+    body = client.get("/api/v1/meta").get_json()
+    assert body["schedule_overlay"] is None
+    products = {product["code"]: product for product in body["vaccine_products"]}
+    assert {code: product["counts_as"] for code, product in products.items()} == EDITION_PRODUCTS
+    assert products["MMR"]["name"] == "麻疹-腮腺炎-风疹联合减毒活疫苗（麻腮风疫苗）"
+    assert all(set(product) == {"code", "name", "counts_as"} for product in products.values())
+
+
+def test_meta_names_the_schedule_overlay_in_force(app):
+    overlaid = create_app({**app.config, "SCHEDULE_OVERLAY": OVERLAY})
+    try:
+        body = overlaid.test_client().get("/api/v1/meta").get_json()
+    finally:
+        with overlaid.app_context():
+            db.engine.dispose()
+    assert body["schedule_version"] == "cn-nip-2025"
+    assert body["schedule_overlay"] == {
+        "name": "test-varicella",
+        "title": "测试用地方增补：水痘减毒活疫苗（2024年1月1日及以后出生儿童）",
+        "source": "test fixture: a made-up province funding two doses of varicella vaccine; "
+                  "not a real policy",
+    }
+    assert {p["code"] for p in body["vaccine_products"]} == set(EDITION_PRODUCTS)
 
 
 def test_meta_keeps_chinese_readable(client):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from parentapp.extensions import db
 from parentapp.models import PickupPerson
-from tests.concurrency import run_at_once
+from tests.concurrency import run_at_once, until_not_busy
 from tests.factories import bearer, make_child, make_user
 from tests.family_factories import add_person
 from tests.pickup_factories import AUNT, GRANDPA, GRANNY, set_pickup
@@ -22,12 +22,9 @@ FATHERS = [AUNT, {**AUNT, "name": "李叔叔", "phone": "15000000004"}]
 
 def saving(headers, child_id, people):
     def job(client):
-        for _ in range(50):  # a bounded lock wait answers 503 busy: try again
-            response = client.put(f"/api/v1/children/{child_id}/pickup", headers=headers,
-                                  json={"people": people})
-            if response.status_code != 503:
-                return response.status_code
-        raise AssertionError("still busy after 50 tries")
+        return until_not_busy(lambda: client.put(
+            f"/api/v1/children/{child_id}/pickup", headers=headers,
+            json={"people": people})).status_code
     return job
 
 

@@ -78,8 +78,8 @@ def test_children_are_planned_in_batches_with_a_fixed_number_of_statements():
     with count_statements() as statements:
         totals = plan_health_reminders(NOW, batch_size=3, schedule=health_schedule())
     assert totals["children"] == 7 and totals["created"] == 7
-    # Per batch: candidates, records, recipients, insert, plan upsert; then one empty
-    # candidates query.
+    # Per batch: candidates, records, recipients, insert, plan upsert (and, for children
+    # planned before, what they were told); then one empty candidates query.
     assert len([s for s in statements if s.lstrip().upper().startswith(
         ("SELECT", "INSERT"))]) <= 3 * 5 + 1
 
@@ -120,6 +120,18 @@ def test_a_new_birth_date_moves_pending_reminders():
     assert totals["withdrawn"] == 1 and totals["created"] == 1
     states = {r.dedupe_key.split(":")[3]: r.delivery_state for r in rows()}
     assert states == {"2025-07-29": "withdrawn", "2025-07-31": "pending"}
+
+
+def test_a_reminder_already_sent_is_not_repeated_when_its_date_moves():
+    child = old_child()
+    plan_health_reminders(NOW, schedule=health_schedule())
+    [sent] = rows()
+    sent.delivery_state = "sent"
+    db.session.commit()
+    children.update_child(guardian(child), child.id, {"birth_date": date(2025, 6, 3)}, NOW)
+    totals = plan_health_reminders(NOW + timedelta(minutes=5), schedule=health_schedule())
+    assert totals["created"] == 0
+    assert [(r.delivery_state, codes(r)) for r in rows()] == [("sent", ["DTaP-1", "IPV-1"])]
 
 
 def test_a_new_child_gets_one_catch_up_message_per_kind_once():

@@ -104,3 +104,18 @@ def test_the_subsidy_reminder_day_is_read_as_month_and_day(monkeypatch, tmp_path
     assert load_config(str(tmp_path))["SUBSIDY_REMINDER_DATE"] == (1, 5)
     monkeypatch.setenv("PARENTAPP_SUBSIDY_REMINDER_DATE", "03-01")
     assert load_config(str(tmp_path))["SUBSIDY_REMINDER_DATE"] == (3, 1)
+
+
+def test_the_schedule_overlay_is_unset_by_default_and_read_as_a_path(monkeypatch, tmp_path):
+    monkeypatch.delenv("PARENTAPP_SCHEDULE_OVERLAY", raising=False)
+    assert load_config(str(tmp_path))["SCHEDULE_OVERLAY"] is None
+    monkeypatch.setenv("PARENTAPP_SCHEDULE_OVERLAY", "")
+    assert load_config(str(tmp_path))["SCHEDULE_OVERLAY"] is None
+    monkeypatch.setenv("PARENTAPP_SCHEDULE_OVERLAY", "/etc/parentapp/overlay.json")
+    assert load_config(str(tmp_path))["SCHEDULE_OVERLAY"] == "/etc/parentapp/overlay.json"
+
+
+def test_a_schedule_overlay_path_with_stray_spaces_is_refused(monkeypatch, tmp_path):
+    monkeypatch.setenv("PARENTAPP_SCHEDULE_OVERLAY", "/etc/parentapp/overlay.json ")
+    with pytest.raises(ConfigError, match="PARENTAPP_SCHEDULE_OVERLAY"):
+        load_config(str(tmp_path))

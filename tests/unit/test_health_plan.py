@@ -70,28 +70,30 @@ DUE_DATES = {
     "JE-I-4": ("2031-01-31", "2030-02-28", "2031-12-31", "2032-11-29", "2026-11-29"),
 }
 # code: latest date for births 2025-01-31 and 2024-02-29; every other code has none.
+# "Before N months" ends the day before the N-month date (born 31 January: 12 months is
+# 2026-01-31, so the latest day is 2026-01-30); HepB-1 (within 24 hours) the day after birth.
 LATEST_DATES = {
     "HepB-1": ("2025-02-01", "2024-03-01"),
-    "BCG": ("2025-04-30", "2024-05-29"),
-    "bOPV-1": ("2026-01-31", "2025-02-28"),
-    "HepB-3": ("2026-01-31", "2025-02-28"),
-    "DTaP-3": ("2026-01-31", "2025-02-28"),
-    "MMR-1": ("2026-01-31", "2025-02-28"),
-    "JE-L-1": ("2026-01-31", "2025-02-28"),
-    "JE-I-2": ("2026-01-31", "2025-02-28"),
-    "MPSV-A-2": ("2026-07-31", "2025-08-29"),
-    "DTaP-4": ("2027-01-31", "2026-02-28"),
-    "MMR-2": ("2027-01-31", "2026-02-28"),
-    "HepA-L": ("2027-01-31", "2026-02-28"),
-    "HepA-I-1": ("2027-01-31", "2026-02-28"),
-    "JE-L-2": ("2028-01-31", "2027-02-28"),
-    "JE-I-3": ("2028-01-31", "2027-02-28"),
-    "HepA-I-2": ("2028-01-31", "2027-02-28"),
-    "MPSV-AC-1": ("2029-01-31", "2028-02-29"),
-    "bOPV-2": ("2030-01-31", "2029-02-28"),
-    "DTaP-5": ("2032-01-31", "2031-02-28"),
-    "MPSV-AC-2": ("2032-01-31", "2031-02-28"),
-    "JE-I-4": ("2032-01-31", "2031-02-28"),
+    "BCG": ("2025-04-29", "2024-05-28"),
+    "bOPV-1": ("2026-01-30", "2025-02-27"),
+    "HepB-3": ("2026-01-30", "2025-02-27"),
+    "DTaP-3": ("2026-01-30", "2025-02-27"),
+    "MMR-1": ("2026-01-30", "2025-02-27"),
+    "JE-L-1": ("2026-01-30", "2025-02-27"),
+    "JE-I-2": ("2026-01-30", "2025-02-27"),
+    "MPSV-A-2": ("2026-07-30", "2025-08-28"),
+    "DTaP-4": ("2027-01-30", "2026-02-27"),
+    "MMR-2": ("2027-01-30", "2026-02-27"),
+    "HepA-L": ("2027-01-30", "2026-02-27"),
+    "HepA-I-1": ("2027-01-30", "2026-02-27"),
+    "JE-L-2": ("2028-01-30", "2027-02-27"),
+    "JE-I-3": ("2028-01-30", "2027-02-27"),
+    "HepA-I-2": ("2028-01-30", "2027-02-27"),
+    "MPSV-AC-1": ("2029-01-30", "2028-02-28"),
+    "bOPV-2": ("2030-01-30", "2029-02-27"),
+    "DTaP-5": ("2032-01-30", "2031-02-27"),
+    "MPSV-AC-2": ("2032-01-30", "2031-02-27"),
+    "JE-I-4": ("2032-01-30", "2031-02-27"),
 }
 
 
@@ -210,8 +212,8 @@ def test_a_recorded_item_is_done_whatever_its_date():
     [
         ("2026-11-28", "HepB-1", False),  # latest 2026-11-29 = today
         ("2026-11-27", "HepB-1", True),  # latest 2026-11-28
-        ("2026-08-29", "BCG", False),  # latest 2026-11-29
-        ("2026-08-28", "BCG", True),  # latest 2026-11-28
+        ("2026-08-30", "BCG", False),  # 3 months on 2026-11-30: latest 2026-11-29
+        ("2026-08-29", "BCG", True),  # 3 months on 2026-11-29: latest 2026-11-28
         ("2026-08-28", "HepB-2", False),  # no latest
         ("2026-08-28", "NB-VISIT", False),  # checkups have none
     ],
@@ -241,31 +243,40 @@ def test_a_six_year_old_has_the_six_year_items_due_and_the_rest_overdue():
     assert set(statuses.values()) == {"due", "overdue"}
 
 
-def test_optional_ipv_doses_appear_only_once_recorded():
-    assert {"IPV-3", "IPV-4"}.isdisjoint(entry.code for entry in plan("2025-01-31"))
-    entries = by_code(plan("2025-01-31", records={"IPV-3": D("2025-06-02")}))
-    assert (entries["IPV-3"].due_date, entries["IPV-3"].status) == (D("2025-05-31"), "done")
-    assert "IPV-4" not in entries
+FIVE_IN_ONE = "DTaP-IPV-Hib"
+# The 2-3-4-month five-in-one: three IPV-containing doses, recorded by product.
+PENTA_RECORDS = {"DTaP-1": D("2025-03-31"), "IPV-1": D("2025-03-31"),
+                 "DTaP-2": D("2025-04-30"), "IPV-2": D("2025-04-30"),
+                 "DTaP-3": D("2025-05-31"), "bOPV-1": D("2025-05-31")}
+PENTA_PRODUCTS = dict.fromkeys(PENTA_RECORDS, FIVE_IN_ONE)
 
 
-IPV_1_TO_3 = {"IPV-1": D("2025-04-01"), "IPV-2": D("2025-05-01"), "IPV-3": D("2025-06-01")}
-FOUR_IPV = {**IPV_1_TO_3, "IPV-4": D("2026-08-01")}
+def test_three_five_in_one_doses_complete_the_first_three_polio_doses():
+    entries = by_code(plan_items(SCHEDULE, D("2025-01-31"), choices=None, records=PENTA_RECORDS,
+                                 products=PENTA_PRODUCTS, today=D("2026-03-01")))
+    assert (entries["bOPV-1"].status, entries["bOPV-1"].product) == ("done", FIVE_IN_ONE)
+    assert entries["bOPV-1"].past_latest is False
+    assert entries["bOPV-2"].status == "upcoming"
+    assert entries["HepB-1"].product is None
+    # DTaP-3 given at 4 months: DTaP-4 waits 6 months after it (before its own 18 months).
+    assert entries["DTaP-4"].earliest_date == D("2026-07-31")
 
 
-def test_three_ipv_doses_keep_bopv_2_in_the_plan():
-    assert "bOPV-2" in by_code(plan("2025-01-31", records=IPV_1_TO_3))
+def test_the_admission_check_does_not_miss_bopv_after_three_ipv_containing_doses():
+    records = {**PENTA_RECORDS, "HepB-1": D("2025-01-31"), "BCG": D("2025-01-31"),
+               "HepB-2": D("2025-02-28"), "HepB-3": D("2025-07-31"),
+               "MPSV-A-1": D("2025-07-31"), "MMR-1": D("2025-09-30"),
+               "JE-L-1": D("2025-09-30"), "MPSV-A-2": D("2025-10-31")}
+    assert missing_vaccinations(SCHEDULE, D("2025-01-31"), choices=None, records=records,
+                                products=PENTA_PRODUCTS, today=D("2026-03-01")) == []
 
 
-def test_four_ipv_containing_doses_drop_bopv_2():
-    entries = by_code(plan("2025-01-31", records=FOUR_IPV))
-    assert "bOPV-2" not in entries
-    assert "bOPV-1" in entries
-    assert entries["IPV-4"].status == "done"
-
-
-def test_a_recorded_bopv_2_stays_even_after_four_ipv_doses():
-    records = {**FOUR_IPV, "bOPV-2": D("2029-02-01")}
-    assert by_code(plan("2025-01-31", records=records))["bOPV-2"].status == "done"
+def test_a_fourth_ipv_containing_dose_makes_bopv_2_done():
+    records = {**PENTA_RECORDS, "DTaP-4": D("2026-08-01"), "bOPV-2": D("2026-08-01")}
+    entries = by_code(plan_items(SCHEDULE, D("2025-01-31"), choices=None, records=records,
+                                 products=dict.fromkeys(records, FIVE_IN_ONE),
+                                 today=D("2026-09-01")))
+    assert (entries["bOPV-2"].status, entries["bOPV-2"].product) == ("done", FIVE_IN_ONE)
 
 
 def test_the_other_variant_shows_once_recorded():
@@ -278,7 +289,7 @@ def test_the_other_variant_shows_once_recorded():
 def test_je_i_2_counts_from_the_day_je_i_1_was_given():
     entries = by_code(plan("2025-01-31", INACTIVATED, records={"JE-I-1": D("2025-10-20")}))
     assert entries["JE-I-2"].due_date == D("2025-10-27")
-    assert entries["JE-I-2"].latest_date == D("2026-01-31")
+    assert entries["JE-I-2"].latest_date == D("2026-01-30")
 
 
 def test_records_under_codes_the_schedule_does_not_define_are_ignored():
@@ -287,8 +298,9 @@ def test_records_under_codes_the_schedule_does_not_define_are_ignored():
 
 def test_every_schedule_code_is_recordable_and_nothing_else():
     codes = recordable_codes(SCHEDULE)
-    assert len(codes) == 43
-    assert {"IPV-3", "IPV-4", "JE-I-1", "HepA-L", "NB-VISIT", "CHK-6Y"} <= codes
+    assert len(codes) == 41
+    assert {"bOPV-1", "JE-I-1", "HepA-L", "NB-VISIT", "CHK-6Y"} <= codes
+    assert "IPV-3" not in codes  # a third IPV-containing dose is the third polio dose
     assert "DT-1" not in codes
 
 
@@ -302,13 +314,6 @@ def test_missing_vaccinations_lists_overdue_doses_in_due_order():
                                 today=TODAY) == [
         "DTaP-3", "bOPV-2",
     ]
-
-
-def test_missing_vaccinations_skips_bopv_2_after_four_ipv_doses():
-    records = {k: v for k, v in ALL_VACCINES_E.items() if k != "bOPV-2"}
-    records.update({"IPV-3": D("2021-03-29"), "IPV-4": D("2022-05-29")})
-    assert missing_vaccinations(SCHEDULE, D("2020-11-29"), choices=LIVE, records=records,
-                                today=TODAY) == []
 
 
 def test_missing_vaccinations_follows_the_choices():

@@ -98,9 +98,9 @@ def test_the_shipped_schedule_loads_with_every_code():
     assert schedule.version == VERSION
     assert schedule.valid_from == D("2025-01-01")
     assert [i.code for i in schedule.items if i.kind == "vaccine"] == [
-        "HepB-1", "BCG", "HepB-2", "IPV-1", "DTaP-1", "IPV-2", "IPV-3", "bOPV-1", "DTaP-2",
+        "HepB-1", "BCG", "HepB-2", "IPV-1", "DTaP-1", "IPV-2", "bOPV-1", "DTaP-2",
         "HepB-3", "DTaP-3", "MPSV-A-1", "MMR-1", "JE-L-1", "JE-I-1", "JE-I-2", "MPSV-A-2",
-        "IPV-4", "DTaP-4", "MMR-2", "HepA-L", "HepA-I-1", "JE-L-2", "JE-I-3", "HepA-I-2",
+        "DTaP-4", "MMR-2", "HepA-L", "HepA-I-1", "JE-L-2", "JE-I-3", "HepA-I-2",
         "MPSV-AC-1", "bOPV-2", "DTaP-5", "MPSV-AC-2", "JE-I-4",
     ]
     assert [i.code for i in schedule.items if i.kind == "checkup"] == [
@@ -109,14 +109,34 @@ def test_the_shipped_schedule_loads_with_every_code():
     ]
     assert schedule.by_code["DTaP-1"].name == "百白破疫苗 第1剂"
     assert schedule.by_code["JE-I-2"].due_after == "JE-I-1"
-    assert {code for code, i in schedule.by_code.items() if i.optional} == {"IPV-3", "IPV-4"}
+    assert not any(i.optional for i in schedule.items)
+    # Polio is one series of four doses, whatever the product.
+    assert [i.code for i in schedule.items if i.series == "polio"] == [
+        "IPV-1", "IPV-2", "bOPV-1", "bOPV-2"]
+    assert {i.code for i in schedule.items if i.live == "injectable"} == {
+        "BCG", "MMR-1", "MMR-2", "JE-L-1", "JE-L-2", "HepA-L"}
+    assert {code: p.counts_as for code, p in schedule.products.items()} == {
+        "DTaP-IPV-Hib": ("DTaP", "polio"), "DTaP-Hib": ("DTaP",), "IPV": ("polio",),
+        "MMR": ("MMR",)}
+
+
+def test_every_rule_names_its_source_and_unconfirmed_ones_say_so():
+    schedule = load_schedule(VERSION)
+    rules = [*schedule.catch_up, *schedule.special_groups,
+             *(i for found in schedule.intervals.values() for i in found)]
+    assert rules and all(rule.source.strip() for rule in rules)
+    # The domain reference marks per-vaccine intervals [check]: none is called confirmed.
+    assert not any(i.confirmed for found in schedule.intervals.values() for i in found)
+    assert {r.id for r in schedule.special_groups if r.confirmed} == {
+        "hepb-mother-positive-or-unknown"}
+    assert {r.rule for r in schedule.catch_up if r.confirmed} == set()
 
 
 def test_unconfirmed_facts_are_marked_with_a_note():
     schedule = load_schedule(VERSION)
     unconfirmed = {i.code for i in schedule.items if not i.confirmed}
     assert unconfirmed == {
-        "IPV-3", "IPV-4", "JE-I-1", "JE-I-2", "JE-I-3", "JE-I-4", "HepA-I-1", "HepA-I-2",
+        "JE-I-1", "JE-I-2", "JE-I-3", "JE-I-4", "HepA-I-1", "HepA-I-2",
         "NB-VISIT",
     }
     assert all(schedule.by_code[code].note for code in unconfirmed)
@@ -177,7 +197,12 @@ BROKEN = [
     (_set(("c", "CHK-3M", "latest"), {"months": 4}), "checkups have latest null"),
     (_delete("NB-VISIT", "note"), "an unconfirmed item needs a note"),
     (_set(("v", "BCG", "confirmed"), "yes"), "confirmed must be true or false"),
-    (_set(("v", "IPV-3", "optional"), 1), "optional must be true or false"),
+    (_set(("v", "IPV-1", "optional"), 1), "optional must be true or false"),
+    (_set(("v", "IPV-1", "live"), "nasal"), "live must be one of"),
+    (_set(("c", "CHK-3M", "live"), "oral"), "vaccines only"),
+    (_set(("v", "IPV-1", "born_from"), "2025-02-30"), "born_from must be a YYYY-MM-DD date"),
+    (lambda data: item(data, "IPV-1").update(born_from="2025-01-01", born_before="2024-01-01"),
+     "born_from must be before born_before"),
     (_set(("v", "BCG", "dose"), 1), "unknown keys ['dose']"),
     (_delete("BCG", "name"), "missing keys ['name']"),
     (_set(("version",), "CN NIP"), "invalid version"),
@@ -185,17 +210,37 @@ BROKEN = [
     (_set(("title",), ""), "title must be a non-empty string"),
     (_set(("vaccines",), {}), "vaccines must be a list"),
     (_set(("extra",), 1), "unknown keys ['extra']"),
-    (lambda data: data.pop("rules"), "missing keys ['rules']"),
+    (lambda data: data.pop("live_vaccine_gap_days"), "missing keys ['live_vaccine_gap_days']"),
+    (_set(("live_vaccine_gap_days",), 0), "live_vaccine_gap_days must be an integer > 0"),
+    (_set(("rules",), []), "unknown keys ['rules']"),
     (lambda data: data["choices"]["je"].update(default="dead"), "default must be one of"),
     (lambda data: data["choices"]["je"].update(variants=["live"]), "at least two"),
     (lambda data: data["choices"]["hepa"].update(series="JE"), "same series"),
-    (lambda data: data["rules"][0].update(rule="skip_always"), "unknown rule"),
-    (lambda data: data["rules"][0].update(skip="bOPV-9"), "unknown code 'bOPV-9'"),
-    (lambda data: data["rules"][0].update(skip=["bOPV-2"]), "unknown code"),
-    (lambda data: data["rules"][0].update(count=5), "count must be 1..4"),
-    (lambda data: data["rules"][0].update(series="XYZ"), "count must be 1..0"),
-    (lambda data: data["rules"][0].update(skip="IPV-4"), "may not belong to the counted"),
-    (lambda data: data["rules"][0].update(every=2), "unknown keys ['every']"),
+    (lambda data: data["products"][0].update(counts_as=["Hib"]), "counts_as must list"),
+    (lambda data: data["products"][0].update(counts_as=[]), "counts_as must list"),
+    (lambda data: data["products"][1].update(code="DTaP-IPV-Hib"), "duplicate product"),
+    (lambda data: data["products"][0].update(live="yes"), "live must be one of"),
+    (lambda data: data["products"][0].pop("source"), "missing keys ['source']"),
+    (lambda data: data["intervals"][0].update(to="HepB-9"), "must name items"),
+    (lambda data: data["intervals"][0].update({"from": "HepB-3"}), "must come before"),
+    (lambda data: data["intervals"][0].update(min={"weeks": 4}), "exactly one of"),
+    (lambda data: data["intervals"][0].pop("source"), "missing keys ['source']"),
+    (lambda data: data["catch_up"][0].update(rule="forget"), "unknown rule"),
+    (lambda data: data["catch_up"][0].update(codes=["CHK-3M"]), "window_ends is for checkups"),
+    (lambda data: data["catch_up"][0].update(codes=["XYZ"]), "codes must list items"),
+    (lambda data: data["catch_up"][0].update(by="MPSV-AC-1"), "by is required for"),
+    (lambda data: data["catch_up"][2].pop("by"), "by is required for"),
+    (lambda data: data["catch_up"][2].update(by="MPSV-X"), "by names unknown code"),
+    (lambda data: data["catch_up"][0].update(message=""), "message and source"),
+    (lambda data: data["special_groups"][1].update(id="hepb-mother-positive-or-unknown"),
+     "id must be unique"),
+    (lambda data: data["special_groups"][0].update(when={"hbsag_mother": ["maybe"]}),
+     "when.hbsag_mother must list"),
+    (lambda data: data["special_groups"][0].update(when={"premature": True}),
+     "when takes hbsag_mother"),
+    (lambda data: data["special_groups"][2].update(when={"birth_weight_below_g": "2kg"}),
+     "positive integer"),
+    (lambda data: data["special_groups"][0].update(ask_clinic="yes"), "ask_clinic and confirmed"),
 ]
 
 

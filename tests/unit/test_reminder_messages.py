@@ -37,6 +37,21 @@ def test_an_overdue_item_changes_the_wording():
     assert late.title == "疫苗补种提醒" and "尽快补种" in late.body
 
 
+def test_a_reminder_names_the_day_from_which_the_item_may_be_done():
+    message = health_message("vaccine", 1, "小明", [HealthItem("JE-L-1", "乙脑减毒活疫苗 第1剂",
+                                                             date(2026, 3, 2), "due")])
+    assert "乙脑减毒活疫苗 第1剂（3月2日起可接种）" in message.body
+
+
+def test_advice_that_needs_a_doctor_is_worded_in_the_reminder():
+    advice = ("母亲乙肝表面抗原阳性：接种第1剂乙肝疫苗的同时需注射乙肝免疫球蛋白（HBIG），"
+              "请咨询接种门诊。")
+    message = health_message("vaccine", 1, "小明", [
+        HealthItem("HepB-1", "乙肝疫苗 第1剂", date(2026, 3, 2), "overdue", advice)])
+    assert advice in message.body
+    assert message.wechat_data["thing4"] == "请先咨询接种门诊"
+
+
 def test_booking_and_class_reminders_use_the_contract_keys():
     booking = booking_reminder(3, nursery_name="石柱县南宾街道阳光托育中心第一分园",
                                care_type="full_day",

@@ -1,8 +1,10 @@
 """A child's health plan: vaccines and checkups.
 
-    schedule items, ages, due dates of a child   -> schedule
-    schedule data files (versioned, validated)   -> schedule_files
-    due and latest dates, skip rules, status     -> plan
-    recording doses and checkups                 -> records
-    admission check of a booked child            -> admission
+    schedule items, products, intervals, rules       -> schedule
+    schedule data files and overlays (validated)     -> schedule_files
+    products, intervals, catch-up, special groups    -> schedule_rule_files
+    small checks the file parsers share              -> schedule_checks
+    due, latest, earliest dates, status, advice      -> plan
+    recording doses (by code or product)             -> records
+    admission check of a booked child                -> admission
 """

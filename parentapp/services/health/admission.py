@@ -2,7 +2,10 @@
 
 The standard requires age-appropriate vaccination before entry. The nursery
 learns only whether the child is up to date and which vaccine codes are
-missing (past 30 days' grace): no dates, no checkups, no other health data.
+missing (past 30 days' grace after the day each dose could first be given, and not
+counting a dose the catch-up rules say is no longer given): no dates, no checkups, no
+other health data. Polio is one four-dose series, so a child on IPV-containing
+combination doses is not missing bOPV.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from parentapp.errors import NotFound
 from parentapp.extensions import db
 from parentapp.models import Booking, Child
 from parentapp.services.health.plan import GRACE_DAYS, missing_vaccinations
-from parentapp.services.health.records import records_of
+from parentapp.services.health.records import recorded_doses
 from parentapp.services.health.schedule import Schedule
 from parentapp.services.nurseries.access import owned_nursery
 from parentapp.timeutil import local_today
@@ -45,6 +48,8 @@ def health_summary(operator_id: int, booking_id: int, now: datetime, *,
     if child is None:
         raise NotFound("该预约的孩子信息已被家长删除。")
     today = local_today(now)
+    done, products = recorded_doses(child.id)
     missing = missing_vaccinations(schedule, child.birth_date, choices=child.vaccine_choices,
-                                   records=records_of(child.id), today=today, grace_days=GRACE_DAYS)
+                                   records=done, today=today, grace_days=GRACE_DAYS,
+                                   products=products)
     return HealthSummary(booking.id, child.id, today, schedule.version, GRACE_DAYS, missing)

@@ -17,6 +17,7 @@ reconciles its pending rows with the new plan (``reminder_sync``).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
@@ -62,8 +63,9 @@ def plan_health_reminders(now: datetime, *, schedule: Schedule,
 def _candidates(after: int, now: datetime, limit: int) -> list:
     today = local_today(now)
     stmt = (select(Child.id, Child.name, Child.birth_date, Child.je_choice,
-                   Child.hepa_choice, Child.created_at, ReminderPlan.version,
-                   ReminderPlan.planned_version, ReminderPlan.planned_at)
+                   Child.hepa_choice, Child.hbsag_mother, Child.birth_weight_g,
+                   Child.created_at, ReminderPlan.version, ReminderPlan.planned_version,
+                   ReminderPlan.planned_at)
             .outerjoin(ReminderPlan, ReminderPlan.child_id == Child.id)
             .where(Child.id > after,
                    or_(ReminderPlan.planned_at.is_(None),
@@ -86,6 +88,7 @@ def _records(child_ids: list[int]) -> dict[int, dict]:
 def _plan_batch(schedule, batch: list, now: datetime) -> dict[str, int]:
     records = _records([child.id for child in batch])
     people = fanout.recipients([child.id for child in batch])
+    told = health_sync.already_told([child.id for child in batch if child.planned_at])
     inserts: list[dict] = []
     plans: list[dict] = []
     counts = {"created": 0, "updated": 0, "withdrawn": 0}
@@ -94,10 +97,12 @@ def _plan_batch(schedule, batch: list, now: datetime) -> dict[str, int]:
         catch_up = never_planned and child.created_at >= now - NEW_CHILD_WINDOW
         choices = {"je": child.je_choice, "hepa": child.hepa_choice}
         plan = plan_child(schedule, child.birth_date, choices=choices, records=records[child.id],
-                          now=now, catch_up=catch_up)
+                          now=now, catch_up=catch_up, hbsag_mother=child.hbsag_mother,
+                          birth_weight_g=child.birth_weight_g)
         # One row per reminder and person with reminders on (keys name the person).
-        rows = [reminder_row(child, reminder, now, user_id)
-                for reminder in plan.reminders for user_id in people[child.id]]
+        rows = [reminder_row(child, untold, now, user_id)
+                for reminder in plan.reminders for user_id in people[child.id]
+                if (untold := _untold(reminder, user_id, told.get(child.id))) is not None]
         if not never_planned and (child.version or 0) > (child.planned_version or 0):
             rows, updated, withdrawn = health_sync.reconcile(child, plan, rows, now,
                                                             people[child.id])
@@ -110,6 +115,18 @@ def _plan_batch(schedule, batch: list, now: datetime) -> dict[str, int]:
     counts["created"] = insert_notifications(inserts)
     _save_plans(plans)
     return counts
+
+
+def _untold(reminder: PlannedReminder, user_id: int,
+            told: set | None) -> PlannedReminder | None:
+    """The reminder without the items this person was already told of at the same stage
+    (their date moved since); None when nothing is left."""
+    if not told:
+        return reminder
+    items = tuple(item for item in reminder.items if (user_id, item.code, item.stage) not in told)
+    if len(items) == len(reminder.items):
+        return reminder
+    return replace(reminder, items=items) if items else None
 
 
 def reminder_row(child, reminder: PlannedReminder, now: datetime, user_id: int) -> dict:
@@ -126,7 +143,7 @@ def reminder_row(child, reminder: PlannedReminder, now: datetime, user_id: int) 
         "send_after": next_send_moment(reminder.planned_at),
         "delivery_state": DeliveryState.PENDING, "attempts": 0, "created_at": now,
         "covered_items": [{"code": i.code, "name": i.name, "due": i.due.isoformat(),
-                           "stage": i.stage} for i in reminder.items],
+                           "stage": i.stage, "note": i.note} for i in reminder.items],
     }
 
 

@@ -24,7 +24,8 @@ def rewrite(row: Notification, child_name: str, items: list[dict]) -> None:
     if not items:
         row.delivery_state = DeliveryState.WITHDRAWN
         return
-    health_items = [HealthItem(i["code"], i["name"], date.fromisoformat(i["due"]), i["stage"])
+    health_items = [HealthItem(i["code"], i["name"], date.fromisoformat(i["due"]), i["stage"],
+                                i.get("note"))
                     for i in items]
     message = health_message(row.template_kind, row.child_id, child_name, health_items)
     row.title, row.body, row.wechat_data = message.title, message.body, message.wechat_data
@@ -71,3 +72,21 @@ def _merge(wanted: list[dict], still: list[dict]) -> list[dict]:
     codes = {item["code"] for item in wanted}
     merged = wanted + [item for item in still if item["code"] not in codes]
     return sorted(merged, key=lambda item: (item["due"], item["code"]))
+
+
+def already_told(child_ids: list[int]) -> dict[int, set[tuple[int, str, str]]]:
+    """Per child, (person, item code, stage) of every health reminder that has gone out
+    (sent, or in the inbox): an item whose date moved is not reminded again at that stage.
+    One query for the batch."""
+    told: dict[int, set[tuple[int, str, str]]] = {child_id: set() for child_id in child_ids}
+    if not child_ids:
+        return told
+    rows = db.session.execute(
+        select(Notification.child_id, Notification.user_id, Notification.covered_items).where(
+            Notification.child_id.in_(child_ids),
+            Notification.kind.in_(HealthItemKind.values()),
+            Notification.delivery_state.not_in([DeliveryState.PENDING,
+                                                DeliveryState.WITHDRAWN])))
+    for child_id, user_id, items in rows:
+        told[child_id].update((user_id, item["code"], item["stage"]) for item in items or [])
+    return told

@@ -8,6 +8,12 @@ everything it missed, one catch-up message per kind at the next moment a send
 is allowed (items reminded later, e.g. an overdue reminder still ahead, keep
 their own reminder).
 
+An item counts from its effective date (the plan's ``earliest_date``: due age, minimum
+intervals, the 28-day gap between live vaccines), and the reminder names that date as
+the day from which it may be given. An item a catch-up rule ends (no longer given,
+replaced, a checkup whose window has passed) is not reminded from the day the rule
+applies; advice that needs a doctor travels with the item.
+
 Planning looks ``HORIZON_DAYS`` ahead; ``next_plan_on`` says when the child's
 next reminder comes into that horizon, so the planner skips the child until then.
 """
@@ -20,8 +26,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from parentapp.domain import VaccineChoice
-from parentapp.services.health.plan import planned_codes
-from parentapp.services.health.schedule import Schedule, ScheduleItem, item_dates
+from parentapp.services.health.plan import catch_up_rule, plan_items
+from parentapp.services.health.schedule import NOTHING_TO_DO, Schedule
 from parentapp.services.reminders.messages import HealthItem
 from parentapp.services.reminders.quiet_hours import next_send_moment
 from parentapp.timeutil import LOCAL_TZ, local_instant, local_today
@@ -46,7 +52,7 @@ class PlannedReminder:
 class ChildPlan:
     reminders: list[PlannedReminder]
     next_plan_on: date | None
-    # Undone items of the plan: code -> due date (to check rows planned earlier).
+    # Undone items of the plan: code -> effective date (to check rows planned earlier).
     open_items: dict[str, date]
 
 
@@ -55,7 +61,9 @@ def dedupe_key(child_id: int, kind: str, day: date) -> str:
 
 
 def plan_child(schedule: Schedule, birth_date: date, *, choices: Mapping[str, str],
-               records: Mapping[str, date], now: datetime, catch_up: bool) -> ChildPlan:
+               records: Mapping[str, date], now: datetime, catch_up: bool,
+               hbsag_mother: str | None = None,
+               birth_weight_g: int | None = None) -> ChildPlan:
     """The reminders of one child from ``now`` to the horizon, grouped into messages."""
     today = local_today(now)
     horizon_end = today + timedelta(days=HORIZON_DAYS)
@@ -65,7 +73,10 @@ def plan_child(schedule: Schedule, birth_date: date, *, choices: Mapping[str, st
     groups: dict[tuple[str, date], list[tuple[datetime, HealthItem]]] = defaultdict(list)
     open_items: dict[str, date] = {}
     later: date | None = None
-    for item, due in _open_items(schedule, birth_date, choices, records):
+    facts = (birth_date, choices.get("je", VaccineChoice.LIVE),
+             choices.get("hepa", VaccineChoice.LIVE), hbsag_mother, birth_weight_g)
+    for item in _open_items(schedule, facts, records, today):
+        due = item.earliest_date
         open_items[item.code] = due
         if due - _BEFORE > horizon_end:  # this and every later item are beyond the horizon
             later = min(later or date.max, due - _BEFORE)
@@ -74,14 +85,16 @@ def plan_child(schedule: Schedule, birth_date: date, *, choices: Mapping[str, st
         for stage, day in _moments(due):
             if day > horizon_end:
                 later = day if later is None or day < later else later
-            elif day >= first_day:
-                entry = HealthItem(item.code, item.name, due, stage)
-                groups[(item.kind, day)].append((local_instant(day, REMIND_AT), entry))
-            else:
+            elif day < first_day:
                 missed = True
-        if catch_up and missed:
-            entry = HealthItem(item.code, item.name, due, "due" if due >= today else "overdue")
-            groups[(item.kind, local_today(catch_up_at))].append((catch_up_at, entry))
+            elif not _ended(schedule, item.code, birth_date, day):
+                entry = HealthItem(item.code, item.name, due, stage, _advice(item))
+                groups[(item.kind, day)].append((local_instant(day, REMIND_AT), entry))
+        catch_up_day = local_today(catch_up_at)
+        if catch_up and missed and not _ended(schedule, item.code, birth_date, catch_up_day):
+            entry = HealthItem(item.code, item.name, due, "due" if due >= today else "overdue",
+                               _advice(item))
+            groups[(item.kind, catch_up_day)].append((catch_up_at, entry))
     reminders = [_reminder(kind, day, entries) for (kind, day), entries in sorted(groups.items())]
     next_plan_on = None if later is None else later - timedelta(days=HORIZON_DAYS)
     return ChildPlan(reminders, next_plan_on, open_items)
@@ -93,15 +106,34 @@ def _first_day_at_or_after(instant: datetime) -> date:
     return local.date() if local.time() <= REMIND_AT else local.date() + timedelta(days=1)
 
 
-def _open_items(schedule: Schedule, birth_date: date, choices: Mapping[str, str],
-                records: Mapping[str, date]) -> list[tuple[ScheduleItem, date]]:
-    """The child's planned items not yet recorded with their due dates (the plan's rules),
-    earliest first."""
-    known = {code: done for code, done in records.items() if code in schedule.by_code}
-    wanted = _planned(schedule, choices.get("je", VaccineChoice.LIVE),
-                      choices.get("hepa", VaccineChoice.LIVE), frozenset(known))
-    return [(schedule.by_code[code], due) for due, code in _by_due(schedule, birth_date, known)
-            if code in wanted and code not in known]
+def _open_items(schedule: Schedule, facts: tuple, records: Mapping[str, date],
+                today: date) -> list:
+    """The child's plan items still to do, earliest effective date first (memoised)."""
+    known = frozenset((code, done) for code, done in records.items()
+                      if code in schedule.by_code)
+
+    def compute():
+        birth_date, je, hepa, hbsag_mother, birth_weight_g = facts
+        plan = plan_items(schedule, birth_date, choices={"je": je, "hepa": hepa},
+                          records=dict(known), today=today, hbsag_mother=hbsag_mother,
+                          birth_weight_g=birth_weight_g)
+        return sorted((item for item in plan if item.to_do),
+                      key=lambda item: (item.earliest_date, item.code))
+
+    return _memo(("plan", schedule.version, facts, known, today), compute)
+
+
+def _ended(schedule: Schedule, code: str, birth_date: date, day: date) -> bool:
+    rule = catch_up_rule(schedule, code, birth_date, day)
+    return rule is not None and rule.rule in NOTHING_TO_DO
+
+
+def _advice(item) -> str | None:
+    """What a reminder adds for this item: a catch-up rule's or a doctor's advice."""
+    notes = [advice.message for advice in item.advice if advice.ask_clinic]
+    if item.catch_up is not None:
+        notes.insert(0, item.catch_up.message)
+    return "".join(notes) or None
 
 
 # Pure functions of few distinct inputs (about 2,200 birth dates in six years, a handful
@@ -117,25 +149,6 @@ def _memo(key: tuple, compute):
             _MEMO.clear()
         found = _MEMO[key] = compute()
     return found
-
-
-def _planned(schedule: Schedule, je: str, hepa: str, known: frozenset[str]) -> frozenset[str]:
-    return _memo(("codes", schedule.version, je, hepa, known), lambda: frozenset(
-        planned_codes(schedule, {"je": je, "hepa": hepa}, dict.fromkeys(known))))
-
-
-def _by_due(schedule: Schedule, birth_date: date, known: Mapping[str, date]) -> list:
-    """(due date, code) of every item, sorted; kept per birth date unless a record moves
-    a due date (an item due a set time after another)."""
-    def compute(records):
-        return sorted((due, code) for code, (due, _) in
-                      item_dates(schedule, birth_date, records).items())
-
-    movers = _memo(("movers", schedule.version),
-                   lambda: frozenset(i.due_after for i in schedule.items if i.due_after))
-    if not movers.isdisjoint(known):
-        return compute(known)
-    return _memo(("dates", schedule.version, birth_date), lambda: compute({}))
 
 
 def _moments(due: date) -> tuple[tuple[str, date], tuple[str, date]]:

@@ -36,8 +36,9 @@ class Message:
 class HealthItem:
     code: str
     name: str
-    due: date
+    due: date  # the effective date: from this day the item may be done
     stage: str  # "due", "overdue" or "catch_up"
+    note: str | None = None  # a catch-up rule's or a doctor's advice
 
 
 def health_link(child_id: int) -> str:
@@ -63,16 +64,20 @@ def health_message(kind: str, child_id: int, child_name: str,
     items = sorted(items, key=lambda item: (item.due, item.code))
     first_due = items[0].due
     late = any(item.stage != "due" for item in items)
-    listed = "、".join(f"{item.name}（{_md(item.due)}）" for item in items)
+    listed = "、".join(f"{item.name}（{_md(item.due)}起可{words['act']}）" for item in items)
+    advice = "".join(dict.fromkeys(item.note for item in items if item.note))
     if late:
         title = words["late_title"]
-        body = (f"{child_name}有待完成的项目：{listed}。"
+        body = (f"{child_name}有待完成的项目：{listed}。{advice}"
                 f"如已完成请在健康档案中记录，未完成请尽快{words['late']}。")
         note = f"请尽快{words['late']}，完成后记录"
     else:
         title = words["title"]
-        body = f"{child_name}的{listed}即将到期，请按时{words['act']}，完成后在健康档案中记录。"
+        body = (f"{child_name}的{listed}即将到期，请按时{words['act']}。{advice}"
+                "完成后在健康档案中记录。")
         note = f"请按时{words['act']}，完成后记录"
+    if advice and "咨询" in advice:
+        note = "请先咨询接种门诊"
     data = {"thing1": fit_value("thing1", _names(items)), "date2": fit_value("date2", first_due),
             "name3": fit_value("name3", child_name or "孩子"), "thing4": fit_value("thing4", note)}
     return Message(title, body[:500], data, health_link(child_id))
