@@ -58,6 +58,7 @@ class NurseryKind(DomainEnum):
     NURSERY = "nursery"
     KINDERGARTEN_CLASS = "kindergarten_class"
     EMPLOYER = "employer"
+    FAMILY = "family"  # 家庭托育点: care in a home, a few children (models.nursery)
 
 
 class RegistrationType(DomainEnum):

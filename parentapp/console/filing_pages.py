@@ -20,7 +20,7 @@ from parentapp.services.stats.townships import list_townships
 
 PER_PAGE = 20
 KIND_NAMES = {"nursery": "托育机构", "kindergarten_class": "幼儿园托班",
-              "employer": "用人单位托育点"}
+              "employer": "用人单位托育点", "family": "家庭托育点"}
 ROLE_NAMES = {"operator": "机构举办者", "regulator": "卫生健康委", "parent": "家长"}
 FILING_NO_HINT = "格式如：石卫托备〔2026〕12号（4 到 40 个字符，含数字）。"
 # action -> (service, schema, its one field, success message)

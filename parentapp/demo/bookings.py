@@ -29,7 +29,8 @@ CARE = {
 }
 # What each kind of provider offers; kindergarten classes take children of 2 to 3.
 OFFERED = {"nursery": ("full_day", "half_day", "hourly", "temporary"),
-           "kindergarten_class": ("full_day",), "employer": ("full_day", "hourly")}
+           "kindergarten_class": ("full_day",), "employer": ("full_day", "hourly"),
+           "family": ("full_day", "temporary")}
 INCLUSIVE_DISCOUNT = 0.7
 
 

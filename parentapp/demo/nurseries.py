@@ -1,4 +1,5 @@
-"""Demo nurseries: fifteen across Shizhu's townships, every kind, every filing state.
+"""Demo nurseries: sixteen across Shizhu's townships, every kind, every filing state;
+the last is a filed family care point (家庭托育点) in a rural township.
 
 Owned by ``demo-operator`` (created by the accounts step, which runs first) and a
 second operator, ``demo-operator-2``, created here. Every record goes through the
@@ -56,7 +57,13 @@ NURSERIES = [
      "rejected", 0),
     ("沙子镇快乐宝贝托育园", "500240105", (0.002, 0.002), "nursery", False, "for_profit", 25,
      "revoked", 0),
+    # New rows go last: a row's number makes its credit code, which makes seeding idempotent.
+    ("中益乡华溪村谭家家庭托育点", "500240207", (0.001, -0.001), "family", False, "for_profit", 5,
+     "approved", 0),
 ]
+DESCRIPTIONS = {"nursery": "{name}，招收 6 个月至 3 岁婴幼儿，提供全日托、半日托和临时托。",
+                "family": "{name}，在自家住宅照护 6 个月至 3 岁婴幼儿，最多 5 名，"
+                          "提供全日托和临时托。"}
 # The actions that lead to each final state, after creation.
 HISTORY = {
     "draft": [], "pending": ["submit"], "approved": ["submit", "approve"],
@@ -94,7 +101,7 @@ def _create(number: int, row: tuple, code: str, centres: dict, owners: list[User
         "phone": f"1390234{number:04d}", "kind": kind, "inclusive": inclusive,
         "licensed_places": places, "opening_hours": HOURS, "registration_type": reg_type,
         "credit_code": code, "open_to_public": kind != "employer" or inclusive,
-        "description": f"{name}，招收 6 个月至 3 岁婴幼儿，提供全日托、半日托和临时托。"})
+        "description": DESCRIPTIONS.get(kind, DESCRIPTIONS["nursery"]).format(name=name)})
     operator = owners[owner]
     started = now - timedelta(days=90 - number * 3)
     nursery = Nursery(operator_id=operator.id, filing_status="draft", created_at=started,

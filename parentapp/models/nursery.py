@@ -15,6 +15,8 @@ from parentapp.models.base import UTCDateTime, sql_in, utcnow
 # of the registered facts must be filed again). The rest is descriptive.
 REGISTRATION_FACTS = ("name", "credit_code", "address", "licensed_places", "township", "lat",
                       "lng", "kind", "registration_type", "inclusive")
+# 家庭托育点管理办法（试行）: a family care point looks after at most 5 children.
+FAMILY_MAX_PLACES = 5
 
 
 class Nursery(db.Model):
@@ -24,6 +26,8 @@ class Nursery(db.Model):
         CheckConstraint(sql_in("registration_type", RegistrationType), name="registration_type"),
         CheckConstraint(sql_in("filing_status", FilingStatus), name="filing_status"),
         CheckConstraint("licensed_places > 0", name="licensed_places_positive"),
+        CheckConstraint(f"kind != '{NurseryKind.FAMILY}' OR licensed_places <= {FAMILY_MAX_PLACES}",
+                        name="family_places"),
         Index("ix_nurseries_operator_id", "operator_id"),
         # Parent search: only approved rows, bounding box on latitude then longitude. The
         # trailing columns make it covering for the visibility rule and the inclusive and

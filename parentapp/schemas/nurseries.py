@@ -18,6 +18,7 @@ from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, length, one_of, value_range
 from parentapp.services.accounts.users import MOBILE
 from parentapp.services.nurseries import credit_code
+from parentapp.services.nurseries.licensed_places import kind_places_problem
 from parentapp.services.stats.townships import township_codes
 from parentapp.timeutil import local_today
 
@@ -147,7 +148,16 @@ def _nursery_fields(required: bool) -> dict:
     }
 
 
-NurseryCreateSchema = type("NurseryCreateSchema", (BaseSchema,), _nursery_fields(True))
+def _places_for_kind(self, data, **kwargs):
+    """A whole nursery's places against its kind; a change is checked by update_nursery,
+    which knows the fields it leaves alone."""
+    problem = kind_places_problem(data.get("kind"), data.get("licensed_places"))
+    if problem:
+        raise ValidationError(problem, field_name="licensed_places")
+
+
+NurseryCreateSchema = type("NurseryCreateSchema", (BaseSchema,), {
+    **_nursery_fields(True), "_places_for_kind": validates_schema(_places_for_kind)})
 NurseryUpdateSchema = type("NurseryUpdateSchema", (BaseSchema,), _nursery_fields(False))
 
 

@@ -4,6 +4,7 @@ from parentapp.schemas.base import BaseSchema, value_range
 FIGURE_KEYS = ("places_per_1000", "inclusive_nurseries", "kindergarten_classes",
                "activities_held", "guidance_rate", "health_management_rate")
 
+FAMILY = "filed family care points (家庭托育点, kind family), also counted as nurseries"
 SYSTEM = ("0 to 1: 3岁以下儿童系统管理率, children under 3 with the 4:2:2 checks their age has "
           "reached (30 days' grace) / children under 3; official definition, no target here")
 CHILD_HEALTH = ("0 to 1: 0-6岁儿童健康管理率, children under 7 with at least one check "
@@ -28,6 +29,9 @@ class TownshipFiguresSchema(BaseSchema):
     places_per_1000 = fields.Float(allow_none=True)
     inclusive_nurseries = fields.Integer(required=True)
     kindergarten_classes = fields.Integer(required=True)
+    family_care_points = fields.Integer(required=True, metadata={"description": FAMILY})
+    family_care_places = fields.Integer(required=True, metadata={
+        "description": "licensed places of the filed family care points (also in licensed_places)"})
     activities_held = fields.Integer(required=True)
     guidance_rate = fields.Float(allow_none=True, metadata={"description": "0 to 1"})
     health_management_rate = fields.Float(allow_none=True, metadata={"description": "0 to 1"})
@@ -43,6 +47,9 @@ class CountyFiguresSchema(BaseSchema):
     places_per_1000 = fields.Float(allow_none=True)
     inclusive_nurseries = fields.Integer(required=True)
     kindergarten_classes = fields.Integer(required=True)
+    family_care_points = fields.Integer(required=True, metadata={"description": FAMILY})
+    family_care_places = fields.Integer(required=True, metadata={
+        "description": "licensed places of the filed family care points (also in licensed_places)"})
     activities_held = fields.Integer(required=True)
     guidance_rate = fields.Float(allow_none=True)
     health_management_rate = fields.Float(allow_none=True)

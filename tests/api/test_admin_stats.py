@@ -29,6 +29,25 @@ def test_regulator_reads_the_figures_for_a_year(client, auth):
     assert client.get("/api/v1/admin/stats", headers=headers).get_json()["year"] == THIS_YEAR
 
 
+def test_filed_family_care_points_are_counted_apart_with_their_places(client, auth):
+    _, headers = auth.regulator()
+    make_nursery(licensed_places=80)
+    make_nursery(kind="family", licensed_places=5)
+    make_nursery(kind="family", licensed_places=3, inclusive=True)
+    make_nursery(kind="family", licensed_places=4, filing_status="pending")
+    body = client.get(f"/api/v1/admin/stats?year={THIS_YEAR}", headers=headers).get_json()
+    nanbin = body["townships"][0]
+    assert (nanbin["family_care_points"], nanbin["family_care_places"]) == (2, 8)
+    assert (nanbin["licensed_places"], nanbin["inclusive_nurseries"]) == (88, 1)
+    assert (body["county"]["family_care_points"], body["county"]["family_care_places"]) == (2, 8)
+    assert all(t["family_care_points"] == 0 for t in body["townships"][1:])
+    rows = list(csv.DictReader(io.StringIO(client.get(
+        f"/api/v1/admin/stats.csv?year={THIS_YEAR}", headers=headers).get_data(as_text=True)
+        .lstrip("\ufeff"))))
+    assert (rows[0]["家庭托育点数"], rows[0]["家庭托育点托位数"]) == ("2", "8")
+    assert (rows[-1]["家庭托育点数"], rows[-1]["家庭托育点托位数"]) == ("2", "8")
+
+
 @pytest.mark.parametrize("year", ["2019", str(THIS_YEAR + 1), "abc"])
 def test_a_bad_year_is_a_validation_error(client, auth, year):
     _, headers = auth.regulator()

@@ -32,6 +32,7 @@ def _regulator_with_figures(db):
                           password_hash=generate_password_hash(PASSWORD))
     nursery = make_nursery(licensed_places=300, inclusive=True)
     make_nursery(licensed_places=50, township="500240100")
+    make_nursery(kind="family", licensed_places=5, township="500240100")
     make_slot(nursery, day=today(), capacity=4, booked=3)
     db.session.execute(db.update(Township).where(Township.code == "500240001")
                        .values(population=100000))
@@ -77,6 +78,9 @@ def test_dashboard_charts_are_drawn_from_the_apis_figures_beside_their_tables(
     assert screen.get_attribute("[data-figure=kindergarten_classes]", "data-met") == "false"
     assert screen.inner_text("[data-figure=places_per_1000] .value") == str(
         api["county"]["places_per_1000"])
+    assert screen.is_visible("[data-figure=family_care_points]")
+    assert screen.inner_text("[data-figure=family_care_points] .value") == "1"
+    assert screen.inner_text("[data-figure=family_care_places]") == "5"
     assert_fits(screen)
 
 

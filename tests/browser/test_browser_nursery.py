@@ -1,10 +1,13 @@
 """A new operator's first hour in Chromium: register, sign in, create the nursery, set an
 offering and submit the filing; every page fits the screen at both widths."""
 
+from werkzeug.security import generate_password_hash
+
 from parentapp.extensions import db
 from parentapp.models import Nursery, Offering
 from parentapp.services.nurseries.credit_code import with_check
 from tests.browser.browser_helpers import assert_fits, sign_in
+from tests.factories import make_nursery, make_user
 
 PASSWORD = "browser-pass-1"
 
@@ -86,3 +89,26 @@ def test_a_new_operator_registers_creates_a_nursery_prices_it_and_files_it(scree
     offering = db.session.scalar(db.select(Offering).where(Offering.nursery_id == nursery.id))
     assert (offering.care_type, offering.price_fen, offering.age_min_months) == (
         "full_day", 120050, 12)
+
+
+def test_a_family_care_point_with_too_many_places_is_refused_beside_the_field(screen):
+    page = screen
+    operator = make_user("operator", username="zhongyi-jiating",
+                         password_hash=generate_password_hash(PASSWORD))
+    nursery = make_nursery(operator, licensed_places=12, township="500240207")
+    sign_in(page, "zhongyi-jiating", PASSWORD)
+    page.goto(f"/console/nurseries/{nursery.id}/profile")
+    page.select_option("#f-kind", "family")
+    with page.expect_navigation():
+        page.click("#save-nursery")
+    assert page.inner_text("#f-licensed_places-error") == (
+        "备案托位数：家庭托育点最多收托 5 名婴幼儿，备案托位数不能超过 5。")
+    assert page.input_value("#f-kind") == "family"
+    assert_fits(page)
+    page.fill("#f-licensed_places", "5")
+    with page.expect_navigation():
+        page.click("#save-nursery")
+    assert page.inner_text("#filing-status") == "待审核"
+    db.session.rollback()  # a fresh snapshot: the server wrote since
+    stored = db.session.get(Nursery, nursery.id)
+    assert (stored.kind, stored.licensed_places) == ("family", 5)

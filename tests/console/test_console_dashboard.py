@@ -89,6 +89,24 @@ def test_the_tiles_show_the_county_figures_and_whether_each_target_is_met(client
     assert "科学育儿指导覆盖率" in page and "≥ 90%" in page
 
 
+def test_the_dashboard_shows_family_care_points_apart_with_their_places(client):
+    make_nursery(licensed_places=60)
+    make_nursery(kind="family", licensed_places=5, township="500240100")
+    make_nursery(kind="family", licensed_places=3, township="500240100")
+    signed_in_client(client, "regulator")
+    page = _dashboard(client)
+    tile = re.search(r'data-figure="family_care_points">.*?<div class="value">([^<]*)</div>'
+                     r'.*?data-figure="family_care_places">([^<]*)<', page, re.S)
+    assert tile.groups() == ("2", "8")
+    rows = table_rows(page, "township-table")
+    head = rows[0]
+    xituo = next(row for row in rows if row[0] == "西沱镇")
+    assert (xituo[head.index("家庭托育点")], xituo[head.index("家庭托位")]) == ("2", "8")
+    assert xituo[head.index("备案托位")] == "8"
+    nanbin = next(row for row in rows if row[0] == "南宾街道")
+    assert (nanbin[head.index("家庭托育点")], nanbin[head.index("备案托位")]) == ("0", "60")
+
+
 @pytest.mark.parametrize("year", ["2019", "abc"])
 def test_dashboard_refuses_a_year_outside_the_policy(client, year):
     signed_in_client(client, "regulator")

@@ -110,6 +110,8 @@ def test_creating_a_nursery_stores_a_draft_the_api_shows(client):
     ({"lng": "东经"}, "lng", "经度：应为数字。"),
     ({"licensed_places": "0"}, "licensed_places", "备案托位数：应在 1 到 1000 之间。"),
     ({"licensed_places": "四十"}, "licensed_places", "备案托位数：应为整数。"),
+    ({"kind": "family", "licensed_places": "6"}, "licensed_places",
+     "备案托位数：家庭托育点最多收托 5 名婴幼儿，备案托位数不能超过 5。"),
     ({"name": ""}, "name", "机构名称：必填。"),
     ({"phone": "110"}, "phone", "联系电话：应为大陆手机号"),
     ({"am_end": "15:00"}, "hours_am", "上午时段：上午时段应在下午时段开始前结束。"),
@@ -169,6 +171,19 @@ def test_a_bad_edit_is_refused_and_changes_nothing(client):
     assert 'id="f-licensed_places-error">备案托位数：应在 1 到 1000 之间。' in page
     shown = _api(client, operator, f"/{nursery.id}").get_json()
     assert (shown["name"], shown["status"]) == (nursery.name, "approved")
+
+
+def test_turning_a_nursery_into_a_family_point_with_too_many_places_is_refused(client):
+    operator = signed_in_client(client)
+    nursery = make_nursery(operator, licensed_places=40)
+    response = _post(client, _profile(nursery), _form_of(nursery, kind="family"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert ('id="f-licensed_places-error">备案托位数：家庭托育点最多收托 5 名婴幼儿，'
+            '备案托位数不能超过 5。') in page
+    assert '<option value="family" selected' in page
+    shown = _api(client, operator, f"/{nursery.id}").get_json()
+    assert (shown["kind"], shown["status"]) == ("nursery", "approved")
 
 
 def test_a_revoked_nursery_cannot_be_edited_and_says_why(client):

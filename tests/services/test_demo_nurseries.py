@@ -11,10 +11,13 @@ def test_demo_nurseries_cover_every_kind_and_filing_state(db, client):
     seed_demo(echo=lambda _line: None)
     seed_demo(echo=lambda _line: None)  # idempotent
     nurseries = list(db.session.scalars(db.select(Nursery).order_by(Nursery.id)))
-    assert len(nurseries) == 15
+    assert len(nurseries) == 16
     statuses = Counter(n.filing_status for n in nurseries)
     assert set(statuses) == {"draft", "pending", "approved", "rejected", "revoked"}
-    assert {n.kind for n in nurseries} == {"nursery", "kindergarten_class", "employer"}
+    assert {n.kind for n in nurseries} == {"nursery", "kindergarten_class", "employer", "family"}
+    family = [n for n in nurseries if n.kind == "family"]
+    assert [(n.filing_status, n.township) for n in family] == [("approved", "500240207")]
+    assert family[0].licensed_places <= 5  # 中益乡, a rural township (乡)
     assert any(n.inclusive for n in nurseries) and not all(n.inclusive for n in nurseries)
     assert len({n.township for n in nurseries}) >= 8
     assert all(credit_code.is_valid(n.credit_code) for n in nurseries)

@@ -242,3 +242,19 @@ def test_the_cli_dry_run_and_file_errors(app, operator, tmp_path):
     assert nobody.exit_code == 1 and "nobody" in nobody.output
     db.session.expire_all()
     assert _nurseries() == []
+
+
+def test_family_care_points_are_imported_with_at_most_5_places(app, operator, tmp_path):
+    path = tmp_path / "register.csv"
+    path.write_bytes(to_csv([row(1, kind="家庭托育点", licensed_places="5"),
+                             row(2, kind="family", licensed_places="6")]))
+    failed = app.test_cli_runner().invoke(args=["nurseries", "import", str(path),
+                                                "--operator", "register-import"])
+    assert failed.exit_code == 1
+    problem = "家庭托育点最多收托 5 名婴幼儿，备案托位数不能超过 5。"
+    assert "第 3 行 licensed_places" in failed.output and problem in failed.output
+    report = _import(path.read_bytes(), skip_invalid=True)
+    assert [(e.line, e.column, e.problem) for e in report.errors] == [
+        (3, "licensed_places", problem)]
+    assert [(n.kind, n.licensed_places, n.filing_status) for n in _nurseries()] == [
+        ("family", 5, "approved")]

@@ -30,9 +30,10 @@ CHECKUPS = ["NB-VISIT", "CHK-1M", "CHK-3M", "CHK-6M", "CHK-8M", "CHK-12M", "CHK-
 def _generate(rng: random.Random) -> None:
     operator = make_user("operator")
     for n in range(14):
+        kind = rng.choice(["nursery", "kindergarten_class", "employer", "family"])
+        places = rng.randint(1, 5) if kind == "family" else rng.randint(10, 120)
         make_nursery(operator, township=rng.choice(TOWNSHIPS), name=f"机构{n}",
-                     licensed_places=rng.randint(10, 120), inclusive=rng.random() < 0.4,
-                     kind=rng.choice(["nursery", "kindergarten_class", "employer"]),
+                     licensed_places=places, inclusive=rng.random() < 0.4, kind=kind,
                      filing_status=rng.choice(["draft", "pending", "approved", "approved",
                                                "rejected", "revoked"]))
     organizer = make_user("regulator")
@@ -99,7 +100,8 @@ def _brute_force(year: int) -> dict[str, dict]:
     ref_instant = min(NOW, local_instant(date(year + 1, 1, 1), time(0)))
     schedule = health_schedule()
     result = {t.code: {"licensed_places": 0, "inclusive_nurseries": 0,
-                       "kindergarten_classes": 0, "activities_held": 0, "families": [0, 0],
+                       "kindergarten_classes": 0, "family_care_points": 0,
+                       "family_care_places": 0, "activities_held": 0, "families": [0, 0],
                        "children": [0, 0], "population": t.population}
               for t in db.session.scalars(db.select(Township))}
     for n in db.session.scalars(db.select(Nursery).where(Nursery.filing_status == "approved")):
@@ -107,6 +109,8 @@ def _brute_force(year: int) -> dict[str, dict]:
         row["licensed_places"] += n.licensed_places
         row["inclusive_nurseries"] += n.inclusive
         row["kindergarten_classes"] += n.kind == "kindergarten_class"
+        row["family_care_points"] += n.kind == "family"
+        row["family_care_places"] += n.licensed_places if n.kind == "family" else 0
     for c in db.session.scalars(db.select(ParentingClass)):
         if (c.cancelled_at is None and c.starts_at.astimezone(LOCAL_TZ).year == year
                 and c.starts_at < ref_instant):
@@ -148,7 +152,8 @@ def test_statistics_equal_a_brute_force_count(seed, year):
     for row in stats["townships"]:
         want = expected[row["code"]]
         for key in ("licensed_places", "inclusive_nurseries", "kindergarten_classes",
-                    "activities_held", "population"):
+                    "family_care_points", "family_care_places", "activities_held",
+                    "population"):
             assert row[key] == want[key], (row["code"], key)
         assert row["places_per_1000"] == policy_figures.per_1000(want["licensed_places"],
                                                              want["population"])
@@ -157,7 +162,8 @@ def test_statistics_equal_a_brute_force_count(seed, year):
     county = stats["county"]
     assert county["population"] == sum(t.population for t in db.session.scalars(
         db.select(Township)))
-    assert county["licensed_places"] == sum(r["licensed_places"] for r in stats["townships"])
+    for key in ("licensed_places", "family_care_points", "family_care_places"):
+        assert county[key] == sum(r[key] for r in stats["townships"]), key
     assert county["guidance_rate"] == policy_figures.rate(*expected["county"]["families"])
     assert county["health_management_rate"] == policy_figures.rate(*expected["county"]["children"])
 

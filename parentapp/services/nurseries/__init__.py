@@ -8,6 +8,7 @@
     slot generation from opening hours, listing  -> slots
     changing capacity, opening and closing slots -> slot_changes
     licensed-places cap across overlapping slots -> licensed_places
+    family care points: at most 5 places         -> licensed_places.kind_places_problem
     parent search: near a point, nearest first   -> search, geo (distance, bounding box)
     what search shows of offers (vacancy, price) -> vacancies
     importing the commission's filed register    -> register_import

@@ -8,6 +8,9 @@ half_day slot its am or pm hours, an hourly slot its hour. A slot covers
 [start, end): the 08:00-09:00 and 09:00-10:00 hourly slots never count
 together. The sum can only peak when some slot starts, so it is checked at
 every slot start of each date concerned.
+
+A family care point (家庭托育点) files at most ``FAMILY_MAX_PLACES`` places; the
+schemas check a whole nursery, ``update_nursery`` the nursery a change leaves.
 """
 
 from __future__ import annotations
@@ -16,10 +19,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, time
 
-from parentapp.domain import SlotStatus
+from parentapp.domain import NurseryKind, SlotStatus
 from parentapp.errors import CapacityExceedsLicensedPlaces
 from parentapp.extensions import db
 from parentapp.models import Nursery, Slot
+from parentapp.models.nursery import FAMILY_MAX_PLACES
+
+
+def kind_places_problem(kind: str | None, licensed_places: int | None) -> str | None:
+    """Why ``licensed_places`` is too many for ``kind``, or None."""
+    if kind == NurseryKind.FAMILY and licensed_places is not None \
+            and licensed_places > FAMILY_MAX_PLACES:
+        return (f"家庭托育点最多收托 {FAMILY_MAX_PLACES} 名婴幼儿，"
+                f"备案托位数不能超过 {FAMILY_MAX_PLACES}。")
+    return None
 
 
 def peak_on(spans: list[tuple[time, time, int]]) -> tuple[time | None, int]:

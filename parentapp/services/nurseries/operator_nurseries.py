@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from parentapp.domain import AuditAction, FilingStatus
-from parentapp.errors import InvalidState, NotFound
+from parentapp.errors import InvalidState, NotFound, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import Nursery
 from parentapp.models.nursery import REGISTRATION_FACTS
@@ -19,6 +19,7 @@ from parentapp.services.common import audit
 from parentapp.services.common.pagination import paginate
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.nurseries import filings
+from parentapp.services.nurseries.licensed_places import kind_places_problem
 
 FIELD_NAMES = {"name": "名称", "credit_code": "统一社会信用代码", "address": "地址",
                "licensed_places": "核定托位数", "township": "乡镇（街道）", "lat": "纬度",
@@ -56,7 +57,9 @@ def get_own_nursery(operator_id: int, nursery_id: int) -> Nursery:
 def update_nursery(operator_id: int, nursery_id: int, changes: dict, now: datetime) -> Nursery:
     """Apply ``changes``; re-file when an approved nursery's registration facts change.
 
-    Raises NotFound, InvalidState (a revoked filing is closed).
+    Raises NotFound, InvalidState (a revoked filing is closed), ValidationFailed on
+    ``licensed_places`` (more than a family care point may have, with the kind it has or
+    is changed to).
     """
     nursery = _locked_own(operator_id, nursery_id)
     if nursery.filing_status == FilingStatus.REVOKED:
@@ -66,6 +69,9 @@ def update_nursery(operator_id: int, nursery_id: int, changes: dict, now: dateti
             if getattr(nursery, key) != value}
     for key, (_, value) in diff.items():
         setattr(nursery, key, value)
+    problem = kind_places_problem(nursery.kind, nursery.licensed_places)
+    if problem:
+        raise ValidationFailed.on("licensed_places", problem)
     facts = {key: diff[key] for key in REGISTRATION_FACTS if key in diff}
     if facts and nursery.filing_status in (FilingStatus.APPROVED, FilingStatus.PENDING):
         reason = "变更登记信息：" + "、".join(FIELD_NAMES[key] for key in facts)

@@ -42,7 +42,7 @@ REQUIRED_COLUMNS = ("name", "address", "township", "lat", "lng", "phone", "kind"
 OPTIONAL_COLUMNS = ("inclusive", "description", "open_to_public")
 HOUR_COLUMNS = {"day_hours": "day", "am_hours": "am", "pm_hours": "pm"}
 KIND_NAMES = {"托育机构": NurseryKind.NURSERY, "幼儿园托班": NurseryKind.KINDERGARTEN_CLASS,
-              "用人单位福利性托育点": NurseryKind.EMPLOYER}
+              "用人单位福利性托育点": NurseryKind.EMPLOYER, "家庭托育点": NurseryKind.FAMILY}
 REGISTRATION_NAMES = {"非营利": RegistrationType.NONPROFIT, "非营利性": RegistrationType.NONPROFIT,
                       "营利": RegistrationType.FOR_PROFIT, "营利性": RegistrationType.FOR_PROFIT}
 BOOLEAN_NAMES = {"是": True, "否": False}

@@ -3,7 +3,9 @@
 Each figure is counted in SQL per township; the county figures add the
 townships up (rates count every family, with or without a township set).
 Filed means a filing in state ``approved`` now; classes count as held when
-not cancelled and started in the year, before now.
+not cancelled and started in the year, before now. Family care points (家庭托育点)
+are also counted apart, with their places: they are in ``licensed_places`` (filed
+places of every kind) and, when 普惠, in ``inclusive_nurseries``.
 """
 
 from __future__ import annotations
@@ -67,7 +69,8 @@ def _township_rows(year: int, ref_instant: datetime, families: Families) -> list
     activities = _activities_by_township(year, ref_instant)
     rows = []
     for township in list_townships():
-        licensed, inclusive, kindergartens = places.get(township.code, (0, 0, 0))
+        licensed, inclusive, kindergartens, family, family_places = places.get(
+            township.code, (0, 0, 0, 0, 0))
         row = {
             "code": township.code, "name": township.name, "kind": township.kind,
             "population": township.population,
@@ -75,6 +78,7 @@ def _township_rows(year: int, ref_instant: datetime, families: Families) -> list
             "licensed_places": licensed,
             "places_per_1000": per_1000(licensed, township.population),
             "inclusive_nurseries": inclusive, "kindergarten_classes": kindergartens,
+            "family_care_points": family, "family_care_places": family_places,
             "activities_held": activities.get(township.code, 0),
             "guidance_rate": rate(*families.guidance.get(township.code, (0, 0))),
             "health_management_rate": rate(*families.health.get(township.code, (0, 0))),
@@ -96,6 +100,8 @@ def _county(rows: list[dict], families: Families) -> dict:
         "places_per_1000": per_1000(licensed, population),
         "inclusive_nurseries": sum(row["inclusive_nurseries"] for row in rows),
         "kindergarten_classes": sum(row["kindergarten_classes"] for row in rows),
+        "family_care_points": sum(row["family_care_points"] for row in rows),
+        "family_care_places": sum(row["family_care_places"] for row in rows),
         "activities_held": sum(row["activities_held"] for row in rows),
         "guidance_rate": rate(*_totals(families.guidance)),
         "health_management_rate": rate(*_totals(families.health)),
@@ -154,12 +160,16 @@ def rate(total: int, meeting: int) -> float | None:
     return round(meeting / total, 4) if total else None
 
 
-def _places_by_township() -> dict[str, tuple[int, int, int]]:
+def _places_by_township() -> dict[str, tuple[int, int, int, int, int]]:
+    """township -> (places, inclusive, kindergarten classes, family points, their places)."""
+    family = Nursery.kind == NurseryKind.FAMILY
     stmt = (select(Nursery.township, func.sum(Nursery.licensed_places),
                    func.sum(case((Nursery.inclusive, 1), else_=0)),
-                   func.sum(case((Nursery.kind == NurseryKind.KINDERGARTEN_CLASS, 1), else_=0)))
+                   func.sum(case((Nursery.kind == NurseryKind.KINDERGARTEN_CLASS, 1), else_=0)),
+                   func.sum(case((family, 1), else_=0)),
+                   func.sum(case((family, Nursery.licensed_places), else_=0)))
             .where(Nursery.filing_status == FilingStatus.APPROVED).group_by(Nursery.township))
-    return {row[0]: (int(row[1]), int(row[2]), int(row[3])) for row in db.session.execute(stmt)}
+    return {row[0]: tuple(int(value) for value in row[1:]) for row in db.session.execute(stmt)}
 
 
 def _activities_by_township(year: int, ref_instant: datetime) -> dict[str, int]:
