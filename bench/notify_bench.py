@@ -45,6 +45,7 @@ from parentapp.config import SANDBOX_TEMPLATES  # noqa: E402
 from parentapp.extensions import db  # noqa: E402
 from parentapp.models import (  # noqa: E402
     Child,
+    ChildPerson,
     HealthRecord,
     Notification,
     ReminderPlan,
@@ -102,6 +103,11 @@ def seed_children(n: int) -> None:
                              "gender": "male", "je_choice": "live", "hepa_choice": "live",
                              "created_at": created})
         ids = db.session.execute(insert(Child).returning(Child.id), children).scalars().all()
+        # Reminders go to a child's people: each child has its parent as guardian.
+        db.session.execute(insert(ChildPerson), [
+            {"child_id": child_id, "user_id": row["parent_id"], "role": "guardian",
+             "relation": "mother", "reminders": True, "since": created}
+            for child_id, row in zip(ids, children, strict=True)])
         records = []
         for child_id, birth in zip(ids, births, strict=True):
             if rnd.random() < 0.5:

@@ -175,8 +175,8 @@ def catch_up_rule(schedule: Schedule, code: str, birth_date: date,
     has come, the one of the greatest age (one that ends the item before advice)."""
     found: CatchUpRule | None = None
     found_from = date.min
-    for rule in schedule.catch_up:
-        if code not in rule.codes or not rule.births.covers(birth_date):
+    for rule in schedule.catch_up_by_code.get(code, ()):
+        if not rule.births.covers(birth_date):
             continue
         starts = rule.age.date_from(birth_date)
         if starts > on:
@@ -210,7 +210,6 @@ def plan_items(
               if group.covers(hbsag_mother, birth_weight_g)]
     live_days = [done for code, done in known.items()
                  if _live(schedule, code, products.get(code)) == INJECTABLE]
-    rank = {item.code: (_KIND_RANK[item.kind], i) for i, item in enumerate(schedule.items)}
     planned: dict[str, PlanItem] = {}
     for code in planned_codes(schedule, birth_date, choices, known):  # table order
         item, done_on = schedule.by_code[code], known.get(code)
@@ -234,7 +233,9 @@ def plan_items(
             catch_up=None if rule is None else CatchUp(rule.rule, rule.message, rule.by),
             advice=tuple(advice),
         )
-    return sorted(planned.values(), key=lambda entry: (entry.due_date, rank[entry.code]))
+    position = schedule.position
+    return sorted(planned.values(), key=lambda entry: (
+        entry.due_date, _KIND_RANK[entry.kind], position[entry.code]))
 
 
 def missing_vaccinations(
@@ -259,10 +260,9 @@ def missing_vaccinations(
 
 def next_doses(schedule: Schedule, plan: list[PlanItem], series: str) -> list[PlanItem]:
     """The undone planned doses of ``series``, in the schedule's order."""
-    order = {item.code: i for i, item in enumerate(schedule.items)}
     return sorted((entry for entry in plan if entry.done_on is None
                    and schedule.by_code[entry.code].series == series),
-                  key=lambda entry: order[entry.code])
+                  key=lambda entry: schedule.position[entry.code])
 
 
 def _earliest(schedule: Schedule, item: ScheduleItem, due: date, done_on: date | None,

@@ -10,9 +10,11 @@ months later, clamped to that month's last day; years are 12 months.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import MappingProxyType
 
 from parentapp.timeutil import add_months
 
@@ -33,7 +35,7 @@ class Age:
     days: int = 0
 
     def date_from(self, start: date) -> date:
-        return add_months(start, self.months) + timedelta(days=self.days)
+        return _age_date(start, self.months, self.days)
 
     def last_day_from(self, start: date) -> date:
         """The last day still "before" this age: the day before an N-month date, or for
@@ -41,6 +43,13 @@ class Age:
         if self.months:
             return self.date_from(start) - timedelta(days=1)
         return self.date_from(start)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _age_date(start: date, months: int, days: int) -> date:
+    # A plan asks for a few dozen ages of one birth date, and planning many children
+    # asks for the same ones again: month arithmetic is the plan's main cost.
+    return add_months(start, months) + timedelta(days=days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,3 +184,16 @@ class Schedule:
     special_groups: tuple[SpecialGroupRule, ...]
     live_gap: timedelta = timedelta(days=28)
     overlay: Overlay | None = None
+    # Derived at construction: the catch-up rules of each code, each code's table position.
+    catch_up_by_code: Mapping[str, tuple[CatchUpRule, ...]] = field(init=False)
+    position: Mapping[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        by_code: dict[str, list[CatchUpRule]] = {}
+        for rule in self.catch_up:
+            for code in rule.codes:
+                by_code.setdefault(code, []).append(rule)
+        object.__setattr__(self, "catch_up_by_code", MappingProxyType(
+            {code: tuple(rules) for code, rules in by_code.items()}))
+        object.__setattr__(self, "position", MappingProxyType(
+            {item.code: index for index, item in enumerate(self.items)}))
