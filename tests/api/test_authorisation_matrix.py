@@ -125,6 +125,17 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "/console/slots/<int:slot_id>"): Entry(
         "operator", body={"capacity": "1"}, admits=("operator",), refused=302),
     ("GET", "/console/nurseries/<int:nursery_id>/roster"): Entry("operator", admits=("operator",)),
+    ("GET", "/console/nurseries/<int:nursery_id>/staff"): Entry("operator", admits=("operator",)),
+    ("POST", "/console/nurseries/<int:nursery_id>/staff"): Entry(
+        "operator", body={"name": "新老师", "phone": "13600000008", "role": "carer"},
+        admits=("operator",)),
+    ("GET", "/console/staff/<int:staff_id>/edit"): Entry("operator", admits=("operator",)),
+    ("POST", "/console/staff/<int:staff_id>/edit"): Entry(
+        "operator", body={"name": "改名", "phone": "13600000007", "role": "cook"},
+        admits=("operator",)),
+    ("POST", "/console/staff/<int:staff_id>/<action>"): Entry(
+        "operator", args={"action": "check-in"}, admits=("operator",)),
+    ("GET", "/console/nurseries/<int:nursery_id>/ratio"): Entry("operator", admits=("operator",)),
     ("POST", "/console/bookings/<int:booking_id>/<action>"): Entry(
         "operator", args={"action": "check-in"}, admits=("operator",), refused=302),
     ("POST", "/console/townships/<code>"): Entry(
