@@ -6,7 +6,7 @@ ratio can count who was in the nursery at a past moment; slots checked in now
 take it from their last change.
 
 Revision ID: 0011_nursery_staff
-Revises: 0009_health_record_product
+Revises: 0010_family_care_points
 Create Date: 2026-12-03 13:00:00.000000
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011_nursery_staff'
-down_revision = '0009_health_record_product'
+down_revision = '0010_family_care_points'
 branch_labels = None
 depends_on = None
 
