@@ -108,6 +108,16 @@ ACTIVE_BOOKING_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN,
 CANCELLED_BOOKING_STATUSES = (BookingStatus.CANCELLED, BookingStatus.CANCELLED_BY_NURSERY)
 
 
+class StaffRole(DomainEnum):
+    """What a nursery's staff member does; carers count towards the child-to-carer ratio."""
+
+    CARER = "carer"
+    HEALTH = "health"
+    DIRECTOR = "director"
+    COOK = "cook"
+    OTHER = "other"
+
+
 class WaitlistStatus(DomainEnum):
     WAITING = "waiting"
     OFFERED = "offered"

@@ -146,6 +146,24 @@ class PickupNotAuthorised(Conflict):
     code, message = "pickup_not_authorised", "接送人不在孩子的接送名单上，不能签退。"
 
 
+# Nursery staff and duty (issue 16).
+class StaffAlreadyEmployed(Conflict):
+    code = "staff_already_employed"
+    message = "该手机号的员工已在一家托育机构在职，需先在原机构办理离职。"
+
+
+class StaffOnDuty(Conflict):
+    code, message = "staff_on_duty", "该员工已签到在岗，请先签退。"
+
+
+class StaffNotOnDuty(Conflict):
+    code, message = "staff_not_on_duty", "该员工尚未签到，不能签退。"
+
+
+class StaffLeft(Conflict):
+    code, message = "staff_left", "该员工已离职，不能签到或修改信息。"
+
+
 class InviteNotFound(AppError):
     status, code, message = 404, "invite_not_found", "邀请码无效、已使用、已撤回或已过期。"
 

@@ -16,6 +16,7 @@ from tests.booking_factories import book, in_days, make_offering, make_slot, mak
 from tests.factories import bearer, make_child, make_class, make_enrollment, make_nursery, make_user
 from tests.family_factories import make_invite
 from tests.notify_factories import make_notification
+from tests.staff_factories import make_staff
 
 TOWNSHIP = "500240001"
 RECORDED_CODE = "HepB-1"
@@ -47,6 +48,7 @@ def build_world() -> World:
     make_enrollment(parenting_class, parent)
     notification = make_notification(parent, now=utcnow())
     invite = make_invite(child)
+    staff = make_staff(nursery)
     users = {"parent": parent, "operator": operator, "regulator": regulator}
     return World(
         users=users,
@@ -55,7 +57,7 @@ def build_world() -> World:
              "slot_id": slots[1].id, "full_slot_id": full.id, "entry_id": entry.id,
              "class_id": parenting_class.id, "notification_id": notification.id,
              "care_type": "full_day", "code": RECORDED_CODE, "township": TOWNSHIP,
-             "invite_id": invite.id, "user_id": parent.id})
+             "invite_id": invite.id, "user_id": parent.id, "staff_id": staff.id})
 
 
 def path_ids(world: World, path: str, names: list[str]) -> dict[str, int | str]:

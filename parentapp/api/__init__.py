@@ -24,6 +24,7 @@ from parentapp.api import (
     pickup,
     roster,
     slots,
+    staff,
     subscriptions,
     waitlist,
 )
@@ -55,6 +56,7 @@ BLUEPRINTS = [
     bookings.blp,
     waitlist.blp,
     roster.blp,
+    staff.blp,
 ]
 
 

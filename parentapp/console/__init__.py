@@ -25,6 +25,7 @@ from parentapp.console import (  # noqa: F401
     roster_pages,
     session_auth,
     slot_pages,
+    staff_pages,
 )
 from parentapp.console.blueprint import bp
 

@@ -37,6 +37,8 @@ NURSERY_TABS: tuple[NavItem, ...] = (
     ("console.generate_slots", "生成时段"),
     ("console.slot_calendar", "托位日历"),
     ("console.day_roster", "每日名单"),
+    ("console.staff_list", "员工"),
+    ("console.ratio_now", "今日配比"),
 )
 
 

@@ -15,6 +15,7 @@ from parentapp.models.parenting_class import ClassEnrollment, ParentingClass
 from parentapp.models.reminder_plan import ReminderPlan
 from parentapp.models.scheduler_lock import SchedulerLock
 from parentapp.models.slot import Slot
+from parentapp.models.staff import StaffCertificate, StaffDuty, StaffMember
 from parentapp.models.subscription import SubscriptionGrant
 from parentapp.models.township import Township
 from parentapp.models.user import AuthToken, User
@@ -42,6 +43,9 @@ __all__ = [
     "ReminderPlan",
     "SchedulerLock",
     "Slot",
+    "StaffCertificate",
+    "StaffDuty",
+    "StaffMember",
     "SubscriptionGrant",
     "Township",
     "User",

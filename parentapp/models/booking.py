@@ -85,6 +85,9 @@ class BookingSlot(db.Model):
     status: Mapped[str] = mapped_column(String(24), default=BookingStatus.CONFIRMED)
     price_fen: Mapped[int]
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the child arrived (kept after check-out, when ``changed_at`` says when they left):
+    # who was in the nursery at a past moment, for the carer ratio.
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Who collected the child at check-out (a name on the child's pickup list, if it has one).
     picked_up_by: Mapped[str | None] = mapped_column(String(20))
 

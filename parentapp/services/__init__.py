@@ -9,6 +9,7 @@ Find a rule by its feature's name; each package opens with an index "rule -> mod
     health/     vaccine/checkup schedule data, a child's plan and records, admission check
     reminders/  inbox, reminder planning, quiet hours, WeChat dispatch, subscriptions
     benefits/   the childcare subsidy (育儿补贴): eligible months, the yearly reminder
+    staff/      nurseries' staff, who is on duty, the child-to-carer ratio
     stats/      the policy figures, health figures, delivery figures, townships, CSV
     common/     transactions, idempotency keys, pagination, dialect-neutral upserts
 

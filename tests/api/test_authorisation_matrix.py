@@ -78,6 +78,14 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "/api/v1/admin/filings/<int:nursery_id>/revoke"): Entry(None, body={"reason": "x"}),
     ("PUT", "/api/v1/admin/townships/<code>"): Entry(None, body={"population": 1}),
     ("GET", "/api/v1/operator/bookings/<int:booking_id>/health-summary"): OWN["operator"],
+    ("GET", "/api/v1/operator/nurseries/<int:nursery_id>/staff"): OWN["operator"],
+    ("POST", "/api/v1/operator/nurseries/<int:nursery_id>/staff"): Entry("operator", body={
+        "name": "新老师", "phone": "13600000009", "role": "carer"}),
+    ("GET", "/api/v1/operator/nurseries/<int:nursery_id>/ratio"): OWN["operator"],
+    ("PATCH", "/api/v1/operator/staff/<int:staff_id>"): Entry("operator", body={"name": "改名"}),
+    ("DELETE", "/api/v1/operator/staff/<int:staff_id>"): OWN["operator"],
+    ("POST", "/api/v1/operator/staff/<int:staff_id>/check-in"): OWN["operator"],
+    ("POST", "/api/v1/operator/staff/<int:staff_id>/check-out"): OWN["operator"],
     ("GET", "/api/v1/classes/<int:class_id>"): PUBLIC,
     ("POST", "/api/v1/classes/<int:class_id>/enrollments"): Entry(
         None, body={"child_id": "@child_id"}),
@@ -117,6 +125,17 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "/console/slots/<int:slot_id>"): Entry(
         "operator", body={"capacity": "1"}, admits=("operator",), refused=302),
     ("GET", "/console/nurseries/<int:nursery_id>/roster"): Entry("operator", admits=("operator",)),
+    ("GET", "/console/nurseries/<int:nursery_id>/staff"): Entry("operator", admits=("operator",)),
+    ("POST", "/console/nurseries/<int:nursery_id>/staff"): Entry(
+        "operator", body={"name": "新老师", "phone": "13600000008", "role": "carer"},
+        admits=("operator",)),
+    ("GET", "/console/staff/<int:staff_id>/edit"): Entry("operator", admits=("operator",)),
+    ("POST", "/console/staff/<int:staff_id>/edit"): Entry(
+        "operator", body={"name": "改名", "phone": "13600000007", "role": "cook"},
+        admits=("operator",)),
+    ("POST", "/console/staff/<int:staff_id>/<action>"): Entry(
+        "operator", args={"action": "check-in"}, admits=("operator",)),
+    ("GET", "/console/nurseries/<int:nursery_id>/ratio"): Entry("operator", admits=("operator",)),
     ("POST", "/console/bookings/<int:booking_id>/<action>"): Entry(
         "operator", args={"action": "check-in"}, admits=("operator",), refused=302),
     ("POST", "/console/townships/<code>"): Entry(

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from parentapp.extensions import db
-from parentapp.models import Nursery, ParentingClass, Township, User
+from parentapp.models import Nursery, ParentingClass, StaffMember, Township, User
 from parentapp.seed import DEMO_OPERATOR, DEMO_REGULATOR, seed_demo
 from tests.browser.browser_helpers import WIDTHS, sign_in
 
@@ -38,6 +38,11 @@ def _examples(role: str) -> dict[str, object]:
         "class_id": db.session.scalar(db.select(ParentingClass.id).where(
             ParentingClass.organizer_id == user.id).order_by(ParentingClass.id).limit(1)),
         "code": db.session.scalar(db.select(Township.code).order_by(Township.code).limit(1)),
+        # Regulators are refused staff pages (403), whoever's the person is.
+        "staff_id": db.session.scalar(db.select(StaffMember.id).join(
+            Nursery, Nursery.id == StaffMember.nursery_id).where(
+            (Nursery.operator_id == user.id) | (role != "operator"))
+            .order_by(StaffMember.id).limit(1)),
     }
 
 

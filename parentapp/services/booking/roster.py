@@ -132,6 +132,8 @@ def mark_attendance(operator_id: int, booking_id: int, *, action: str, day: date
     collector = pickup_name(booking.child_id, picked_up_by) if action == "check_out" else None
     for booking_slot in targets:
         booking_slot.status, booking_slot.changed_at = end, now
+        if action == "check_in":
+            booking_slot.checked_in_at = now
         if collector is not None:
             booking_slot.picked_up_by = collector
     booking.settle(booking.status)
