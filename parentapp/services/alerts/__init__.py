@@ -7,6 +7,8 @@
     one alert per cause, told to operator and
     regulators in the same transaction             -> opening.open_alerts
     one detection at a time per nursery            -> opening.lock_nursery_alerts
+    certificates expiring in 30 days or expired
+    (the daily job staff-certificates)             -> certificates.open_certificate_alerts
     the operator's and the regulators' lists,
     closing an alert                               -> listing
 """
