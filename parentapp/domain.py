@@ -194,6 +194,41 @@ class NotificationKind(DomainEnum):
     CARER_REMOVED = "carer_removed"
     CHILD_DELETED = "child_deleted"
     CHILDCARE_SUBSIDY = "childcare_subsidy"
+    ALERT = "alert"
+
+
+class Symptom(DomainEnum):
+    """What a morning check or an illness absence notes (晨检, 因病缺勤追查)."""
+
+    FEVER = "fever"
+    COUGH = "cough"
+    RASH = "rash"
+    DIARRHOEA = "diarrhoea"
+    VOMITING = "vomiting"
+    OTHER = "other"
+
+
+class CheckResult(DomainEnum):
+    OK = "ok"
+    SENT_HOME = "sent_home"
+
+
+class AbsenceReason(DomainEnum):
+    ILLNESS = "illness"
+    FAMILY = "family"
+    UNKNOWN = "unknown"
+
+
+class AlertKind(DomainEnum):
+    ILLNESS_CLUSTER = "illness_cluster"
+    RATIO_BREACH = "ratio_breach"
+    CERTIFICATE_EXPIRING = "certificate_expiring"
+    CERTIFICATE_EXPIRED = "certificate_expired"
+
+
+class AlertStatus(DomainEnum):
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 class CarerRole(DomainEnum):
@@ -277,6 +312,8 @@ class AuditAction(DomainEnum):
     BOOKING_CHECK_IN = "booking.check_in"
     BOOKING_CHECK_OUT = "booking.check_out"
     BOOKING_NO_SHOW = "booking.no_show"
+    BOOKING_HEALTH_CHECK = "booking.health_check"
+    ALERT_CLOSE = "alert.close"
     CLASS_CREATE = "class.create"
     CLASS_UPDATE = "class.update"
     CLASS_CANCEL = "class.cancel"

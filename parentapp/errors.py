@@ -164,6 +164,10 @@ class StaffLeft(Conflict):
     code, message = "staff_left", "该员工已离职，不能签到或修改信息。"
 
 
+class AlertClosed(Conflict):
+    code, message = "alert_closed", "这条预警已经关闭。"
+
+
 class InviteNotFound(AppError):
     status, code, message = 404, "invite_not_found", "邀请码无效、已使用、已撤回或已过期。"
 

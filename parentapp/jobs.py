@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from parentapp import service_settings
+from parentapp.services.alerts import certificates
 from parentapp.services.benefits import childcare_subsidy, subsidy_reminders
 from parentapp.services.booking import waitlist_offers
 from parentapp.services.common import idempotency
@@ -66,6 +67,13 @@ def purge_notifications(now: datetime) -> str:
     return f"{retention.purge_old_notifications(now)} notifications purged"
 
 
+def staff_certificates(now: datetime) -> str:
+    """Alerts for staff certificates expiring within 30 days or expired (once each)."""
+    counts = certificates.open_certificate_alerts(now)
+    return (f"{counts['certificates']} certificates expiring or expired, "
+            f"{counts['opened']} alerts opened")
+
+
 JOBS: dict[str, Job] = {
     "plan-reminders": plan_reminders,
     "plan-subsidy-reminders": plan_subsidy_reminders,
@@ -73,6 +81,7 @@ JOBS: dict[str, Job] = {
     "expire-waitlist-offers": expire_waitlist_offers,
     "purge-idempotency-keys": purge_idempotency_keys,
     "purge-notifications": purge_notifications,
+    "staff-certificates": staff_certificates,
 }
 
 

@@ -46,6 +46,8 @@ INTERVALS = {
     "expire-waitlist-offers": {"minutes": 1},
     "purge-idempotency-keys": {"hours": 1},
     "purge-notifications": {"hours": 24},
+    # daily in effect: each certificate's alert opens once, so more runs change nothing
+    "staff-certificates": {"hours": 6},
 }
 DEFAULT_INTERVAL = {"minutes": 1}
 MISFIRE_GRACE_SECONDS = 30

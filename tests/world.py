@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from parentapp.extensions import db
-from parentapp.models import HealthRecord, User, WaitlistEntry, utcnow
+from parentapp.models import Alert, HealthRecord, User, WaitlistEntry, utcnow
 from tests.booking_factories import book, in_days, make_offering, make_slot, make_slots
 from tests.factories import bearer, make_child, make_class, make_enrollment, make_nursery, make_user
 from tests.family_factories import make_invite
@@ -49,6 +49,10 @@ def build_world() -> World:
     notification = make_notification(parent, now=utcnow())
     invite = make_invite(child)
     staff = make_staff(nursery)
+    alert = Alert(kind="ratio_breach", nursery_id=nursery.id, details={},
+                  cause_key=f"ratio_breach:{nursery.id}:world", opened_at=utcnow())
+    db.session.add(alert)
+    db.session.commit()
     users = {"parent": parent, "operator": operator, "regulator": regulator}
     return World(
         users=users,
@@ -57,7 +61,8 @@ def build_world() -> World:
              "slot_id": slots[1].id, "full_slot_id": full.id, "entry_id": entry.id,
              "class_id": parenting_class.id, "notification_id": notification.id,
              "care_type": "full_day", "code": RECORDED_CODE, "township": TOWNSHIP,
-             "invite_id": invite.id, "user_id": parent.id, "staff_id": staff.id})
+             "invite_id": invite.id, "user_id": parent.id, "staff_id": staff.id,
+             "alert_id": alert.id})
 
 
 def path_ids(world: World, path: str, names: list[str]) -> dict[str, int | str]:

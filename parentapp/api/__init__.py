@@ -6,6 +6,7 @@ from parentapp.api import (
     admin_notifications,
     admin_stats,
     admission,
+    alerts,
     auth,
     benefits,
     bookings,
@@ -57,6 +58,8 @@ BLUEPRINTS = [
     waitlist.blp,
     roster.blp,
     staff.blp,
+    alerts.blp,
+    alerts.admin_blp,
 ]
 
 

@@ -1,5 +1,6 @@
 """Every model module, imported so that metadata and Alembic see all tables."""
 
+from parentapp.models.alert import Absence, Alert, HealthCheck
 from parentapp.models.audit import AuditEntry
 from parentapp.models.base import UTCDateTime, utcnow
 from parentapp.models.booking import Booking, BookingSlot
@@ -23,6 +24,8 @@ from parentapp.models.waitlist import WaitlistEntry
 from parentapp.models.wechat_token import WechatAccessToken
 
 __all__ = [
+    "Absence",
+    "Alert",
     "AuditEntry",
     "AuthToken",
     "Booking",
@@ -32,6 +35,7 @@ __all__ = [
     "ChildPerson",
     "ClassEnrollment",
     "FilingEvent",
+    "HealthCheck",
     "HealthRecord",
     "IdempotencyKey",
     "JobRun",

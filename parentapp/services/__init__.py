@@ -10,6 +10,7 @@ Find a rule by its feature's name; each package opens with an index "rule -> mod
     reminders/  inbox, reminder planning, quiet hours, WeChat dispatch, subscriptions
     benefits/   the childcare subsidy (育儿补贴): eligible months, the yearly reminder
     staff/      nurseries' staff, who is on duty, the child-to-carer ratio
+    alerts/     morning checks, illness absences, illness clusters, ratio breaches
     stats/      the policy figures, health figures, delivery figures, townships, CSV
     common/     transactions, idempotency keys, pagination, dialect-neutral upserts
 

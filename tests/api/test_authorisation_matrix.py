@@ -115,6 +115,9 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "/api/v1/operator/bookings/<int:booking_id>/check-in"): OWN["operator"],
     ("POST", "/api/v1/operator/bookings/<int:booking_id>/check-out"): OWN["operator"],
     ("POST", "/api/v1/operator/bookings/<int:booking_id>/no-show"): OWN["operator"],
+    ("POST", "/api/v1/operator/bookings/<int:booking_id>/health-check"): Entry(
+        "operator", body={"temperature_c": 36.6, "symptoms": [], "result": "ok"}),
+    ("POST", "/api/v1/admin/alerts/<int:alert_id>/close"): Entry(None, body={"note": "已处置"}),
     # The console: operators and regulators sign in; parents have no console.
     ("GET", "/console/filings/<int:nursery_id>"): Entry(None, admits=("regulator",)),
     ("POST", "/console/filings/<int:nursery_id>/<action>"): Entry(

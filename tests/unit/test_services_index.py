@@ -40,7 +40,8 @@ def _targets(package: str) -> list[str]:
 
 def test_every_feature_package_has_an_index():
     assert set(PACKAGES) == {"accounts", "booking", "nurseries", "classes", "health",
-                             "reminders", "stats", "common", "family", "benefits", "staff"}
+                             "reminders", "stats", "common", "family", "benefits", "staff",
+                             "alerts"}
     for package in PACKAGES:
         assert len(_targets(package)) >= 3, package
 

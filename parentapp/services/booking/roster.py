@@ -25,6 +25,8 @@ from parentapp.errors import AttendanceNotToday, InvalidState, NotFound
 from parentapp.extensions import db
 from parentapp.models import Booking, BookingSlot, Child, Nursery, PickupPerson, Slot
 from parentapp.models.booking import status_of
+from parentapp.services.alerts.checks import record_absence
+from parentapp.services.alerts.ratio_breach import detect_ratio_breach
 from parentapp.services.booking.attendance_notices import tell_attendance
 from parentapp.services.booking.bookings import booking_query
 from parentapp.services.booking.places import lock_slots
@@ -117,9 +119,12 @@ def _entries(booking_ids: list[int], day: date) -> list[RosterEntry]:
 
 @rolls_back
 def mark_attendance(operator_id: int, booking_id: int, *, action: str, day: date | None,
-                    now: datetime, picked_up_by: str | None = None) -> RosterEntry:
+                    now: datetime, picked_up_by: str | None = None,
+                    reason: str | None = None, symptoms: list[str] | None = None) -> RosterEntry:
     """Apply ``action`` (check_in, check_out, no_show) to the booking's slots of ``day``;
-    a check-out records ``picked_up_by``. Check-in and check-out notify the child's people.
+    a check-out records ``picked_up_by``, a no-show its ``reason`` and ``symptoms`` if
+    given. Check-in and check-out notify the child's people. A check-in that leaves the
+    nursery short of carers, or an illness absence completing a cluster, opens an alert.
 
     Raises NotFound, AttendanceNotToday (check-in or check-out on another date than
     today), InvalidState (a no-show before the slot starts, or a state the action does not
@@ -145,6 +150,10 @@ def mark_attendance(operator_id: int, booking_id: int, *, action: str, day: date
                  before={"slots": {str(bs.slot_id): start for bs in targets}}, after=after)
     child = db.session.get(Child, booking.child_id) if booking.child_id else None
     tell_attendance(action, booking, child, nursery, day=day, picked_up_by=collector, now=now)
+    if action == "no_show" and reason is not None:
+        record_absence(operator_id, booking, day, reason=reason, symptoms=symptoms, now=now)
+    if action == "check_in":
+        detect_ratio_breach(operator_id, nursery.id, now)
     db.session.commit()
     return _entries([booking.id], day)[0]
 

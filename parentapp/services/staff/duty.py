@@ -5,7 +5,8 @@ once are one after the other; the partial unique index ``ux_staff_duties_open``
 (one open duty per person) holds even if a path forgot. A person already on duty
 cannot check in again (StaffOnDuty, 409 ``staff_on_duty``), one off duty cannot
 check out (StaffNotOnDuty, 409 ``staff_not_on_duty``), and one who left cannot
-check in (StaffLeft, 409 ``staff_left``).
+check in (StaffLeft, 409 ``staff_left``). A check-in or check-out after which the
+nursery is short of carers opens the day's ``ratio_breach`` alert (``alerts``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from parentapp.errors import StaffLeft, StaffNotOnDuty, StaffOnDuty
 from parentapp.extensions import db
 from parentapp.models import StaffDuty, StaffMember
+from parentapp.services.alerts.ratio_breach import detect_ratio_breach
 from parentapp.services.common.transactions import commit_keeping_loaded, rolls_back
 from parentapp.services.staff.employment import owned_staff
 
@@ -39,6 +41,7 @@ def check_in_staff(operator_id: int, staff_id: int, now: datetime) -> StaffMembe
         db.session.rollback()
         raise StaffOnDuty() from exc
     set_committed_value(staff, "open_duty", duty)
+    detect_ratio_breach(operator_id, staff.nursery_id, now)
     commit_keeping_loaded()
     return staff
 
@@ -53,5 +56,6 @@ def check_out_staff(operator_id: int, staff_id: int, now: datetime) -> StaffMemb
     staff.certificates  # noqa: B018 - loaded for the answer before the commit
     db.session.flush()
     set_committed_value(staff, "open_duty", None)
+    detect_ratio_breach(operator_id, staff.nursery_id, now)
     commit_keeping_loaded()
     return staff
