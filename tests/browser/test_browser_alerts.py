@@ -9,6 +9,7 @@ from werkzeug.security import generate_password_hash
 
 from parentapp.models import Alert
 from tests.browser.browser_helpers import assert_fits, sign_in
+from tests.browser.test_browser_every_page import CHECKS
 from tests.factories import make_nursery, make_user
 
 AT = datetime(2026, 3, 10, 23, 30, tzinfo=UTC)  # 2026-03-11 07:30 in Shizhu
@@ -35,6 +36,7 @@ def test_a_regulator_closes_an_alert_and_the_page_fits(screen, db):
     text = row.inner_text()
     assert "证件即将到期" in text and "2026-03-11 07:30" in text and "张老师" in text
     assert_fits(page)
+    assert page.evaluate(CHECKS) == []  # labels, 44 px targets, contrast
 
     page.fill(f"#alert-{alert_id}-note", "   ")  # blank: the browser's "required" lets it by
     with page.expect_navigation():
