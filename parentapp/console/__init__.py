@@ -11,6 +11,7 @@ from flask import Flask
 
 # Importing the page modules attaches their routes and hooks to the blueprint.
 from parentapp.console import (  # noqa: F401
+    alert_pages,
     audit_pages,
     class_pages,
     class_roster_pages,

@@ -15,9 +15,11 @@ BY_ROLE: dict[str, tuple[NavItem, ...]] = {
     "operator": (
         ("console.my_nurseries", "我的机构"),
         ("console.class_list", "育儿课程"),
+        ("console.alert_list", "预警"),
     ),
     "regulator": (
         ("console.filing_queue", "备案审核"),
+        ("console.alert_list", "预警"),
         ("console.dashboard", "指标看板"),
         ("console.township_list", "乡镇人口"),
         ("console.class_list", "育儿课程"),

@@ -141,6 +141,10 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "/console/nurseries/<int:nursery_id>/ratio"): Entry("operator", admits=("operator",)),
     ("POST", "/console/bookings/<int:booking_id>/<action>"): Entry(
         "operator", args={"action": "check-in"}, admits=("operator",), refused=302),
+    ("POST", "/console/bookings/<int:booking_id>/morning-check"): Entry(
+        "operator", body={"temperature_c": "36.6", "result": "ok"}, admits=("operator",)),
+    ("POST", "/console/alerts/<int:alert_id>/close"): Entry(
+        None, body={"note": "已处置"}, admits=("regulator",)),
     ("POST", "/console/townships/<code>"): Entry(
         None, body={"population": "1"}, admits=("regulator",)),
     ("GET", "/console/nurseries/<int:nursery_id>/slots/new"): Entry(

@@ -92,3 +92,12 @@ def _locked_booking(operator_id: int, booking_id: int) -> Booking:
     return db.session.scalar(
         booking_query().where(Booking.id == booking_id).with_for_update(of=Booking, key_share=True)
         .execution_options(populate_existing=True))
+
+
+def day_checks(booking_ids, day: date) -> dict[int, HealthCheck]:
+    """The morning checks of ``day`` for these bookings, by booking id."""
+    ids = list(booking_ids)
+    if not ids:
+        return {}
+    return {c.booking_id: c for c in db.session.scalars(db.select(HealthCheck).where(
+        HealthCheck.booking_id.in_(ids), HealthCheck.day == day))}
