@@ -9,8 +9,9 @@ from tests.console.console_helpers import signed_in_client
 EVERY_ROLE = [("/console/password", "修改密码")]
 MENUS = {
     "operator": [("/console/nurseries", "我的机构"), ("/console/classes", "育儿课程"),
-                 *EVERY_ROLE],
-    "regulator": [("/console/filings", "备案审核"), ("/console/dashboard", "指标看板"),
+                 ("/console/alerts", "预警"), *EVERY_ROLE],
+    "regulator": [("/console/filings", "备案审核"), ("/console/alerts", "预警"),
+                  ("/console/dashboard", "指标看板"),
                   ("/console/townships", "乡镇人口"), ("/console/classes", "育儿课程"),
                   ("/console/audit", "操作记录"),
                   *EVERY_ROLE],
