@@ -99,6 +99,15 @@ def test_recording_an_item_rewrites_its_coalesced_row_and_then_withdraws_it():
     assert [r.delivery_state for r in rows()] == ["withdrawn"]
 
 
+def test_a_five_in_one_dose_withdraws_the_reminder_of_both_doses_it_counts_as():
+    child = old_child()
+    plan_health_reminders(NOW, schedule=health_schedule())
+    assert codes(rows()[0]) == ["DTaP-1", "IPV-1"]
+    records.record_item(guardian(child), child.id, product="DTaP-IPV-Hib",
+                        done_on=date(2025, 7, 25), now=NOW, schedule=health_schedule())
+    assert [r.delivery_state for r in rows()] == ["withdrawn"]
+
+
 def test_deleting_a_record_brings_the_reminder_back():
     child = old_child()
     plan_health_reminders(NOW, schedule=health_schedule())

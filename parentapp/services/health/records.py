@@ -90,7 +90,7 @@ def record_item(parent_id: int, child_id: int, *, code: str | None = None,
         record = HealthRecord(child_id=child.id, code=code)
         db.session.add(record)
     record.done_on, record.recorded_at, record.product = done_on, now, None
-    health_planning.item_recorded(child, code, now)
+    health_planning.item_recorded(child, [code], now)
     db.session.commit()
     return Recorded([code], done_on, None), created
 
@@ -117,7 +117,7 @@ def _record_product(child: Child, product: str, done_on: date, now: datetime,
     for code in codes:
         db.session.add(HealthRecord(child_id=child.id, code=code, done_on=done_on,
                                     product=product, recorded_at=now))
-        health_planning.item_recorded(child, code, now)
+    health_planning.item_recorded(child, codes, now)
     return Recorded(codes, done_on, product), True
 
 

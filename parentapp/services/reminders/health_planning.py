@@ -17,6 +17,7 @@ reconciles its pending rows with the new plan (``reminder_sync``).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -177,13 +178,14 @@ def mark_child_changed(child_id: int) -> None:
     db.session.execute(stmt)
 
 
-def item_recorded(child: Child, code: str, now: datetime) -> None:
-    """A dose or checkup was recorded: its pending reminders go at once (caller's transaction)."""
+def item_recorded(child: Child, codes: Collection[str], now: datetime) -> None:
+    """Doses or checkups were recorded (one code, or every dose a product counted as): their
+    pending reminders go at once, in one pass (caller's transaction)."""
     rows = db.session.scalars(select(Notification).where(
         Notification.child_id == child.id, Notification.kind.in_(HealthItemKind.values()),
         Notification.delivery_state == DeliveryState.PENDING))
     for row in rows:
-        items = [item for item in row.covered_items or [] if item["code"] != code]
+        items = [item for item in row.covered_items or [] if item["code"] not in codes]
         if len(items) != len(row.covered_items or []):
             health_sync.rewrite(row, child.name, items)
     mark_child_changed(child.id)
