@@ -130,6 +130,30 @@ class WaitlistStatus(DomainEnum):
 LIVE_WAITLIST_STATUSES = (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
 
 
+class RoundStatus(DomainEnum):
+    """A round of monthly places by application (入托申请). ``open`` takes applications
+    until ``closes_at`` (shown as ``closed`` after it); ``allocated`` once the match ran;
+    ``ended`` when every place is booked or back on sale."""
+
+    OPEN = "open"
+    ALLOCATED = "allocated"
+    ENDED = "ended"
+
+
+class ApplicationStatus(DomainEnum):
+    SUBMITTED = "submitted"
+    OFFERED = "offered"
+    UNPLACED = "unplaced"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+
+
+# The priority rules a round may order (``township``: living in the nursery's township;
+# ``siblings``: a brother or sister already booked there).
+PRIORITY_RULES = ("township", "siblings")
+
+
 class ClassKind(DomainEnum):
     PARENT_CLASS = "parent_class"
     PARENT_CHILD = "parent_child"
@@ -195,6 +219,12 @@ class NotificationKind(DomainEnum):
     CHILD_DELETED = "child_deleted"
     CHILDCARE_SUBSIDY = "childcare_subsidy"
     ALERT = "alert"
+    APPLICATION_SUBMITTED = "application_submitted"
+    PLACE_OFFERED = "place_offered"
+    PLACE_OFFER_EXPIRING = "place_offer_expiring"
+    PLACE_ACCEPTED = "place_accepted"
+    APPLICATION_UNPLACED = "application_unplaced"
+    PLACE_OFFER_EXPIRED = "place_offer_expired"
 
 
 class Symptom(DomainEnum):
@@ -314,6 +344,7 @@ class AuditAction(DomainEnum):
     BOOKING_NO_SHOW = "booking.no_show"
     BOOKING_HEALTH_CHECK = "booking.health_check"
     ALERT_CLOSE = "alert.close"
+    ROUND_OPEN = "round.open"
     CLASS_CREATE = "class.create"
     CLASS_UPDATE = "class.update"
     CLASS_CANCEL = "class.cancel"

@@ -19,6 +19,7 @@ from parentapp.services.alerts import certificates
 from parentapp.services.benefits import childcare_subsidy, subsidy_reminders
 from parentapp.services.booking import waitlist_offers
 from parentapp.services.common import idempotency
+from parentapp.services.places import allocation, expiry
 from parentapp.services.reminders import dispatch, event_planning, health_planning, retention
 
 Job = Callable[[datetime], str]
@@ -74,7 +75,25 @@ def staff_certificates(now: datetime) -> str:
             f"{counts['opened']} alerts opened")
 
 
+def allocate_places(now: datetime) -> str:
+    """Each month whose rounds have all closed: the match, offers, places back on sale."""
+    done = [allocation.allocate_month(month, now, offer_minutes=service_settings.offer_minutes())
+            for month in allocation.months_ready(now)]
+    done = [d for d in done if d["rounds"]]
+    return "; ".join(f"{d['month']}: {d['rounds']} rounds, {d['offered']} offered, "
+                     f"{d['unplaced']} unplaced" for d in done) or "no month to allocate"
+
+
+def expire_place_offers(now: datetime) -> str:
+    """Offers expiring soon are reminded of, expired ones pass on, past months end."""
+    counts = expiry.run_offer_clock(now, offer_minutes=service_settings.offer_minutes())
+    return (f"{counts['reminded']} reminded, {counts['expired']} expired, "
+            f"{counts['rounds_ended']} rounds ended")
+
+
 JOBS: dict[str, Job] = {
+    "allocate-places": allocate_places,
+    "expire-place-offers": expire_place_offers,
     "plan-reminders": plan_reminders,
     "plan-subsidy-reminders": plan_subsidy_reminders,
     "dispatch-notifications": dispatch_notifications,

@@ -48,6 +48,9 @@ INTERVALS = {
     "purge-notifications": {"hours": 24},
     # daily in effect: each certificate's alert opens once, so more runs change nothing
     "staff-certificates": {"hours": 6},
+    # soon after the last round of a month closes; a second run changes nothing
+    "allocate-places": {"minutes": 5},
+    "expire-place-offers": {"minutes": 5},
 }
 DEFAULT_INTERVAL = {"minutes": 1}
 MISFIRE_GRACE_SECONDS = 30

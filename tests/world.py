@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from parentapp.extensions import db
-from parentapp.models import Alert, HealthRecord, User, WaitlistEntry, utcnow
+from parentapp.models import (
+    Alert,
+    Application,
+    ApplicationChoice,
+    HealthRecord,
+    PlaceRound,
+    User,
+    WaitlistEntry,
+    utcnow,
+)
 from tests.booking_factories import book, in_days, make_offering, make_slot, make_slots
 from tests.factories import bearer, make_child, make_class, make_enrollment, make_nursery, make_user
 from tests.family_factories import make_invite
@@ -52,6 +61,7 @@ def build_world() -> World:
     alert = Alert(kind="ratio_breach", nursery_id=nursery.id, details={},
                   cause_key=f"ratio_breach:{nursery.id}:world", opened_at=utcnow())
     db.session.add(alert)
+    place_round, application = _round_and_application(nursery, child)
     db.session.commit()
     users = {"parent": parent, "operator": operator, "regulator": regulator}
     return World(
@@ -62,7 +72,26 @@ def build_world() -> World:
              "class_id": parenting_class.id, "notification_id": notification.id,
              "care_type": "full_day", "code": RECORDED_CODE, "township": TOWNSHIP,
              "invite_id": invite.id, "user_id": parent.id, "staff_id": staff.id,
-             "alert_id": alert.id})
+             "alert_id": alert.id, "round_id": place_round.id,
+             "application_id": application.id})
+
+
+def _round_and_application(nursery, child) -> tuple[PlaceRound, Application]:
+    """An open round of monthly places and the child's application to it (caller commits)."""
+    from tests.place_factories import closes, target_month
+
+    month = target_month()
+    place_round = PlaceRound(nursery_id=nursery.id, month=month, places=1, held=1,
+                             closes_at=closes(month), priority_rules=["township", "siblings"],
+                             seed="world", status="open", created_at=utcnow())
+    db.session.add(place_round)
+    db.session.flush()
+    application = Application(child_id=child.id, month=month, status="submitted",
+                              created_at=utcnow(), updated_at=utcnow(),
+                              choices=[ApplicationChoice(rank=1, round_id=place_round.id,
+                                                         nursery_id=nursery.id)])
+    db.session.add(application)
+    return place_round, application
 
 
 def path_ids(world: World, path: str, names: list[str]) -> dict[str, int | str]:

@@ -13,6 +13,7 @@ from parentapp.models.notification import Notification
 from parentapp.models.nursery import FilingEvent, Nursery
 from parentapp.models.offering import Offering
 from parentapp.models.parenting_class import ClassEnrollment, ParentingClass
+from parentapp.models.place_round import Application, ApplicationChoice, PlaceRound
 from parentapp.models.reminder_plan import ReminderPlan
 from parentapp.models.scheduler_lock import SchedulerLock
 from parentapp.models.slot import Slot
@@ -26,6 +27,8 @@ from parentapp.models.wechat_token import WechatAccessToken
 __all__ = [
     "Absence",
     "Alert",
+    "Application",
+    "ApplicationChoice",
     "AuditEntry",
     "AuthToken",
     "Booking",
@@ -44,6 +47,7 @@ __all__ = [
     "Offering",
     "ParentingClass",
     "PickupPerson",
+    "PlaceRound",
     "ReminderPlan",
     "SchedulerLock",
     "Slot",

@@ -1,7 +1,8 @@
 """A bookable unit of care: one care type, one date, a start and an end.
 
 ``booked`` counts active booking slots; ``held`` counts places held for
-waitlist offers. Both are changed only under the slot's row lock (or a
+waitlist offers; ``round_held`` the places a round of monthly places by application
+(``models.place_round``) holds out of sale. Both are changed only under the slot's row lock (or a
 conditional UPDATE), and the CHECK constraints make overbooking impossible
 even if a code path forgot.
 """
@@ -28,6 +29,8 @@ class Slot(db.Model):
         CheckConstraint("capacity >= 0", name="capacity_not_negative"),
         CheckConstraint("booked >= 0 AND booked <= capacity", name="booked_within_capacity"),
         CheckConstraint("held >= 0 AND booked + held <= capacity", name="held_within_capacity"),
+        CheckConstraint("round_held >= 0 AND booked + held + round_held <= capacity",
+                        name="round_held_within_capacity"),
         CheckConstraint("start_time < end_time", name="starts_before_end"),
         # Listing a nursery's slots by date range, any care type.
         Index("ix_slots_nursery_date", "nursery_id", "date"),
@@ -42,6 +45,7 @@ class Slot(db.Model):
     capacity: Mapped[int]
     booked: Mapped[int] = mapped_column(default=0)
     held: Mapped[int] = mapped_column(default=0)
+    round_held: Mapped[int] = mapped_column(default=0, server_default="0")
     status: Mapped[str] = mapped_column(String(8), default=SlotStatus.OPEN)
     closed_reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -118,6 +118,18 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "/api/v1/operator/bookings/<int:booking_id>/health-check"): Entry(
         "operator", body={"temperature_c": 36.6, "symptoms": [], "result": "ok"}),
     ("POST", "/api/v1/admin/alerts/<int:alert_id>/close"): Entry(None, body={"note": "已处置"}),
+    ("POST", "/api/v1/operator/nurseries/<int:nursery_id>/rounds"): Entry("operator", body={
+        "month": "2099-03", "care_type": "full_day", "places": 1,
+        "closes_at": "2099-02-01T00:00:00+08:00"}),
+    ("GET", "/api/v1/operator/nurseries/<int:nursery_id>/rounds"): OWN["operator"],
+    ("GET", "/api/v1/operator/nurseries/<int:nursery_id>/rounds/<int:round_id>"):
+        OWN["operator"],
+    ("GET", "/api/v1/applications/<int:application_id>"): OWN["parent"],
+    ("PATCH", "/api/v1/applications/<int:application_id>"): Entry(
+        "parent", body={"choices": ["@nursery_id"]}),
+    ("DELETE", "/api/v1/applications/<int:application_id>"): OWN["parent"],
+    ("POST", "/api/v1/applications/<int:application_id>/accept"): OWN["parent"],
+    ("POST", "/api/v1/applications/<int:application_id>/decline"): OWN["parent"],
     # The console: operators and regulators sign in; parents have no console.
     ("GET", "/console/filings/<int:nursery_id>"): Entry(None, admits=("regulator",)),
     ("POST", "/console/filings/<int:nursery_id>/<action>"): Entry(

@@ -23,6 +23,7 @@ def slot(care_type="full_day", start=time(8), end=time(17, 30), day=DAY, nursery
          capacity=5, booked=0, held=0, status="open", slot_id=1):
     return Slot(id=slot_id, nursery_id=nursery_id, care_type=care_type, date=day,
                 start_time=start, end_time=end, capacity=capacity, booked=booked, held=held,
+                round_held=0,
                 status=status)
 
 

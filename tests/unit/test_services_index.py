@@ -41,7 +41,7 @@ def _targets(package: str) -> list[str]:
 def test_every_feature_package_has_an_index():
     assert set(PACKAGES) == {"accounts", "booking", "nurseries", "classes", "health",
                              "reminders", "stats", "common", "family", "benefits", "staff",
-                             "alerts"}
+                             "alerts", "places"}
     for package in PACKAGES:
         assert len(_targets(package)) >= 3, package
 

@@ -2,7 +2,8 @@
 
 Slot listings show it and booking enforces it, so what a parent sees is what
 the server applies. Places held for a waitlist offer (``slot.held``) count as
-taken for everyone but the family the offer is for (``own_holds``).
+taken for everyone but the family the offer is for (``own_holds``); places a round of
+monthly places holds (``slot.round_held``) are not for sale at all.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def window_blocker(slot: Slot, offering: Offering, now: datetime) -> str | None:
 
 
 def remaining_places(slot: Slot, own_holds: int = 0) -> int:
-    return max(0, slot.capacity - slot.booked - slot.held + own_holds)
+    return max(0, slot.capacity - slot.booked - slot.held - slot.round_held + own_holds)
 
 
 def availability(slot: Slot, offering: Offering, now: datetime,

@@ -100,13 +100,25 @@ def _write_booking(parent_id: int, child_id: int, slot_ids: list[int], note: str
     child = access.child_for(parent_id, child_id, ChildRight.ACT, lock=True)
     slots, offering = _requested_slots(slot_ids)
     rules.check_window(slots, offering, now)
+    check_child_may_book(child, slots, offering, now, future_slots_per_child)
+    return add_booking(parent_id, child.id, slots, offering, note, now), offering
+
+
+def check_child_may_book(child, slots: list[Slot], offering: Offering, now: datetime,
+                         future_slots_per_child: int) -> None:
+    """Age, no overlapping booking, the future-slots cap: under the child's lock (its
+    bookings cannot change meanwhile). Raises AgeIneligible, AlreadyBooked, LimitReached."""
     rules.check_age(child, slots, offering)
-    _check_no_overlap(child.id, slots)
-    # Under the child's lock taken above: the child's bookings cannot change meanwhile.
+    check_no_overlap(child.id, slots)
     check_cap("future_slots_per_child", future_slots_per_child,
               future_slots_held(child.id, now), len(slots),
               message="孩子已预约的未来时段已达上限，请先完成或取消部分预约。")
-    booking = Booking(parent_id=parent_id, child_id=child.id, nursery_id=slots[0].nursery_id,
+
+
+def add_booking(parent_id: int, child_id: int, slots: list[Slot], offering: Offering,
+                note: str | None, now: datetime) -> Booking:
+    """The booking and its booking slots (no place taken yet; caller commits)."""
+    booking = Booking(parent_id=parent_id, child_id=child_id, nursery_id=slots[0].nursery_id,
                       care_type=offering.care_type, status=BookingStatus.CONFIRMED, note=note,
                       price_fen=offering.price_fen * len(slots),
                       cancel_cutoff_hours=offering.cancel_cutoff_hours,
@@ -116,12 +128,12 @@ def _write_booking(parent_id: int, child_id: int, slot_ids: list[int], note: str
     # One executemany whatever the number of slots (an ORM flush of new objects would
     # need each row's id back, one INSERT per row on SQLite).
     db.session.execute(db.insert(BookingSlot), [
-        {"booking_id": booking.id, "slot_id": s.id, "child_id": child.id,
+        {"booking_id": booking.id, "slot_id": s.id, "child_id": child_id,
          "status": BookingStatus.CONFIRMED, "price_fen": offering.price_fen, "changed_at": None}
         for s in slots])
     db.session.expire(booking, ["slots"])  # loaded in one SELECT; their slots are in the map
     with_booked_by([booking])  # part of the answer the Idempotency-Key stores
-    return booking, offering
+    return booking
 
 
 def _requested_slots(slot_ids: list[int]) -> tuple[list[Slot], Offering]:
@@ -140,7 +152,7 @@ def _requested_slots(slot_ids: list[int]) -> tuple[list[Slot], Offering]:
     return list(found.values()), rows[0][1]
 
 
-def _check_no_overlap(child_id: int, slots: list[Slot]) -> None:
+def check_no_overlap(child_id: int, slots: list[Slot]) -> None:
     """The child may hold no active booking overlapping these slots, at any nursery."""
     held = db.session.execute(
         db.select(Slot.date, Slot.start_time, Slot.end_time, Slot.id, BookingSlot.booking_id)
@@ -180,7 +192,8 @@ def _take_places(booking: Booking, offering: Offering, now: datetime) -> None:
         # stop an oversale anyway.
         taken = db.session.execute(
             table.update().where(table.c.id.in_(free), table.c.status == SlotStatus.OPEN,
-                                 table.c.booked + table.c.held + 1 <= table.c.capacity)
+                                 table.c.booked + table.c.held + table.c.round_held + 1
+                                 <= table.c.capacity)
             .values(booked=table.c.booked + 1)).rowcount
         if taken != len(free):
             raise SlotFull(details={"slot_ids": free})

@@ -113,14 +113,15 @@ def _set_status(slot: Slot, change: dict, now: datetime) -> None:
 
 def _check_capacities(changes: list[dict], slots: dict[int, Slot]) -> None:
     """A slot staying open keeps room for what is booked and held; a closing slot's
-    bookings are cancelled, so any capacity goes."""
+    bookings are cancelled, so only a round's held places (``round_held``) stay."""
     below = []
     for change in changes:
         slot = slots[change["slot_id"]]
         staying_open = change.get("status", slot.status) == SlotStatus.OPEN
-        if "capacity" in change and staying_open and \
-                change["capacity"] < slot.booked + slot.held:
-            below.append({"slot_id": slot.id, "booked": slot.booked, "held": slot.held})
+        kept = slot.booked + slot.held if staying_open else 0
+        if "capacity" in change and change["capacity"] < kept + slot.round_held:
+            below.append({"slot_id": slot.id, "booked": slot.booked, "held": slot.held,
+                          "round_held": slot.round_held})
     if below:
         raise CapacityBelowBooked(details={"slot_ids": [b["slot_id"] for b in below],
                                            "slots": below})

@@ -22,6 +22,7 @@ from parentapp.services.common.transactions import rolls_back
 from parentapp.services.nurseries.access import is_viewable, owned_nursery
 from parentapp.services.nurseries.licensed_places import ensure_within_licensed_places
 from parentapp.services.nurseries.offerings import offerings_by_key
+from parentapp.services.places.holds import holds_for_new_slots, month_of
 from parentapp.timeutil import local_today
 
 MAX_RANGE_DAYS = 62
@@ -125,8 +126,10 @@ def generate_slots(operator_id: int, nursery_id: int, *, care_type: str, day_fro
     existing = set(db.session.execute(db.select(Slot.date, Slot.start_time).where(
         Slot.nursery_id == nursery.id, Slot.care_type == care_type,
         Slot.date.between(day_from, day_to))))
+    holds = _round_holds(nursery.id, care_type, set(days), capacity)
     rows = [{"nursery_id": nursery.id, "care_type": care_type, "date": d, "start_time": start,
              "end_time": end, "capacity": capacity, "booked": 0, "held": 0,
+             "round_held": holds.get(month_of(d), 0),
              "status": SlotStatus.OPEN, "created_at": now, "updated_at": now}
             for d in days for start, end in times if (d, start) not in existing]
     if rows:
@@ -137,6 +140,18 @@ def generate_slots(operator_id: int, nursery_id: int, *, care_type: str, day_fro
         "capacity": capacity, "created": len(rows)})
     db.session.commit()
     return {"created": len(rows), "skipped_existing": len(days) * len(times) - len(rows)}
+
+
+def _round_holds(nursery_id: int, care_type: str, days: set[date],
+                 capacity: int) -> dict[str, int]:
+    """New full-day slots of a month with a live round hold its places too (入托申请)."""
+    if care_type != CareType.FULL_DAY:
+        return {}
+    holds = holds_for_new_slots(nursery_id, days)
+    if holds and capacity < max(holds.values()):
+        raise ValidationFailed.on("capacity", f"该月有 {max(holds.values())} 个名额用于入托申请，"
+                                              "时段容量不能少于它。")
+    return holds
 
 
 def list_slots(nursery_id: int, *, day_from: date | None, day_to: date | None,
