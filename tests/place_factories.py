@@ -64,3 +64,35 @@ def allocate(month: str | None = None, now: datetime | None = None) -> dict:
     month = month or target_month()
     return allocation.allocate_month(month, now or closes(month) + timedelta(minutes=1),
                                      offer_minutes=120)
+
+
+def later_month(months: int) -> str:
+    """``months`` after the target month."""
+    return month_of(add_months(month_range(target_month())[0], months))
+
+
+def offered_application(child, *, month: str, now: datetime | None = None):
+    """An allocated round at a new nursery of ``month`` holding one place, and the child's
+    application offered that place (written straight to the database)."""
+    from parentapp.extensions import db
+    from parentapp.models import Application, ApplicationChoice, Slot
+
+    now = now or utcnow()
+    nursery = round_nursery(month=month)
+    place_round = PlaceRound(nursery_id=nursery.id, month=month, places=1, held=1,
+                             closes_at=closes(month), priority_rules=["township", "siblings"],
+                             seed="offered", status="allocated", created_at=now,
+                             allocated_at=now)
+    db.session.add(place_round)
+    db.session.flush()
+    db.session.execute(db.update(Slot).where(Slot.nursery_id == nursery.id)
+                       .values(round_held=1))
+    application = Application(
+        child_id=child.id, month=month, status="offered", round_id=place_round.id,
+        nursery_id=nursery.id, offered_at=now, offer_expires_at=now + timedelta(hours=48),
+        created_at=now, updated_at=now,
+        choices=[ApplicationChoice(rank=1, round_id=place_round.id, nursery_id=nursery.id,
+                                   position=1)])
+    db.session.add(application)
+    db.session.commit()
+    return application

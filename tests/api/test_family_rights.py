@@ -29,6 +29,13 @@ from tests.asserts import assert_error
 from tests.booking_factories import book, in_days, make_slot, setup_nursery
 from tests.factories import bearer, make_child, make_class, make_enrollment, make_user
 from tests.family_factories import add_person
+from tests.place_factories import (
+    apply_for,
+    later_month,
+    offered_application,
+    open_round,
+    round_nursery,
+)
 
 PEOPLE = ("guardian", "carer", "viewer")
 ROLES = (*PEOPLE, "stranger")
@@ -84,11 +91,21 @@ RIGHTS = [
     Route("POST", f"{API}/children/<int:child_id>/health-records", CARERS, 201,
           body={"code": "BCG", "done_on": "@after_birth"}),
     Route("DELETE", f"{API}/children/<int:child_id>/health-records/<code>", CARERS, 204),
+    Route("GET", f"{API}/applications/<int:application_id>", VIEWERS, 200),
+    Route("POST", f"{API}/applications", CARERS, 201, body={
+        "child_id": "@child_id", "month": "@open_month", "care_type": "full_day",
+        "choices": ["@open_nursery_id"]}),
+    Route("PATCH", f"{API}/applications/<int:application_id>", CARERS, 200,
+          body={"choices": ["@applied_nursery_id"]}),
+    Route("DELETE", f"{API}/applications/<int:application_id>", CARERS, 204),
+    Route("POST", f"{API}/applications/<int:offered_id>/accept", CARERS, 201, acts=True),
+    Route("POST", f"{API}/applications/<int:offered_id>/decline", CARERS, 200),
     Route("PATCH", f"{API}/children/<int:child_id>", GUARDIANS, 200, body={"name": "小红"}),
     Route("DELETE", f"{API}/children/<int:child_id>", GUARDIANS, 204),
 ]
 # Rules whose argument has another name in the family than in the route.
-RENAMED = {"offer_id": "entry_id", "seated_class_id": "class_id"}
+RENAMED = {"offer_id": "entry_id", "seated_class_id": "class_id",
+           "offered_id": "application_id"}
 
 
 @dataclass
@@ -124,14 +141,28 @@ def build_family() -> Family:
     db.session.commit()
     open_class, seated_class = make_class(), make_class()
     make_enrollment(seated_class, users["guardian"], child_id=child.id)
+    places = _places(users["guardian"], child)
     return Family(users=users, headers={role: bearer(user) for role, user in users.items()},
                   relations=relations,
                   ids={"child_id": child.id, "booking_id": booking.id, "free_slot_id": free.id,
                        "slot_id": full.id, "entry_id": entry.id, "offer_id": offer.id,
                        "class_id": open_class.id, "seated_class_id": seated_class.id,
-                       "code": RECORDED,
+                       "code": RECORDED, **places,
                        "after_birth": (child.birth_date + timedelta(days=2)).isoformat()})
 
+
+
+def _places(guardian: User, child) -> dict:
+    """Monthly places: the child's application to one open round, another open round a
+    month later not applied for, and an offer two months later."""
+    applied_to, open_round_nursery = round_nursery(), round_nursery(month=later_month(1))
+    open_round(applied_to, 1)
+    open_round(open_round_nursery, 1, month=later_month(1))
+    application = apply_for(guardian, child, [applied_to])
+    offered = offered_application(child, month=later_month(2))
+    return {"application_id": application.id, "offered_id": offered.id,
+            "open_month": later_month(1), "open_nursery_id": open_round_nursery.id,
+            "applied_nursery_id": applied_to.id}
 
 
 def call(client, family: Family, route: Route, role: str):
@@ -192,7 +223,7 @@ def _child_routes(app) -> set[tuple[str, str]]:
 
 
 def test_every_child_route_is_in_the_rights_table(app):
-    listed = {(r.method, re.sub(r"<int:(offer_id|seated_class_id)>",
+    listed = {(r.method, re.sub(r"<int:(offer_id|seated_class_id|offered_id)>",
                                 lambda m: f"<int:{RENAMED[m.group(1)]}>", r.rule))
               for r in RIGHTS}
     missing = sorted(_child_routes(app) - listed)
