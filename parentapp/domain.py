@@ -351,3 +351,6 @@ class AuditAction(DomainEnum):
     CLASS_ATTENDANCE = "class.attendance"
     TOWNSHIP_POPULATION = "township.population"
     USER_CREATE = "user.create"
+    STAFF_HIRE = "staff.hire"
+    STAFF_UPDATE = "staff.update"
+    STAFF_LEAVE = "staff.leave"

@@ -74,10 +74,8 @@ def _render_alerts(close_errors: dict[int, Errors] | None = None,
         alerts = (listing.county_alerts(**filters) if user.role == "regulator"
                   else listing.operator_alerts(user.id, **filters))
     items = alerts["items"] if alerts else []
-    nursery_ids = {a.nursery_id for a in items}
     closer_ids = {a.closed_by for a in items if a.closed_by}
-    nurseries = dict(db.session.execute(db.select(Nursery.id, Nursery.name).where(
-        Nursery.id.in_(nursery_ids))).all()) if nursery_ids else {}
+    nurseries = nursery_names(items)
     closers = {u.id: u.display_name for u in db.session.scalars(
         db.select(User).where(User.id.in_(closer_ids)))} if closer_ids else {}
     status = 422 if close_errors else 200
@@ -86,6 +84,13 @@ def _render_alerts(close_errors: dict[int, Errors] | None = None,
                            kinds=KIND_NAMES, statuses=STATUS_NAMES, summary=alert_summary,
                            close_errors=close_errors or {}, typed=typed or {},
                            can_close=g.console_user.role == "regulator"), status
+
+
+def nursery_names(alerts) -> dict[int, str]:
+    """The name of each listed alert's nursery, by id (one query)."""
+    ids = {a.nursery_id for a in alerts}
+    return dict(db.session.execute(db.select(Nursery.id, Nursery.name).where(
+        Nursery.id.in_(ids))).all()) if ids else {}
 
 
 def alert_summary(alert) -> str:

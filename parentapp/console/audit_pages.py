@@ -27,11 +27,15 @@ ACTION_NAMES = {
     AuditAction.BOOKING_NO_SHOW: "标记未到", AuditAction.CLASS_CREATE: "发布课程",
     AuditAction.CLASS_UPDATE: "修改课程", AuditAction.CLASS_CANCEL: "取消课程",
     AuditAction.CLASS_ATTENDANCE: "登记课程出勤", AuditAction.TOWNSHIP_POPULATION: "修改乡镇人口",
-    AuditAction.USER_CREATE: "创建账号",
+    AuditAction.USER_CREATE: "创建账号", AuditAction.BOOKING_HEALTH_CHECK: "晨检",
+    AuditAction.ALERT_CLOSE: "关闭预警", AuditAction.STAFF_HIRE: "新增员工",
+    AuditAction.STAFF_UPDATE: "修改员工信息", AuditAction.STAFF_LEAVE: "员工离职",
+    AuditAction.ROUND_OPEN: "发起入托申请",
 }
 ROLE_NAMES = {"operator": "机构举办者", "regulator": "卫生健康委"}
 SUBJECT_NAMES = {"nursery": "机构", "offering": "托育类型", "slot": "时段", "booking": "预约",
-                 "class": "课程", "township": "乡镇", "user": "账号"}
+                 "class": "课程", "township": "乡镇", "user": "账号", "alert": "预警",
+                 "staff": "员工", "round": "入托申请"}
 
 
 @bp.route("/audit")

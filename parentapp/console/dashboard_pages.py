@@ -1,5 +1,8 @@
-"""The regulator's dashboard (policy figures, charts with their tables) and the statistics
-CSV, the same file the API's ``GET /admin/stats.csv`` gives for the same year.
+"""The regulator's dashboard (open alerts, policy figures, charts with their tables) and
+the statistics CSV, the same file the API's ``GET /admin/stats.csv`` gives for the same year.
+
+The open alerts come from the alerts page's own listing and are named as that page
+names them (``alert_pages``), so the two never disagree.
 """
 
 from __future__ import annotations
@@ -7,12 +10,15 @@ from __future__ import annotations
 from flask import Response, render_template, request
 
 from parentapp import service_settings
+from parentapp.console.alert_pages import KIND_NAMES, alert_summary, nursery_names
 from parentapp.console.blueprint import bp
 from parentapp.console.dashboard_charts import occupancy_chart, places_chart
 from parentapp.console.forms import banner_text, submit
 from parentapp.console.session_auth import signed_in
+from parentapp.domain import AlertStatus
 from parentapp.models import utcnow
 from parentapp.schemas.statistics import StatsQuerySchema
+from parentapp.services.alerts import listing
 from parentapp.services.stats import csv_export, policy_figures
 from parentapp.timeutil import local_today
 
@@ -37,12 +43,22 @@ HEALTH_DEFINITIONS = (
     ("child_health_management_rate", "0-6岁儿童健康管理率（官方口径）",
      "7岁以下儿童中，本年度至少记录过一次健康检查的比例。"),
 )
+LATEST_ALERTS = 5
 
 
 def _stats(year: int | None = None) -> dict:
     now = utcnow()
     return policy_figures.policy_stats(year or local_today(now).year, now,
                                        schedule=service_settings.health_schedule())
+
+
+def _open_alerts() -> dict:
+    """Every nursery's open alerts: how many of each kind, and the latest few."""
+    latest = listing.county_alerts(status=AlertStatus.OPEN, page=1, per_page=LATEST_ALERTS)
+    counts = listing.county_open_counts()
+    return {"total": latest["total"], "latest": latest["items"],
+            "counts": [(kind, name, counts.get(kind, 0)) for kind, name in KIND_NAMES.items()],
+            "nurseries": nursery_names(latest["items"]), "summary": alert_summary}
 
 
 def _asked_stats():
@@ -63,7 +79,8 @@ def dashboard():
         "console/dashboard.html", stats=stats, labels=FIGURE_LABELS,
         health_definitions=HEALTH_DEFINITIONS,
         charts={"places": places_chart(stats), "occupancy": occupancy_chart(stats)},
-        years=range(policy_figures.FIRST_YEAR, local_today(utcnow()).year + 1))
+        years=range(policy_figures.FIRST_YEAR, local_today(utcnow()).year + 1),
+        alerts=_open_alerts(), kinds=KIND_NAMES)
 
 
 @bp.route("/dashboard/stats.csv")

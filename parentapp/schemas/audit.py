@@ -43,7 +43,8 @@ class AuditEntrySchema(BaseSchema):
     actor_role = fields.String(allow_none=True)
     action = fields.String(required=True, metadata={"description": "e.g. `filing.approve`"})
     subject_type = fields.String(required=True, metadata={
-        "description": "nursery, offering, slot, booking, class, township or user"})
+        "description": "nursery, offering, slot, booking, class, township, user, alert, staff "
+                       "or round"})
     subject_id = fields.String(required=True, metadata={
         "description": "the subject's id as text (a township's code)"})
     nursery_id = fields.Integer(allow_none=True)

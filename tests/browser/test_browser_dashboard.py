@@ -2,16 +2,23 @@
 statistics figures, the text tables beside the charts hold the same numbers, the CSV
 downloads, and township populations are edited with problems shown beside the field."""
 
+from datetime import date, time
 from pathlib import Path
 
 from werkzeug.security import generate_password_hash
 
+from parentapp import jobs
 from parentapp.models import Township
+from parentapp.timeutil import local_instant
 from tests.booking_factories import make_slot, today
 from tests.browser.browser_helpers import WIDTHS, assert_fits, sign_in
+from tests.browser.test_browser_every_page import CHECKS
 from tests.factories import bearer, make_nursery, make_user
+from tests.staff_factories import make_staff
 
 PASSWORD = "browser-pass-1"
+ALERT_NOW = local_instant(date(2026, 12, 3), time(2, 0))  # 02:00 in Shizhu
+LONG_NAME = "南宾街道万寿大道一百二十八号附二号托育园" * 3  # must not widen the page
 
 CHART = """(id) => {
   const el = document.getElementById(id);
@@ -167,3 +174,31 @@ def test_without_javascript_the_tables_carry_every_number(browser, live_server, 
     finally:
         context.close()
         db.session.rollback()
+
+
+def test_open_alerts_stand_first_on_the_dashboard_and_lead_to_the_alerts_page(screen, db):
+    _regulator_with_figures(db)
+    nursery = make_nursery(name=LONG_NAME)
+    make_staff(nursery, name="谭老师", health_certificate_expires_on=date(2026, 12, 20))
+    assert jobs.run_job("staff-certificates", ALERT_NOW).endswith("1 alerts opened")
+    db.session.commit()  # SQLite: the live server must not wait for the test's lock
+
+    sign_in(screen, "wjw-browser", PASSWORD)
+    screen.goto("/console/dashboard")
+    block = screen.locator("#open-alerts")
+    assert block.is_visible()
+    assert screen.inner_text("#open-alert-counts [data-kind=certificate_expiring] .count") == "1"
+    assert screen.inner_text("#open-alert-counts [data-kind=illness_cluster] .count") == "0"
+    row = screen.locator("#latest-alerts tbody tr").first
+    text = row.inner_text()
+    assert "证件即将到期" in text and "2026-12-03 02:00" in text and "谭老师" in text
+    box, width = block.bounding_box(), screen.viewport_size["width"]
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert_fits(screen)
+    assert screen.evaluate(CHECKS) == []  # labels, 44 px targets, contrast
+
+    with screen.expect_navigation():
+        screen.click("#all-open-alerts")
+    assert screen.url.endswith("/console/alerts?status=open")
+    assert screen.locator("#alerts tr[data-status=open]").count() == 1
+    assert_fits(screen)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from parentapp.extensions import db
 from parentapp.services.common import audit
 from parentapp.services.nurseries import filings, operator_nurseries
+from parentapp.services.staff import employment
 from tests.console.console_helpers import signed_in_client
 from tests.factories import make_nursery, make_user
 
@@ -93,3 +94,20 @@ def test_changed_fields_are_named_by_their_chinese_label(client):
     db.session.commit()
     text = client.get("/console/audit").get_data(as_text=True)
     assert "<dt>联系电话</dt>" in text and "<dt>phone</dt>" not in text
+
+
+def test_staff_changes_are_named_on_the_audit_page_with_the_phone_masked(client):
+    signed_in_client(client, "regulator")
+    operator = make_user("operator", name="李园长")
+    nursery = make_nursery(operator, name="南宾甲托育园")
+    staff = employment.hire_staff(operator.id, nursery.id, name="谭老师", phone="13812345678",
+                                  role="carer", certificates=[],
+                                  health_certificate_expires_on=None, now=AT)
+    employment.change_staff(operator.id, staff.id, {"role": "health"}, AT)
+    employment.staff_leaves(operator.id, staff.id, AT)
+    page = client.get("/console/audit").get_data(as_text=True)
+    assert all(f'data-action="staff.{a}"' in page for a in ("hire", "update", "leave"))
+    assert "新增员工" in page and "修改员工信息" in page and "员工离职" in page
+    assert f"员工 {staff.id}" in page and "南宾甲托育园" in page and "李园长" in page
+    assert "138****5678" in page and "13812345678" not in page
+    assert "离职时间" in page and "岗位" in page

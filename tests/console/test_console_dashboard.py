@@ -4,19 +4,21 @@ statistics CSV download and the township population forms."""
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 import pytest
 
-from parentapp import service_settings
+from parentapp import jobs, service_settings
 from parentapp.extensions import db
-from parentapp.models import AuditEntry, Child, HealthRecord, Township, utcnow
+from parentapp.models import Alert, AuditEntry, Child, HealthRecord, Township, utcnow
 from parentapp.models.child import guarded_by
+from parentapp.services.alerts import listing
 from parentapp.services.stats import policy_figures
-from parentapp.timeutil import add_months
+from parentapp.timeutil import add_months, local_instant
 from tests.booking_factories import make_slot, today
 from tests.console.console_helpers import csrf, json_script, signed_in_client, table_rows
 from tests.factories import bearer, make_nursery, make_user
+from tests.staff_factories import make_staff
 
 NANBIN = "500240001"
 
@@ -113,6 +115,43 @@ def test_dashboard_refuses_a_year_outside_the_policy(client, year):
     response = client.get(f"/console/dashboard?year={year}")
     assert response.status_code == 422
     assert "年份" in response.get_data(as_text=True)
+
+
+# -- open alerts --------------------------------------------------------------------------
+
+ALERT_NOW = local_instant(date(2026, 12, 3), time(2, 0))  # 02:00 in Shizhu
+
+
+def test_the_dashboard_shows_open_alerts_by_kind_and_the_latest_with_a_link(client):
+    regulator = signed_in_client(client, "regulator")
+    staff = make_staff(make_nursery(name="南宾托育园"), name="谭老师",
+                       health_certificate_expires_on=date(2026, 12, 20))
+    make_staff(make_nursery(name="西沱托育园"), health_certificate_expires_on=date(2026, 11, 1))
+    assert jobs.run_job("staff-certificates", ALERT_NOW).endswith("2 alerts opened")
+    expired = db.session.scalar(db.select(Alert.id).where(Alert.kind == "certificate_expired"))
+    listing.close_alert(regulator.id, expired, "已换证", ALERT_NOW)
+
+    page = _dashboard(client)
+    counts = dict(re.findall(r'<li data-kind="(\w+)"[^>]*><span class="muted">[^<]*</span> '
+                             r'<strong class="count">(\d+)</strong>', page))
+    assert counts == {"illness_cluster": "0", "ratio_breach": "0",
+                      "certificate_expiring": "1", "certificate_expired": "0"}
+    assert re.search(r'未处理预警 <span class="alert-total">1</span> 条', page)
+    assert "证件即将到期" in page
+    rows = table_rows(page, "latest-alerts")
+    assert rows == [["类型", "机构", "发生时间", "情况"],
+                    ["证件即将到期", "南宾托育园", "2026-12-03 02:00",
+                     f"员工{staff.name}的健康证将于 2026-12-20 到期"]]
+    assert 'href="/console/alerts?status=open"' in page
+    assert "no-open-alerts" not in page
+
+
+def test_the_dashboard_says_so_when_no_alert_is_open(client):
+    signed_in_client(client, "regulator")
+    page = _dashboard(client)
+    assert 'id="no-open-alerts"' in page and "目前没有未处理的预警。" in page
+    assert 'id="latest-alerts"' not in page
+    assert re.search(r'未处理预警 <span class="alert-total">0</span> 条', page)
 
 
 # -- the statistics CSV -------------------------------------------------------------------

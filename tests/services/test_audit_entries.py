@@ -3,7 +3,7 @@ fields; a change that fails writes none."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -18,10 +18,12 @@ from parentapp.services.classes import organizing
 from parentapp.services.classes import roster as class_roster
 from parentapp.services.nurseries import filings, offerings, operator_nurseries, slot_changes, slots
 from parentapp.services.nurseries.credit_code import with_check
+from parentapp.services.staff import employment
 from parentapp.services.stats import townships
 from parentapp.timeutil import local_instant, local_today
 from tests.booking_factories import book, in_days, make_offering, make_slot, setup_nursery, today
 from tests.factories import make_class, make_enrollment, make_nursery, make_user
+from tests.staff_factories import make_staff
 
 NOW = utcnow()
 HOURS = {"day": ["08:00", "17:30"], "am": ["08:00", "12:00"], "pm": ["14:00", "17:30"]}
@@ -229,6 +231,39 @@ def operator_registered():
             {"role": "operator", "username": "op-audit", "name": "张园长"})
 
 
+def staff_hire():
+    nursery = make_nursery()
+    staff = employment.hire_staff(
+        nursery.operator_id, nursery.id, name="谭老师", phone="13812345678", role="carer",
+        certificates=[{"kind": "保育员证", "number": "BY-1", "expires_on": date(2028, 6, 30)}],
+        health_certificate_expires_on=date(2027, 3, 1), now=NOW)
+    return (nursery.operator_id, ("staff", staff.id), nursery.id, None,
+            {"name": "谭老师", "phone": "138****5678", "role": "carer",
+             "health_certificate_expires_on": "2027-03-01",
+             "certificates": [{"kind": "保育员证", "number": "BY-1",
+                               "expires_on": "2028-06-30"}]})
+
+
+def staff_update():
+    nursery = make_nursery()
+    staff = make_staff(nursery, phone="13811112222", name="谭老师")
+    employment.change_staff(nursery.operator_id, staff.id, {
+        "name": "谭老师", "phone": "13987654321", "role": "health",
+        "certificates": [{"kind": "护士执业证书", "number": "HS-1", "expires_on": None}]}, NOW)
+    return (nursery.operator_id, ("staff", staff.id), nursery.id,
+            {"phone": "138****2222", "role": "carer", "certificates": []},
+            {"phone": "139****4321", "role": "health",
+             "certificates": [{"kind": "护士执业证书", "number": "HS-1", "expires_on": None}]})
+
+
+def staff_leave():
+    nursery = make_nursery()
+    staff = make_staff(nursery)
+    employment.staff_leaves(nursery.operator_id, staff.id, NOW)
+    return (nursery.operator_id, ("staff", staff.id), nursery.id, {"left_at": None},
+            {"left_at": NOW.isoformat()})
+
+
 CASES = {
     "nursery.create": nursery_create, "nursery.update": nursery_update,
     "filing.submit": filing_submit, "filing.approve": filing_approve,
@@ -242,6 +277,7 @@ CASES = {
     "class.attendance": class_attendance, "township.population": township_population,
     "user.create": staff_created_on_the_command_line,
     "user.create (registration)": operator_registered,
+    "staff.hire": staff_hire, "staff.update": staff_update, "staff.leave": staff_leave,
 }
 
 
@@ -306,10 +342,34 @@ def _duplicate_staff_username():
     users.create_staff_user("operator", "taken", "a-long-password", NOW)
 
 
+def _hire_a_phone_employed_elsewhere():
+    make_staff(make_nursery(), phone="13812345678")
+    nursery = make_nursery()
+    employment.hire_staff(nursery.operator_id, nursery.id, name="谭老师", phone="13812345678",
+                          role="carer", certificates=[], health_certificate_expires_on=None,
+                          now=NOW)
+
+
+def _change_a_person_who_left():
+    nursery = make_nursery()
+    staff = make_staff(nursery, left_at=NOW)
+    employment.change_staff(nursery.operator_id, staff.id, {"role": "cook"}, NOW)
+
+
+def test_no_staff_entry_holds_a_full_phone_number():
+    for case in (staff_hire, staff_update, staff_leave):
+        case()
+    text = repr([(e.before, e.after) for e in entries()])
+    assert len(entries()) == 3
+    assert not {"13812345678", "13811112222", "13987654321"} & set(text.split("'"))
+    assert "138****5678" in text
+
+
 @pytest.mark.parametrize("act", [_approve_a_draft, _lower_capacity_below_booked,
                                  _batch_with_one_missing_slot,
                                  _population_of_an_unknown_township,
-                                 _other_operators_offering, _duplicate_staff_username])
+                                 _other_operators_offering, _duplicate_staff_username,
+                                 _hire_a_phone_employed_elsewhere, _change_a_person_who_left])
 def test_a_change_that_fails_writes_no_entry(act):
     with pytest.raises(AppError):
         act()

@@ -10,5 +10,6 @@
     certificates expiring in 30 days or expired
     (the daily job staff-certificates)             -> certificates.open_certificate_alerts
     the operator's and the regulators' lists,
+    open alerts by kind (the dashboard),
     closing an alert                               -> listing
 """

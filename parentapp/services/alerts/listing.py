@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import func
+
 from parentapp.domain import AlertStatus, AuditAction
 from parentapp.errors import AlertClosed, NotFound
 from parentapp.extensions import db
@@ -36,6 +38,13 @@ def operator_alerts(operator_id: int, **filters) -> dict:
 def county_alerts(**filters) -> dict:
     """Every nursery's alerts, for regulators."""
     return _listing(db.select(Alert), **filters)
+
+
+def county_open_counts() -> dict[str, int]:
+    """Every nursery's open alerts by kind (kinds with none left out), for the dashboard."""
+    return dict(db.session.execute(
+        db.select(Alert.kind, func.count()).where(Alert.status == AlertStatus.OPEN)
+        .group_by(Alert.kind)).all())
 
 
 @rolls_back

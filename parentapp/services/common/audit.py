@@ -22,7 +22,7 @@ from parentapp.timeutil import local_instant
 # Subject type words by model class name: what the log and the API call a row.
 SUBJECT_TYPES = {"Nursery": "nursery", "Offering": "offering", "Slot": "slot",
                  "Booking": "booking", "ParentingClass": "class", "Township": "township",
-                 "User": "user", "Alert": "alert",
+                 "User": "user", "Alert": "alert", "StaffMember": "staff",
                  "PlaceRound": "round"}
 _SECRET_WORDS = ("password", "token", "secret", "openid")
 

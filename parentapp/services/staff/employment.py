@@ -5,6 +5,9 @@ A phone number is active at one nursery only (``StaffAlreadyEmployed``, 409
 partial unique index ``ux_staff_phone_active``, so two nurseries hiring the same
 person at once cannot both succeed. A person who leaves keeps their row as history
 (``left_at``), their open duty ends then, and the phone is free to be hired again.
+
+Hiring, each change and leaving write an audit entry with the operator as actor in
+the same transaction; the entry holds the phone masked (138****0000), never in full.
 """
 
 from __future__ import annotations
@@ -15,9 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from parentapp.domain import AuditAction
 from parentapp.errors import NotFound, StaffAlreadyEmployed, StaffLeft
 from parentapp.extensions import db
 from parentapp.models import Nursery, StaffCertificate, StaffMember
+from parentapp.services.accounts.users import mask_phone
+from parentapp.services.common import audit
 from parentapp.services.common.transactions import commit_keeping_loaded, rolls_back
 from parentapp.services.nurseries.access import owned_nursery
 
@@ -64,6 +70,7 @@ def hire_staff(operator_id: int, nursery_id: int, *, name: str, phone: str, role
     db.session.add(staff)
     _flush_or_employed()
     set_committed_value(staff, "open_duty", None)
+    audit.record(operator_id, AuditAction.STAFF_HIRE, staff, now=now, after=_facts(staff))
     commit_keeping_loaded()
     return staff
 
@@ -80,14 +87,16 @@ def change_staff(operator_id: int, staff_id: int, changes: dict, now: datetime) 
         raise StaffLeft()
     if changes.get("phone", staff.phone) != staff.phone:
         _refuse_employed(changes["phone"])
+    before = _facts(staff)
     for field in CHANGEABLE:
         if field in changes:
             setattr(staff, field, changes[field])
     if "certificates" in changes:
         staff.certificates = [StaffCertificate(**c) for c in changes["certificates"]]
     staff.updated_at = now
-    staff.certificates  # noqa: B018 - loaded for the answer before the commit
     _flush_or_employed()
+    audit.record(operator_id, AuditAction.STAFF_UPDATE, staff, now=now, before=before,
+                 after=_facts(staff))
     commit_keeping_loaded()
     return staff
 
@@ -106,8 +115,18 @@ def staff_leaves(operator_id: int, staff_id: int, now: datetime) -> StaffMember:
     staff.certificates  # noqa: B018 - loaded for the answer before the commit
     db.session.flush()
     set_committed_value(staff, "open_duty", None)
+    audit.record(operator_id, AuditAction.STAFF_LEAVE, staff, now=now,
+                 before={"left_at": None}, after={"left_at": now})
     commit_keeping_loaded()
     return staff
+
+
+def _facts(staff: StaffMember) -> dict:
+    """What the audit log keeps of a person: the phone masked, certificates in full."""
+    return {"name": staff.name, "phone": mask_phone(staff.phone), "role": staff.role,
+            "health_certificate_expires_on": staff.health_certificate_expires_on,
+            "certificates": [{"kind": c.kind, "number": c.number, "expires_on": c.expires_on}
+                             for c in staff.certificates]}
 
 
 def _refuse_employed(phone: str) -> None:
