@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from parentapp.extensions import db
-from parentapp.models import ChildPerson, Slot
+from parentapp.models import AuditEntry, ChildPerson, Slot
 from parentapp.timeutil import to_local_iso
 from tests.asserts import assert_error
 from tests.factories import bearer, make_child, make_user
@@ -43,6 +43,10 @@ def test_an_operator_opens_a_round_and_its_places_are_held(client, auth):
     again = client.post(f"/api/v1/operator/nurseries/{nursery.id}/rounds", headers=headers,
                         json=round_body())
     assert_error(again, 409, "invalid_state")
+    entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "round.open"))
+    assert (entry.actor_id, entry.nursery_id, entry.subject_type, entry.subject_id) == (
+        operator.id, nursery.id, "round", str(body["id"]))
+    assert entry.after["places"] == 2
 
 
 def test_a_round_asks_for_valid_input(client, auth):
