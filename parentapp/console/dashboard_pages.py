@@ -9,6 +9,8 @@ from flask import Response, render_template, request
 from parentapp import service_settings
 from parentapp.console.blueprint import bp
 from parentapp.console.dashboard_charts import occupancy_chart, places_chart
+from parentapp.console.demand_block import PARAM as DEMAND_PARAM
+from parentapp.console.demand_block import demand_block
 from parentapp.console.forms import banner_text, submit
 from parentapp.console.session_auth import signed_in
 from parentapp.models import utcnow
@@ -47,7 +49,8 @@ def _stats(year: int | None = None) -> dict:
 
 def _asked_stats():
     """The figures for the year asked (``?year=``, as the API reads it), or the error page."""
-    stats, errors = submit(_stats, StatsQuerySchema(), request.args.to_dict())
+    asked = {k: v for k, v in request.args.items() if k != DEMAND_PARAM}  # the demand block's
+    stats, errors = submit(_stats, StatsQuerySchema(), asked)
     if errors:
         return None, (render_template("console/error.html", message=banner_text(errors)), 422)
     return stats, None
@@ -63,7 +66,8 @@ def dashboard():
         "console/dashboard.html", stats=stats, labels=FIGURE_LABELS,
         health_definitions=HEALTH_DEFINITIONS,
         charts={"places": places_chart(stats), "occupancy": occupancy_chart(stats)},
-        years=range(policy_figures.FIRST_YEAR, local_today(utcnow()).year + 1))
+        years=range(policy_figures.FIRST_YEAR, local_today(utcnow()).year + 1),
+        demand=demand_block())
 
 
 @bp.route("/dashboard/stats.csv")

@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from parentapp.extensions import db
-from parentapp.models import PlaceRound, Slot
+from parentapp.models import PlaceRound, Slot, Township, utcnow
 from parentapp.services.places.holds import month_range
-from parentapp.timeutil import LOCAL_TZ, add_months
+from parentapp.timeutil import LOCAL_TZ, add_months, local_today
 from tests.console.console_helpers import csrf, signed_in_client, table_rows
 from tests.place_factories import (
     allocate,
@@ -145,3 +145,37 @@ def test_another_operators_round_is_not_found(client):
     assert client.get(f"/console/nurseries/{nursery.id}/rounds").status_code == 404
     assert client.get(
         f"/console/nurseries/{nursery.id}/rounds/{place_round.id}").status_code == 404
+
+
+def test_the_dashboard_shows_demand_by_township_with_the_unmet_emphasised(client):
+    month = target_month()
+    near, far = round_nursery(township=TOWN_A), round_nursery(township=TOWN_A)
+    open_round(near, 1)
+    open_round(far, 1)
+    for _ in range(3):
+        apply_for(*applicant(TOWN_A), [near, far])
+    apply_for(*applicant(TOWN_B), [near])
+    allocate()
+    signed_in_client(client, "regulator")
+    page = client.get(f"/console/dashboard?demand_month={month}").get_data(as_text=True)
+    rows = {row[0]: row[1:] for row in table_rows(page, "demand-table")[1:]}
+    assert rows["南宾街道"] == ["3", "2", "1", "2"]
+    assert rows["全县合计"] == ["4", "2", "2", "2"]
+    assert rows[db.session.get(Township, TOWN_B).name] == ["1", "0", "1", "0"]
+    assert len(rows) == db.session.scalar(select(func.count()).select_from(Township)) + 1
+    assert f"入托需求 · {month}" in page
+    assert '<span id="demand-unmet">2</span>' in page
+    assert '<td class="num unplaced"><strong class="error">1</strong></td>' in page
+
+
+def test_the_demand_block_defaults_to_next_month_and_answers_a_bad_month(client):
+    signed_in_client(client, "regulator")
+    next_month = add_months(local_today(utcnow()).replace(day=1), 1).strftime("%Y-%m")
+    page = client.get("/console/dashboard").get_data(as_text=True)
+    assert f"入托需求 · {next_month}" in page and f'value="{next_month}"' in page
+    assert table_rows(page, "demand-table")[-1] == ["全县合计", "0", "0", "0", "0"]
+    response = client.get("/console/dashboard?demand_month=2027-3")
+    assert response.status_code == 200  # the rest of the dashboard still shows
+    page = response.get_data(as_text=True)
+    assert 'id="demand-month-error"' in page and "应为 YYYY-MM 格式的月份。" in page
+    assert 'id="demand-table"' not in page and 'id="tiles"' in page
