@@ -12,6 +12,7 @@ from parentapp.demo import bookings as demo_bookings
 from parentapp.demo import classes as demo_classes
 from parentapp.demo import family as demo_family
 from parentapp.demo import nurseries as demo_nurseries
+from parentapp.demo import places as demo_places
 from parentapp.demo import staff as demo_staff
 from parentapp.extensions import db
 from parentapp.models import Child, User, utcnow
@@ -29,7 +30,8 @@ def seed_demo(echo: Callable[[str], None] = print) -> None:
     steps = [("townships", _townships), ("staff accounts", _staff), ("demo parent", _parent),
              ("demo grandparent", demo_family.seed),
              ("nurseries", demo_nurseries.seed), ("offerings and slots", demo_bookings.seed),
-             ("parenting classes", demo_classes.seed), ("nursery staff", demo_staff.seed)]
+             ("parenting classes", demo_classes.seed), ("nursery staff", demo_staff.seed),
+             ("monthly places", demo_places.seed)]
     for number, (label, step) in enumerate(steps, start=1):
         echo(f"[{number}/{len(steps)}] {label}: {step()}")
 
