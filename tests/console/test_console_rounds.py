@@ -71,6 +71,18 @@ def test_no_priority_is_the_draw_only(client):
     assert "不设优先（仅抽签）" in table_rows(page, "rounds")[1]
 
 
+def test_a_round_past_its_closing_time_shows_as_closed_until_allocated(client):
+    operator = signed_in_client(client)
+    nursery = round_nursery(operator)
+    place_round = open_round(nursery, 1)
+    place_round.closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    page = client.get(f"/console/nurseries/{nursery.id}/rounds").get_data(as_text=True)
+    assert table_rows(page, "rounds")[1][5] == "已截止，待分配"
+    page = client.get(f"/console/nurseries/{nursery.id}/rounds/{place_round.id}")
+    assert '<dd id="round-status">已截止，待分配</dd>' in page.get_data(as_text=True)
+
+
 def test_a_month_without_full_day_slots_is_refused_in_the_banner(client):
     operator = signed_in_client(client)
     nursery = round_nursery(operator)
@@ -126,6 +138,7 @@ def test_applicants_are_listed_with_their_positions_and_results(client):
     assert [row[7] for row in before[1:]] == ["已提交"] * 3
     allocate()
     page = client.get(url).get_data(as_text=True)
+    assert '<dd id="round-status">已分配</dd>' in page
     rows = {row[1]: row for row in table_rows(page, "applicants")[1:]}
     assert rows["本镇宝宝"][:6] == ["1", "本镇宝宝", "第 1 志愿", "南宾街道", "是", "否"]
     assert rows["本镇宝宝"][7] == "已录取待确认"
