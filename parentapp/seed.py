@@ -13,6 +13,7 @@ from parentapp.demo import classes as demo_classes
 from parentapp.demo import family as demo_family
 from parentapp.demo import illness as demo_illness
 from parentapp.demo import nurseries as demo_nurseries
+from parentapp.demo import places as demo_places
 from parentapp.demo import staff as demo_staff
 from parentapp.extensions import db
 from parentapp.models import Child, User, utcnow
@@ -31,7 +32,7 @@ def seed_demo(echo: Callable[[str], None] = print) -> None:
              ("demo grandparent", demo_family.seed),
              ("nurseries", demo_nurseries.seed), ("offerings and slots", demo_bookings.seed),
              ("parenting classes", demo_classes.seed), ("nursery staff", demo_staff.seed),
-             ("illness cluster", demo_illness.seed)]
+             ("illness cluster", demo_illness.seed), ("monthly places", demo_places.seed)]
     for number, (label, step) in enumerate(steps, start=1):
         echo(f"[{number}/{len(steps)}] {label}: {step()}")
 

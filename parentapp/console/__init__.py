@@ -24,6 +24,7 @@ from parentapp.console import (  # noqa: F401
     register_pages,
     regulator_pages,
     roster_pages,
+    round_pages,
     session_auth,
     slot_pages,
     staff_pages,

@@ -9,12 +9,10 @@ the schema as ISO 8601 with the +08:00 offset it requires.
 
 from __future__ import annotations
 
-import re
-
 from flask import flash, g, redirect, render_template, request, url_for
 
 from parentapp.console.blueprint import bp
-from parentapp.console.forms import submit
+from parentapp.console.forms import local_time_value, submit
 from parentapp.console.session_auth import signed_in
 from parentapp.domain import ClassStatus, FilingStatus, Role
 from parentapp.errors import CapacityBelowEnrolled
@@ -37,7 +35,6 @@ NUMBER_FIELDS = {"lat": float, "lng": float, "capacity": int, "child_age_min_mon
 TIME_FIELDS = ("starts_at", "ends_at", "enroll_deadline")
 LIST_PAGE = 100
 ENDED_SHOWN = 50  # the latest ended and cancelled classes, after the upcoming ones
-_LOCAL_INPUT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?")
 
 
 @bp.route("/classes")
@@ -132,8 +129,7 @@ def class_form_values(form, creating: bool) -> dict:
         elif name in NUMBER_FIELDS:
             values[name] = _number(raw, NUMBER_FIELDS[name])
         else:
-            values[name] = f"{raw}{':00' if raw.count(':') == 1 else ''}+08:00" \
-                if _LOCAL_INPUT.fullmatch(raw) else raw
+            values[name] = local_time_value(raw)
     return values
 
 

@@ -13,6 +13,8 @@ from parentapp import service_settings
 from parentapp.console.alert_pages import KIND_NAMES, alert_summary, nursery_names
 from parentapp.console.blueprint import bp
 from parentapp.console.dashboard_charts import occupancy_chart, places_chart
+from parentapp.console.demand_block import PARAM as DEMAND_PARAM
+from parentapp.console.demand_block import demand_block
 from parentapp.console.forms import banner_text, submit
 from parentapp.console.session_auth import signed_in
 from parentapp.domain import AlertStatus
@@ -63,7 +65,8 @@ def _open_alerts() -> dict:
 
 def _asked_stats():
     """The figures for the year asked (``?year=``, as the API reads it), or the error page."""
-    stats, errors = submit(_stats, StatsQuerySchema(), request.args.to_dict())
+    asked = {k: v for k, v in request.args.items() if k != DEMAND_PARAM}  # the demand block's
+    stats, errors = submit(_stats, StatsQuerySchema(), asked)
     if errors:
         return None, (render_template("console/error.html", message=banner_text(errors)), 422)
     return stats, None
@@ -80,7 +83,7 @@ def dashboard():
         health_definitions=HEALTH_DEFINITIONS,
         charts={"places": places_chart(stats), "occupancy": occupancy_chart(stats)},
         years=range(policy_figures.FIRST_YEAR, local_today(utcnow()).year + 1),
-        alerts=_open_alerts(), kinds=KIND_NAMES)
+        alerts=_open_alerts(), kinds=KIND_NAMES, demand=demand_block())
 
 
 @bp.route("/dashboard/stats.csv")

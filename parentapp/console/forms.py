@@ -7,6 +7,7 @@ A problem that belongs to no field of the form goes to the page's error banner.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 from flask import flash
@@ -16,6 +17,15 @@ from parentapp.console.labels import label
 from parentapp.errors import AppError
 
 Errors = dict[str, list[str]]
+_LOCAL_INPUT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?")
+
+
+def local_time_value(raw: str) -> str:
+    """A ``datetime-local`` input's Asia/Shanghai wall time as ISO 8601 with the +08:00
+    offset the schemas require; anything else is left for the schema to refuse."""
+    if _LOCAL_INPUT.fullmatch(raw):
+        return f"{raw}{':00' if raw.count(':') == 1 else ''}+08:00"
+    return raw
 
 
 def field_errors(details: Mapping | list | str | None) -> Errors:

@@ -39,6 +39,9 @@ FIELD_LABELS: dict[str, str] = {
     # staff
     "role": "岗位", "certificates": "资格证书", "health_certificate_expires_on": "健康证有效期至",
     "left_at": "离职时间",
+    # rounds of monthly places (入托申请) and their demand
+    "month": "月份", "places": "名额", "closes_at": "截止时间", "priority_rules": "优先规则",
+    "demand_month": "月份",
     # classes
     "title": "课程名称", "venue": "地点", "starts_at": "开始时间", "ends_at": "结束时间",
     "enroll_deadline": "报名截止时间", "child_age_min_months": "儿童最小月龄",

@@ -41,6 +41,7 @@ NURSERY_TABS: tuple[NavItem, ...] = (
     ("console.day_roster", "每日名单"),
     ("console.staff_list", "员工"),
     ("console.ratio_now", "今日配比"),
+    ("console.round_list", "入托申请"),
 )
 
 

@@ -151,6 +151,13 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "/console/staff/<int:staff_id>/<action>"): Entry(
         "operator", args={"action": "check-in"}, admits=("operator",)),
     ("GET", "/console/nurseries/<int:nursery_id>/ratio"): Entry("operator", admits=("operator",)),
+    ("GET", "/console/nurseries/<int:nursery_id>/rounds"): Entry(
+        "operator", admits=("operator",)),
+    ("POST", "/console/nurseries/<int:nursery_id>/rounds"): Entry(
+        "operator", body={"month": "2030-01", "places": "1", "closes_at": "2029-12-01T00:00"},
+        admits=("operator",)),
+    ("GET", "/console/nurseries/<int:nursery_id>/rounds/<int:round_id>"): Entry(
+        "operator", admits=("operator",)),
     ("POST", "/console/bookings/<int:booking_id>/<action>"): Entry(
         "operator", args={"action": "check-in"}, admits=("operator",), refused=302),
     ("POST", "/console/bookings/<int:booking_id>/morning-check"): Entry(

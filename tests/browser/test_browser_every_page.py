@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from parentapp.extensions import db
-from parentapp.models import Nursery, ParentingClass, StaffMember, Township, User
+from parentapp.models import Nursery, ParentingClass, PlaceRound, StaffMember, Township, User
 from parentapp.seed import DEMO_OPERATOR, DEMO_REGULATOR, seed_demo
 from tests.browser.browser_helpers import WIDTHS, sign_in
 
@@ -33,8 +33,9 @@ def _examples(role: str) -> dict[str, object]:
         nursery = nursery.where(Nursery.operator_id == user.id)
     else:
         nursery = nursery.where(Nursery.filing_status == "pending")
+    nursery_id = db.session.scalar(nursery)
     return {
-        "nursery_id": db.session.scalar(nursery),
+        "nursery_id": nursery_id,
         "class_id": db.session.scalar(db.select(ParentingClass.id).where(
             ParentingClass.organizer_id == user.id).order_by(ParentingClass.id).limit(1)),
         "code": db.session.scalar(db.select(Township.code).order_by(Township.code).limit(1)),
@@ -43,6 +44,10 @@ def _examples(role: str) -> dict[str, object]:
             Nursery, Nursery.id == StaffMember.nursery_id).where(
             (Nursery.operator_id == user.id) | (role != "operator"))
             .order_by(StaffMember.id).limit(1)),
+        # A round of the operator's nursery; regulators are refused round pages (403).
+        "round_id": db.session.scalar(db.select(PlaceRound.id).where(
+            (PlaceRound.nursery_id == nursery_id) | (role != "operator"))
+            .order_by(PlaceRound.id).limit(1)),
     }
 
 

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tests.console.console_helpers import signed_in_client
+from tests.factories import make_nursery
 
 EVERY_ROLE = [("/console/password", "修改密码")]
 MENUS = {
@@ -31,4 +32,17 @@ def test_every_page_shows_the_roles_menu_in_order(client, role):
     assert _links(menu) == MENUS[role]
     assert _links(content) == MENUS[role]  # the landing page lists the same pages
     for path, _ in MENUS[role]:
+        assert client.get(path).status_code == 200
+
+
+NURSERY_TABS = ["机构资料", "服务项目", "生成时段", "托位日历", "每日名单", "员工", "今日配比",
+                "入托申请"]
+
+
+def test_a_nursery_page_shows_its_tabs_in_order(client):
+    nursery = make_nursery(signed_in_client(client))
+    page = client.get(f"/console/nurseries/{nursery.id}/rounds").get_data(as_text=True)
+    tabs = re.search(r'<nav class="tabs"[^>]*>(.*?)</nav>', page, re.S).group(1)
+    assert [label for _, label in _links(tabs)] == NURSERY_TABS
+    for path, _ in _links(tabs):
         assert client.get(path).status_code == 200

@@ -1,0 +1,39 @@
+"""The dashboard's 入托需求 block: a month's demand for full-day places by township
+(``services.places.demand``, the numbers of ``GET /admin/demand``), the unmet demand
+(未分到) first among them.
+
+Self-contained: ``demand_block()`` gives the block's context and
+``console/_demand.html`` renders it, so the dashboard view and template each add one
+line. The month is ``?demand_month=YYYY-MM`` (default: next month in Asia/Shanghai);
+a malformed one is answered inside the block, the rest of the dashboard still shows.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from marshmallow import ValidationError
+
+from parentapp.console.forms import field_errors
+from parentapp.models import utcnow
+from parentapp.schemas.places import DemandQuerySchema
+from parentapp.services.places import demand
+from parentapp.services.places.holds import month_of
+from parentapp.timeutil import add_months, local_today
+
+PARAM = "demand_month"
+
+
+def default_month() -> str:
+    return month_of(add_months(local_today(utcnow()).replace(day=1), 1))
+
+
+def demand_block() -> dict:
+    """``{"month", "typed", "errors", "demand"}``: ``demand`` is None when the month
+    asked for is malformed (``errors`` says why, beside the month field)."""
+    typed = request.args.get(PARAM, "").strip()
+    try:
+        month = DemandQuerySchema().load({"month": typed or default_month()})["month"]
+    except ValidationError as exc:
+        return {"month": None, "typed": typed, "demand": None,
+                "errors": {PARAM: field_errors(exc.messages)["month"]}}
+    return {"month": month, "typed": month, "errors": {}, "demand": demand.demand(month)}
