@@ -138,20 +138,17 @@ class DemandQuerySchema(BaseSchema):
     month = Month(required=True)
 
 
-class DemandRowSchema(BaseSchema):
-    code = fields.String(allow_none=True, required=True)
-    name = fields.String(required=True)
-    applications = fields.Integer(required=True)
-    placed = fields.Integer(required=True)
-    unplaced = fields.Integer(required=True)
-    places_offered = fields.Integer(required=True)
-
-
 class DemandCountySchema(BaseSchema):
     applications = fields.Integer(required=True)
-    placed = fields.Integer(required=True)
+    placed = fields.Integer(required=True, metadata={"description": "offered or accepted"})
     unplaced = fields.Integer(required=True)
     places_offered = fields.Integer(required=True)
+
+
+class DemandRowSchema(DemandCountySchema):
+    code = fields.String(allow_none=True, required=True, metadata={
+        "description": "null: families whose township is unknown"})
+    name = fields.String(required=True)
 
 
 class DemandSchema(BaseSchema):
