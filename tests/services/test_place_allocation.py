@@ -308,3 +308,15 @@ def test_the_published_seed_and_stored_inputs_reproduce_the_result(db):
         {r.id: r.places for r in rounds.values()}, priority)
     assert again == {a.id: a.round_id if a.status == "offered" else None for a in stored}
     assert any(a.status == "unplaced" for a in stored)
+
+
+def test_a_nursery_whose_filing_was_revoked_offers_nothing(db):
+    shown, revoked = round_nursery(), round_nursery()
+    open_round(shown, 1)
+    open_round(revoked, 1)
+    family = apply_for(*applicant(), [revoked, shown])
+    revoked.filing_status = "revoked"
+    db.session.commit()
+    allocate()
+    assert app(family.id).nursery_id == shown.id
+    assert {s.round_held for s in slots_of(revoked)} == {0}

@@ -69,9 +69,12 @@ def allocate_month(month: str, now: datetime, *, offer_minutes: int) -> dict:
     by_id = {r.id: r for r in rounds}
     applications = _applications(by_id)
     priority = _priorities(applications, by_id, month)
+    # A nursery no longer shown to parents (filing revoked) offers nothing.
+    shown = _shown_nursery_ids({r.nursery_id for r in rounds})
     result = matching.match(
         [matching.Applicant(a.id, tuple(c.round_id for c in a.choices if c.round_id in by_id))
-         for a in applications], {r.id: r.held for r in rounds}, priority)
+         for a in applications],
+        {r.id: r.held if r.nursery_id in shown else 0 for r in rounds}, priority)
     _write_positions(applications, priority)
     offered = _write_results(applications, result, by_id, now)
     for place_round in rounds:
@@ -81,6 +84,11 @@ def allocate_month(month: str, now: datetime, *, offer_minutes: int) -> dict:
     db.session.commit()
     return {"month": month, "rounds": len(rounds), "offered": sum(offered.values()),
             "unplaced": len(applications) - sum(offered.values())}
+
+
+def _shown_nursery_ids(nursery_ids: set[int]) -> set[int]:
+    return {n.id for n in db.session.scalars(db.select(Nursery).where(
+        Nursery.id.in_(nursery_ids))) if n.is_visible_to_parents}
 
 
 def _applications(rounds: dict[int, PlaceRound]) -> list[Application]:

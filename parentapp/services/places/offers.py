@@ -53,6 +53,8 @@ def accept_offer(user_id: int, application_id: int, now: datetime, *,
         return with_booked_by([db.session.get(Booking, application.booking_id)])[0], False
     _check_live(application, now)
     place_round = lock_round(application.round_id)
+    if not db.session.get(Nursery, place_round.nursery_id).is_visible_to_parents:
+        raise InvalidState("这家机构目前不接受预约，名额无法确认。")
     slots, offering = _month_slots(place_round, now)
     check_child_may_book(child, slots, offering, now, future_slots_per_child)
     booking = add_booking(user_id, child.id, slots, offering, None, now)
