@@ -15,6 +15,7 @@ import os
 import threading
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 
 from mini_program_api.fake_server import FakeWeChat, serve_in_thread
@@ -26,6 +27,11 @@ from tests.dbutil import temporary_database
 from tests.factories import AuthHelper
 
 APPID, SECRET = "wx-test-appid", "test-secret-not-real"
+
+# Property tests judge results, never speed: a busy CI machine (or a PostgreSQL run
+# beside other work) must not turn a slow example into a failure.
+settings.register_profile("parentapp", deadline=None)
+settings.load_profile("parentapp")
 
 
 @pytest.fixture(scope="session")
