@@ -62,15 +62,18 @@ class Servers:
     def __exit__(self, *exc) -> None:
         self.stop_all()
 
-    def serve(self, target: str, env: dict, probe_path: str = "/healthz") -> str:
-        """Start ``target`` (a gunicorn app spec) and return its base URL once it answers."""
+    def serve(self, target: str, env: dict, probe_path: str = "/healthz",
+              log: Path | None = None) -> str:
+        """Start ``target`` (a gunicorn app spec) and return its base URL once it answers;
+        its output goes to ``log`` when given."""
         port = free_port()
         process = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "-w", str(self.workers), "-k", "gthread",
              "--threads", str(self.threads), "-b", f"127.0.0.1:{port}",
              "--graceful-timeout", "3", "--timeout", "60", "--keep-alive", "5",
              "--log-level", "warning", "-c", str(ROOT / "gunicorn.conf.py"), target],
-            cwd=ROOT, env=env, start_new_session=True)
+            cwd=ROOT, env=env, start_new_session=True,
+            stdout=log.open("ab") if log else None, stderr=subprocess.STDOUT if log else None)
         self.processes.append(process)
         base = f"http://127.0.0.1:{port}"
         for _ in range(600):
@@ -116,7 +119,8 @@ def _ms(text: str) -> float:
 
 def wrk(url: str, *, duration: int, threads: int, connections: int,
         script: Path | None = None, env: dict | None = None) -> dict:
-    """One wrk run: {"rps", "p50", "p99" (ms), "errors" (non-2xx/3xx and socket errors)}."""
+    """One wrk run: {"rps", "requests", "p50", "p99" (ms), "errors" (non-2xx/3xx and
+    socket errors)}."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
                "--timeout", "30s"]
     if script is not None:
@@ -124,13 +128,14 @@ def wrk(url: str, *, duration: int, threads: int, connections: int,
     out = subprocess.run(command + [url], capture_output=True, text=True, timeout=duration + 60,
                          env={**os.environ, **(env or {})}).stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    if rps is None:
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
+    if rps is None or len(latency) != 2:
         raise RuntimeError(f"wrk gave no figures for {url}:\n{out}")
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
                               r"timeout (\d+)", out)
     if socket_errors:
         errors += sum(int(n) for n in socket_errors.groups())
-    return {"rps": float(rps.group(1)), "p50": _ms(latency["50"]), "p99": _ms(latency["99"]),
-            "errors": errors}
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    return {"rps": float(rps.group(1)), "requests": total, "p50": _ms(latency["50"]),
+            "p99": _ms(latency["99"]), "errors": errors}
