@@ -217,6 +217,48 @@ def slots(nursery_id: int):
     return answer({"items": items})
 
 
+# -- class listing -------------------------------------------------------------------------
+
+CLASSES = """
+SELECT c.id, c.title, c.kind, c.township, c.venue, c.starts_at, c.ends_at, c.capacity, c.lat,
+       c.lng, c.enroll_deadline, c.child_age_min_months, c.child_age_max_months,
+       c.description, c.nursery_id, c.cancelled_at, count(*) OVER (),
+       (SELECT count(*) FILTER (WHERE e.status = 'enrolled') FROM class_enrollments e
+        WHERE e.class_id = c.id),
+       (SELECT count(*) FILTER (WHERE e.status = 'waitlisted') FROM class_enrollments e
+        WHERE e.class_id = c.id)
+FROM parenting_classes c WHERE c.starts_at >= %s
+ORDER BY c.starts_at, c.id OFFSET %s LIMIT %s"""
+CLASS_FIELDS = ("id", "title", "kind", "township", "venue", "starts_at", "ends_at", "capacity",
+                "lat", "lng", "enroll_deadline", "child_age_min_months", "child_age_max_months",
+                "description", "nursery_id")
+
+
+@app.get("/api/v1/classes")
+def classes():
+    now = datetime.now(UTC)
+    try:
+        page, per_page = int(request.args.get("page", 1)), int(request.args.get("per_page", 20))
+    except ValueError:
+        return error(422, "validation_failed", "请求参数有误。")
+    midnight = datetime.combine(local_today(now), datetime.min.time(), tzinfo=LOCAL_TZ)
+    rows = conn().execute(CLASSES, (midnight, (page - 1) * per_page, per_page)).fetchall()
+    items = []
+    for row in rows:
+        item = dict(zip(CLASS_FIELDS, row[:15], strict=True))
+        cancelled, enrolled, waiting = row[15], row[17], row[18]
+        item.update(
+            starts_at=local_iso(item["starts_at"]), ends_at=local_iso(item["ends_at"]),
+            enroll_deadline=local_iso(item["enroll_deadline"]), enrolled=enrolled,
+            remaining=max(item["capacity"] - enrolled, 0), waitlist_length=waiting,
+            status="cancelled" if cancelled else (
+                "completed" if now >= row[6] else "scheduled"),
+            enrollment_open=cancelled is None and now < row[10], distance_m=None)
+        items.append(item)
+    total = rows[0][16] if rows else 0
+    return answer({"items": items, "page": page, "per_page": per_page, "total": total})
+
+
 from bench import ceiling_booking  # noqa: E402  (registers POST /api/v1/bookings)
 
 ceiling_booking.register(app)

@@ -17,7 +17,18 @@ from sqlalchemy import text
 
 from parentapp import service_settings
 from parentapp.extensions import db
-from parentapp.models import AuthToken, Child, ChildPerson, Nursery, Offering, Slot, User, utcnow
+from parentapp.models import (
+    AuthToken,
+    Child,
+    ChildPerson,
+    ClassEnrollment,
+    Nursery,
+    Offering,
+    ParentingClass,
+    Slot,
+    User,
+    utcnow,
+)
 from parentapp.services.stats.townships import township_codes
 from parentapp.timeutil import add_months, local_today
 
@@ -103,6 +114,28 @@ def _families(pool: str, parents: int, children_each: int, now, born) -> list[tu
     return [(raws[u], c) for c, u in zip(child_ids, owners, strict=True)]
 
 
+def _classes(count: int, organizer_id: int, families: list[int], rnd: random.Random,
+             now) -> None:
+    """``count`` classes over the next 60 days, a few seats taken in each."""
+    towns = sorted(township_codes())
+    rows = []
+    for n in range(count):
+        starts = (now + timedelta(days=rnd.uniform(-5, 60))).replace(microsecond=0)
+        rows.append({
+            "organizer_id": organizer_id, "nursery_id": None, "title": f"育儿课堂 {n}",
+            "kind": rnd.choice(["parent_class", "parent_child", "home_visit_day"]),
+            "township": rnd.choice(towns), "venue": "县妇幼保健院三楼", "lat": rnd.uniform(*LAT),
+            "lng": rnd.uniform(*LNG), "starts_at": starts, "ends_at": starts + timedelta(hours=2),
+            "enroll_deadline": starts - timedelta(hours=2), "capacity": rnd.randint(10, 40),
+            "child_age_min_months": None, "child_age_max_months": 36, "description": "压测",
+            "cancelled_at": None, "created_at": now, "updated_at": now})
+    class_ids = list(db.session.scalars(_returning(ParentingClass), rows))
+    _bulk(ClassEnrollment, [
+        {"class_id": cid, "family_id": family, "child_id": None,
+         "status": rnd.choice(["enrolled", "enrolled", "enrolled", "waitlisted", "left"]),
+         "created_at": now} for cid in class_ids for family in rnd.sample(families, 5)])
+
+
 def seed(nurseries: int, booking_children: int, rnd: random.Random) -> dict:
     """Everything the rows need; returns the ids and tokens they use."""
     now, started = utcnow(), time.perf_counter()
@@ -130,8 +163,10 @@ def seed(nurseries: int, booking_children: int, rnd: random.Random) -> dict:
     per_parent = 2
     pools = {pool: _families(pool, booking_children // per_parent + 1, per_parent, now, born)
              for pool in ("app", "ceiling", "check")}
+    _classes(300, operator_id, list(db.session.scalars(db.select(User.id).where(
+        User.role == "parent").limit(50))), rnd, now)
     db.session.commit()
-    print(f"  {len(slot_rows)} slots, {3 * booking_children:,} children with tokens "
+    print(f"  300 classes; {len(slot_rows)} slots, {3 * booking_children:,} children with tokens "
           f"({time.perf_counter() - started:.1f} s)")
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
