@@ -6,7 +6,7 @@ settings), ``bench.harness:bare_app`` and ``bench.ceiling:app`` under the same g
 each row, then drives every row with wrk, interleaved parentapp / bare / ceiling.
 
     .venv/bin/python bench/bench.py [--nurseries 10000] [--duration 10] [--warmup 2]
-        [--rows search,detail,slots,classes,booking] [--pg postgresql://postgres@127.0.0.1:5432/postgres]
+        [--rows search,detail,slots,health,classes,booking] [--pg postgresql://postgres@127.0.0.1:5432/postgres]
         [--workers 4] [--threads 8] [--connections 32] [--wrk-threads 4]
 
 The booking limit per user and minute is switched off (PARENTAPP_LIMITS): the load comes
@@ -48,6 +48,7 @@ class Row:
     path: str  # what wrk asks for (a script may replace it), and the body check's GET
     script: str | None = None
     post: bool = False
+    token: str | None = None  # sent as the bearer token (auth.lua under load)
 
 
 def rows_for(data: dict) -> dict[str, Row]:
@@ -58,6 +59,9 @@ def rows_for(data: dict) -> dict[str, Row]:
         Row("detail", "nursery detail", f"/api/v1/nurseries/{nid}"),
         Row("slots", f"slot listing, {DAYS} days ({data['slots']} slots)",
             f"/api/v1/nurseries/{nid}/slots?{span}"),
+        Row("health", "health plan (8 records)",
+            f"/api/v1/children/{data['health'][1]}/health-plan", "auth.lua",
+            token=data["health"][0]),
         Row("classes", "class listing (300 classes, page 1)", "/api/v1/classes"),
         Row("booking", f"booking, spread over {DAYS} full-day slots", "/api/v1/bookings",
             "book.lua", post=True),
@@ -99,7 +103,8 @@ def check_bodies(row: Row, bases: dict, data: dict) -> None:
         (status_a, a), (status_b, b) = send(bases["parentapp"], child_a), send(
             bases["ceiling"], child_b)
     else:
-        first, second = (requests.get(bases[t] + row.path, timeout=30)
+        headers = {"Authorization": f"Bearer {row.token}"} if row.token else {}
+        first, second = (requests.get(bases[t] + row.path, headers=headers, timeout=30)
                          for t in ("parentapp", "ceiling"))
         (status_a, a), (status_b, b) = ((first.status_code, first.json()),
                                         (second.status_code, second.json()))
@@ -138,6 +143,7 @@ class Driver:
     def run(self, row: Row, target: str, seconds: int) -> dict:
         env = {"BENCH_WRK_DIR": str(WRK_DIR), "BENCH_THREADS": str(self.args.wrk_threads),
                "BENCH_OFFSET": str(self.offsets[target]), "BENCH_NONCE": uuid.uuid4().hex,
+               "BENCH_TOKEN": row.token or "",
                "BENCH_PLAN": str(self.plans["ceiling" if target == "ceiling" else "app"])}
         result = wrk(self.bases[target] + row.path, duration=seconds,
                      threads=self.args.wrk_threads, connections=self.args.connections,
@@ -179,7 +185,7 @@ def parse_args():
     parser.add_argument("--nurseries", type=int, default=10_000)
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
     parser.add_argument("--warmup", type=int, default=2, help="seconds before each, unmeasured")
-    parser.add_argument("--rows", default="search,detail,slots,classes,booking")
+    parser.add_argument("--rows", default="search,detail,slots,health,classes,booking")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--connections", type=int, default=32)

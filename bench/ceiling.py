@@ -259,6 +259,7 @@ def classes():
     return answer({"items": items, "page": page, "per_page": per_page, "total": total})
 
 
-from bench import ceiling_booking  # noqa: E402  (registers POST /api/v1/bookings)
+from bench import ceiling_booking, ceiling_health  # noqa: E402  (the authenticated rows)
 
 ceiling_booking.register(app)
+ceiling_health.register(app)

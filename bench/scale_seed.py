@@ -22,6 +22,7 @@ from parentapp.models import (
     Child,
     ChildPerson,
     ClassEnrollment,
+    HealthRecord,
     Nursery,
     Offering,
     ParentingClass,
@@ -163,6 +164,11 @@ def seed(nurseries: int, booking_children: int, rnd: random.Random) -> dict:
     per_parent = 2
     pools = {pool: _families(pool, booking_children // per_parent + 1, per_parent, now, born)
              for pool in ("app", "ceiling", "check")}
+    token, health_child = pools["check"][2]  # the second parent's first child
+    codes = list(service_settings.health_schedule().by_code)[:8]
+    _bulk(HealthRecord, [{"child_id": health_child, "code": code, "product": None,
+                          "done_on": born + timedelta(days=20 * n), "recorded_at": now}
+                         for n, code in enumerate(codes)])
     _classes(300, operator_id, list(db.session.scalars(db.select(User.id).where(
         User.role == "parent").limit(50))), rnd, now)
     db.session.commit()
@@ -172,4 +178,5 @@ def seed(nurseries: int, booking_children: int, rnd: random.Random) -> dict:
         conn.execute(text("VACUUM ANALYZE"))
     print(f"  vacuum analyze done ({time.perf_counter() - started:.1f} s)")
     return {"nursery_id": nursery_id, "from": first, "to": first + timedelta(days=DAYS - 1),
-            "slots": len(slot_rows), "full_days": full_days, "pools": pools}
+            "slots": len(slot_rows), "full_days": full_days, "pools": pools,
+            "health": (token, health_child)}
