@@ -148,7 +148,8 @@ class Driver:
         result = wrk(self.bases[target] + row.path, duration=seconds,
                      threads=self.args.wrk_threads, connections=self.args.connections,
                      script=WRK_DIR / row.script if row.script else None, env=env)
-        self.offsets[target] += result["requests"] + 2 * self.args.connections
+        if result["next"] is not None:  # book.lua: the first plan line no thread used
+            self.offsets[target] = result["next"]
         return result
 
 
@@ -169,6 +170,8 @@ def measure(args, rows: list[Row], driver: Driver) -> list[str]:
                 driver.run(row, target, args.warmup)
             results[target] = driver.run(row, target, args.duration)
             print(f"  {row.key:<8} {target:<9} {cell(results[target])}", flush=True)
+            for note in results[target]["notes"][:3]:
+                print(f"      {note}")
         ratio = results["parentapp"]["rps"] / max(results["ceiling"]["rps"], 1e-9)
         lines.append(f"| {row.label} | {cell(results['parentapp'])} | "
                      f"{cell(results['bare'], False)} | {cell(results['ceiling'])} | "

@@ -138,4 +138,7 @@ def wrk(url: str, *, duration: int, threads: int, connections: int,
         errors += sum(int(n) for n in socket_errors.groups())
     total = int(re.search(r"(\d+) requests in", out).group(1))
     return {"rps": float(rps.group(1)), "requests": total, "p50": _ms(latency["50"]),
-            "p99": _ms(latency["99"]), "errors": errors}
+            "p99": _ms(latency["99"]), "errors": errors,
+            "notes": [line for line in out.splitlines() if line.startswith("refused: ")],
+            "next": int(found.group(1)) if (found := re.search(r"^next: (\d+)", out, re.M))
+            else None}

@@ -25,3 +25,23 @@ function request()
   local body = '{"child_id": ' .. item[2] .. ', "slot_ids": [' .. item[3] .. ']}'
   return wrk.format("POST", "/api/v1/bookings", headers, body)
 end
+
+-- The first few refusals of each thread, printed at the end as "refused: <status> <body>".
+refused, kept = "", 0
+
+function response(status, headers, body)
+  if status ~= 201 and kept < 3 then
+    kept = kept + 1
+    refused = refused .. "refused: " .. status .. " " .. string.sub(body, 1, 200) .. "\n"
+  end
+end
+
+-- And "next: <index>", the first plan line no thread has used: where the next run starts.
+function done(summary, latency, requests)
+  local next = 0
+  for _, thread in ipairs(threads) do
+    io.write(thread:get("refused") or "")
+    next = math.max(next, thread:get("n"))
+  end
+  io.write("next: " .. next .. "\n")
+end

@@ -1,5 +1,5 @@
 -- Shared by the bench's wrk scripts: each thread learns its index (tid) and the count.
-local threads = {}
+threads = {}
 
 function setup(thread)
   thread:set("tid", #threads)
