@@ -94,7 +94,7 @@ def _slot_rows(nursery_id: int, first, now) -> list[dict]:
     return rows
 
 
-def _families(pool: str, parents: int, children_each: int, now, born) -> list[tuple[str, int]]:
+def make_families(pool: str, parents: int, children_each: int, now, born) -> list[tuple[str, int]]:
     """(raw token, child id) for each child of ``parents`` new parents."""
     policy = service_settings.token_policy()
     user_ids = list(db.session.scalars(_returning(User), [
@@ -162,7 +162,7 @@ def seed(nurseries: int, booking_children: int, rnd: random.Random) -> dict:
     full_days = list(db.session.scalars(db.select(Slot.id).where(
         Slot.nursery_id == nursery_id, Slot.care_type == "full_day").order_by(Slot.date)))
     per_parent = 2
-    pools = {pool: _families(pool, booking_children // per_parent + 1, per_parent, now, born)
+    pools = {pool: make_families(pool, booking_children // per_parent + 1, per_parent, now, born)
              for pool in ("app", "ceiling", "check")}
     token, health_child = pools["check"][2]  # the second parent's first child
     codes = list(service_settings.health_schedule().by_code)[:8]
