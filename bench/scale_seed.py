@@ -40,7 +40,7 @@ DAYS = 31
 CHUNK = 5000
 
 
-def _bulk(model, rows: list[dict]) -> None:
+def bulk(model, rows: list[dict]) -> None:
     for start in range(0, len(rows), CHUNK):
         db.session.execute(db.insert(model), rows[start:start + CHUNK])
 
@@ -49,7 +49,7 @@ def _returning(model):
     return db.insert(model).returning(model.id, sort_by_parameter_order=True)
 
 
-def _nursery_rows(n: int, operator_id: int, rnd: random.Random, now) -> list[dict]:
+def nursery_rows(n: int, operator_id: int, rnd: random.Random, now) -> list[dict]:
     towns = sorted(township_codes())
     rows = []
     for i in range(n):
@@ -105,11 +105,11 @@ def make_families(pool: str, parents: int, children_each: int, now, born) -> lis
          "hepa_choice": "live", "created_at": now}
         for _ in range(parents * children_each)]))
     owners = [user_ids[i // children_each] for i in range(len(child_ids))]
-    _bulk(ChildPerson, [{"child_id": c, "user_id": u, "role": "guardian", "relation": "mother",
+    bulk(ChildPerson, [{"child_id": c, "user_id": u, "role": "guardian", "relation": "mother",
                          "reminders": True, "since": now} for c, u in zip(child_ids, owners,
                                                                          strict=True)])
     raws = {u: f"bench-{pool}-{u}-" + "x" * 20 for u in user_ids}
-    _bulk(AuthToken, [{"user_id": u, "token_hash": policy.digest(raw), "kind": "api",
+    bulk(AuthToken, [{"user_id": u, "token_hash": policy.digest(raw), "kind": "api",
                        "created_at": now, "expires_at": now + policy.ttl}
                       for u, raw in raws.items()])
     return [(raws[u], c) for c, u in zip(child_ids, owners, strict=True)]
@@ -131,7 +131,7 @@ def _classes(count: int, organizer_id: int, families: list[int], rnd: random.Ran
             "child_age_min_months": None, "child_age_max_months": 36, "description": "压测",
             "cancelled_at": None, "created_at": now, "updated_at": now})
     class_ids = list(db.session.scalars(_returning(ParentingClass), rows))
-    _bulk(ClassEnrollment, [
+    bulk(ClassEnrollment, [
         {"class_id": cid, "family_id": family, "child_id": None,
          "status": rnd.choice(["enrolled", "enrolled", "enrolled", "waitlisted", "left"]),
          "created_at": now} for cid in class_ids for family in rnd.sample(families, 5)])
@@ -143,22 +143,22 @@ def seed(nurseries: int, booking_children: int, rnd: random.Random) -> dict:
     born = add_months(local_today(now), -12)
     operator_id = db.session.scalar(db.insert(User).returning(User.id).values(
         role="operator", username="bench-operator", created_at=now))
-    _bulk(Nursery, _nursery_rows(nurseries, operator_id, rnd, now))
-    bench = _nursery_rows(1, operator_id, rnd, now)[0] | {
+    bulk(Nursery, nursery_rows(nurseries, operator_id, rnd, now))
+    bench = nursery_rows(1, operator_id, rnd, now)[0] | {
         "name": "压测托育中心", "kind": "nursery", "filing_status": "approved",
         "filing_no": "渝石卫托备BENCH1", "lat": 29.999, "lng": 108.114,
         "licensed_places": 1000, "credit_code": "91500240MA0000001X", "open_to_public": True}
     nursery_id = db.session.scalar(db.insert(Nursery).returning(Nursery.id).values(**bench))
     ids = list(db.session.scalars(db.select(Nursery.id).where(Nursery.id != nursery_id)))
-    _bulk(Offering, _offering_rows(ids, rnd, now))
-    _bulk(Offering, [{"nursery_id": nursery_id, "care_type": c, "price_fen": 10000,
+    bulk(Offering, _offering_rows(ids, rnd, now))
+    bulk(Offering, [{"nursery_id": nursery_id, "care_type": c, "price_fen": 10000,
                       "age_min_months": 0, "age_max_months": 36, "book_ahead_days": 62,
                       "min_notice_hours": 0, "cancel_cutoff_hours": 0, "updated_at": now}
                      for c in CARE_TYPES])
     print(f"  {nurseries:,} nurseries and offerings ({time.perf_counter() - started:.1f} s)")
     first = local_today(now) + timedelta(days=1)
     slot_rows = _slot_rows(nursery_id, first, now)
-    _bulk(Slot, slot_rows)
+    bulk(Slot, slot_rows)
     full_days = list(db.session.scalars(db.select(Slot.id).where(
         Slot.nursery_id == nursery_id, Slot.care_type == "full_day").order_by(Slot.date)))
     per_parent = 2
@@ -166,7 +166,7 @@ def seed(nurseries: int, booking_children: int, rnd: random.Random) -> dict:
              for pool in ("app", "ceiling", "check")}
     token, health_child = pools["check"][2]  # the second parent's first child
     codes = list(service_settings.health_schedule().by_code)[:8]
-    _bulk(HealthRecord, [{"child_id": health_child, "code": code, "product": None,
+    bulk(HealthRecord, [{"child_id": health_child, "code": code, "product": None,
                           "done_on": born + timedelta(days=20 * n), "recorded_at": now}
                          for n, code in enumerate(codes)])
     _classes(300, operator_id, list(db.session.scalars(db.select(User.id).where(
