@@ -62,6 +62,13 @@ fuzz: $(STAMP)
 stress: $(STAMP)
 	@bash scripts/stress.sh
 
+## make bench: parentapp under gunicorn (production settings) beside a bare Flask app and a
+## raw-SQL ceiling, driven by wrk, on its own PostgreSQL database (10,000 nurseries, dropped
+## after); prints one table. Needs wrk. BENCH_ARGS passes options, e.g.
+## BENCH_ARGS="--rows search,booking --duration 5 --nurseries 100000".
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py --pg "$${PARENTAPP_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres}" $(BENCH_ARGS)
+
 ## make bench-allocation: allocate 2,000 applications over 50 nurseries on PostgreSQL
 ## (its own database, dropped after) beside the time to read the same rows.
 bench-allocation: $(STAMP)

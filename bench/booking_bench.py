@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,37 +33,21 @@ from datetime import timedelta
 from pathlib import Path
 
 import requests
-from flask import Flask, jsonify, request
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from parentapp import create_app, service_settings  # noqa: E402
+from bench.harness import SECRET, Servers  # noqa: E402
+from bench.scale_seed import make_families  # noqa: E402
+from parentapp import create_app  # noqa: E402
 from parentapp.extensions import db  # noqa: E402
-from parentapp.models import Child, Nursery, Offering, Slot, User, utcnow  # noqa: E402
-from parentapp.services.accounts import tokens  # noqa: E402
+from parentapp.models import Nursery, Offering, Slot, User, utcnow  # noqa: E402
 from parentapp.services.stats.townships import ensure_townships  # noqa: E402
 from parentapp.timeutil import add_months, local_today  # noqa: E402
 from tests.dbutil import temporary_database  # noqa: E402
 
-SECRET = "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 DAYS = 31
 HOURS = {"day": ["08:00", "17:00"], "am": ["08:00", "12:00"], "pm": ["13:00", "17:00"]}
-
-
-def bare_app() -> Flask:
-    """The baseline: Flask and JSON, no database, no auth."""
-    app = Flask("bare")
-
-    @app.get("/bare")
-    def bare_get():
-        return jsonify({"status": "ok", "items": []})
-
-    @app.post("/bare")
-    def bare_post():
-        return jsonify({"echo": request.get_json()}), 201
-
-    return app
 
 
 # -- data ----------------------------------------------------------------------------------
@@ -73,7 +55,7 @@ def bare_app() -> Flask:
 
 def seed(clients: int, bookings: int) -> dict:
     """A nursery with every care type over 31 days, and families with tokens."""
-    now, policy = utcnow(), service_settings.token_policy()
+    now = utcnow()
     born = add_months(local_today(now), -12)
     operator = User(role="operator", username="bench-operator", created_at=now)
     db.session.add(operator)
@@ -105,18 +87,10 @@ def seed(clients: int, bookings: int) -> dict:
         Slot.care_type == "full_day")).all())
     families = []
     per_client = bookings // clients + 1
-    for n in range(clients):
-        parent = User(role="parent", wechat_openid=f"bench-{n}", created_at=now)
-        db.session.add(parent)
-        db.session.flush()
-        db.session.execute(db.insert(Child), [
-            {"parent_id": parent.id, "name": "压测", "birth_date": born,
-             "gender": "male", "je_choice": "live", "hepa_choice": "live", "created_at": now}
-            for _ in range(2 * per_client)])
-        child_ids = list(db.session.scalars(db.select(Child.id).where(
-            Child.parent_id == parent.id).order_by(Child.id)))
-        raw = tokens.issue_token(parent, now, policy=policy)
-        families.append({"headers": {"Authorization": f"Bearer {raw}"}, "children": child_ids})
+    for n in range(clients):  # one parent each, guardian of its children (child_people)
+        pairs = make_families(f"c{n}", 1, 2 * per_client, now, born)
+        families.append({"headers": {"Authorization": f"Bearer {pairs[0][0]}"},
+                         "children": [child for _, child in pairs]})
     db.session.commit()
     return {"nursery_id": nursery.id, "from": days[0], "to": days[-1],
             "full_days": [full_days[d] for d in days], "families": families,
@@ -124,32 +98,6 @@ def seed(clients: int, bookings: int) -> dict:
 
 
 # -- servers -------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def serve(target: str, port: int, env: dict, workers: int, threads: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-k", "gthread",
-         "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         target], cwd=ROOT, env=env)
-    probe = f"http://127.0.0.1:{port}/" + ("healthz" if "parentapp" in target else "bare")
-    for _ in range(300):
-        if process.poll() is not None:
-            raise RuntimeError(f"{target} exited with {process.returncode}")
-        try:
-            if requests.get(probe, timeout=5).status_code == 200:
-                return process
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    process.terminate()
-    process.wait(10)
-    raise RuntimeError(f"{target} did not start")
 
 
 # -- measurements --------------------------------------------------------------------------
@@ -249,18 +197,11 @@ def main() -> None:
             db.engine.dispose()
         env = {**os.environ, "PARENTAPP_DATABASE_URL": url, "PARENTAPP_SECRET_KEY": SECRET,
                "PARENTAPP_ENV": "development"}
-        servers: list[subprocess.Popen] = []
-        ports = free_port(), free_port()
-        try:
-            servers.append(serve("parentapp:create_app()", ports[0], env, args.workers,
-                                 args.threads))
-            servers.append(serve("bench.booking_bench:bare_app()", ports[1], env,
-                                 args.workers, args.threads))
-            run(args, data, *(f"http://127.0.0.1:{port}" for port in ports))
-        finally:
-            for server in servers:
-                server.terminate()
-                server.wait(10)
+        # bench.harness starts each gunicorn in its own process group and ends the group
+        # (SIGTERM, then SIGKILL after a bounded wait), so no worker is left behind.
+        with Servers(args.workers, args.threads) as servers:
+            run(args, data, servers.serve("parentapp:create_app()", env),
+                servers.serve("bench.harness:bare_app()", env, "/bare"))
 
 
 def run(args, data, app_base: str, bare_base: str) -> None:

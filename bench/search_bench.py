@@ -29,39 +29,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask import jsonify  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
+from bench.scale_seed import LAT, LNG, bulk, nursery_rows  # noqa: E402
 from parentapp import create_app  # noqa: E402
 from parentapp.extensions import db  # noqa: E402
 from parentapp.models import Nursery, User, utcnow  # noqa: E402
 from parentapp.services.stats.townships import ensure_townships, township_codes  # noqa: E402
 from tests.dbutil import temporary_database  # noqa: E402
 
-LAT, LNG = (29.65, 30.53), (107.98, 108.57)
-HOURS = {"day": ["08:00", "17:30"], "am": ["08:00", "12:00"], "pm": ["14:00", "17:30"]}
-
 
 def seed(n: int, rnd: random.Random) -> None:
+    """``n`` nurseries spread over the county, 90% approved (bench.scale_seed's rows)."""
     operator = User(role="operator", username="bench-operator", created_at=utcnow())
     db.session.add(operator)
     db.session.flush()
-    towns, now = sorted(township_codes()), utcnow()
-    chunk = []
-    for i in range(n):
-        chunk.append({
-            "operator_id": operator.id, "name": f"{rnd.choice('南万下西黄沙马龙')}托育园{i:06d}",
-            "address": f"某路 {i} 号", "township": rnd.choice(towns),
-            "lat": rnd.uniform(*LAT), "lng": rnd.uniform(*LNG), "phone": "13800000000",
-            "kind": rnd.choice(["nursery", "nursery", "kindergarten_class", "employer"]),
-            "inclusive": rnd.random() < 0.3, "licensed_places": rnd.randint(10, 120),
-            "opening_hours": HOURS, "registration_type": "for_profit",
-            "credit_code": f"{i:018d}", "description": "", "open_to_public": rnd.random() < 0.5,
-            "filing_status": "approved" if rnd.random() < 0.9 else "pending",
-            "created_at": now, "updated_at": now,
-        })
-        if len(chunk) == 5000:
-            db.session.execute(db.insert(Nursery), chunk)
-            chunk = []
-    if chunk:
-        db.session.execute(db.insert(Nursery), chunk)
+    bulk(Nursery, nursery_rows(n, operator.id, rnd, utcnow()))
     db.session.commit()
     # Fresh statistics and visibility map, as autovacuum would leave a settled table.
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -1,0 +1,1 @@
+"""Benchmarks (make bench and the older single-purpose scripts); bench.harness is shared."""
