@@ -4,18 +4,34 @@ Slot listings show it and booking enforces it, so what a parent sees is what
 the server applies. Places held for a waitlist offer (``slot.held``) count as
 taken for everyone but the family the offer is for (``own_holds``); places a round of
 monthly places holds (``slot.round_held``) are not for sale at all.
+
+Every function reads only the slot's columns, so it takes a ``Slot`` or a Core row of
+the same columns alike (the public listing reads rows, not objects, for speed).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Protocol
 
 from parentapp.domain import SlotStatus
-from parentapp.models import Offering, Slot
-from parentapp.timeutil import local_today
+from parentapp.models import Offering
+from parentapp.timeutil import local_instant, local_today
 
 CLOSED, TOO_EARLY, TOO_LATE, FULL = "closed", "too_early", "too_late", "full"
+
+
+class SlotFacts(Protocol):
+    """What the rule reads of a slot: a ``Slot`` or a row with these columns."""
+
+    date: date
+    start_time: time
+    capacity: int
+    booked: int
+    held: int
+    round_held: int
+    status: str
 
 
 @dataclass(frozen=True)
@@ -29,12 +45,12 @@ class Availability:
         return self.blocker is None
 
 
-def last_booking_instant(slot: Slot, offering: Offering) -> datetime:
+def last_booking_instant(slot: SlotFacts, offering: Offering) -> datetime:
     """Bookings close ``min_notice_hours`` before the slot starts."""
-    return slot.starts_at() - timedelta(hours=offering.min_notice_hours)
+    return local_instant(slot.date, slot.start_time) - timedelta(hours=offering.min_notice_hours)
 
 
-def window_blocker(slot: Slot, offering: Offering, now: datetime) -> str | None:
+def window_blocker(slot: SlotFacts, offering: Offering, now: datetime) -> str | None:
     """too_early beyond ``book_ahead_days`` (counted in local dates), too_late after the notice."""
     if slot.date > local_today(now) + timedelta(days=offering.book_ahead_days):
         return TOO_EARLY
@@ -43,11 +59,11 @@ def window_blocker(slot: Slot, offering: Offering, now: datetime) -> str | None:
     return None
 
 
-def remaining_places(slot: Slot, own_holds: int = 0) -> int:
+def remaining_places(slot: SlotFacts, own_holds: int = 0) -> int:
     return max(0, slot.capacity - slot.booked - slot.held - slot.round_held + own_holds)
 
 
-def availability(slot: Slot, offering: Offering, now: datetime,
+def availability(slot: SlotFacts, offering: Offering, now: datetime,
                  own_holds: int = 0) -> Availability:
     remaining = remaining_places(slot, own_holds)
     if slot.status != SlotStatus.OPEN:
