@@ -77,7 +77,8 @@ def slot_item(row, price_fen: int, answer) -> dict:
     stays the documented answer (tests/api/test_slot_listing_cache.py holds them equal).
     """
     return {"id": row.id, "care_type": row.care_type, "date": row.date.isoformat(),
-            "start": row.start_time.strftime("%H:%M"), "end": row.end_time.strftime("%H:%M"),
+            "start": row.start_time.isoformat("minutes"),  # HH:MM, as HourMinute
+            "end": row.end_time.isoformat("minutes"),
             "capacity": row.capacity, "booked": row.booked, "remaining": answer.remaining,
             "status": row.status, "price_fen": price_fen, "bookable": answer.bookable,
             "waitlist_length": row.waitlist_length, "held": row.held,

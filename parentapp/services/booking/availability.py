@@ -50,25 +50,45 @@ def last_booking_instant(slot: SlotFacts, offering: Offering) -> datetime:
     return local_instant(slot.date, slot.start_time) - timedelta(hours=offering.min_notice_hours)
 
 
+@dataclass(frozen=True, slots=True)
+class BookingWindow:
+    """One offering's booking window at ``now``, worked out once for the many slots of a
+    listing: too_early beyond ``book_ahead_days`` (counted in local dates), too_late after
+    the notice."""
+
+    last_day: date
+    notice: timedelta
+    now: datetime
+
+    @classmethod
+    def of(cls, offering: Offering, now: datetime) -> BookingWindow:
+        return cls(local_today(now) + timedelta(days=offering.book_ahead_days),
+                   timedelta(hours=offering.min_notice_hours), now)
+
+    def blocker(self, slot: SlotFacts) -> str | None:
+        if slot.date > self.last_day:
+            return TOO_EARLY
+        if self.now > local_instant(slot.date, slot.start_time) - self.notice:
+            return TOO_LATE
+        return None
+
+
 def window_blocker(slot: SlotFacts, offering: Offering, now: datetime) -> str | None:
-    """too_early beyond ``book_ahead_days`` (counted in local dates), too_late after the notice."""
-    if slot.date > local_today(now) + timedelta(days=offering.book_ahead_days):
-        return TOO_EARLY
-    if now > last_booking_instant(slot, offering):
-        return TOO_LATE
-    return None
+    """too_early, too_late or None: see BookingWindow."""
+    return BookingWindow.of(offering, now).blocker(slot)
 
 
 def remaining_places(slot: SlotFacts, own_holds: int = 0) -> int:
     return max(0, slot.capacity - slot.booked - slot.held - slot.round_held + own_holds)
 
 
-def availability(slot: SlotFacts, offering: Offering, now: datetime,
-                 own_holds: int = 0) -> Availability:
+def availability(slot: SlotFacts, offering: Offering, now: datetime, own_holds: int = 0, *,
+                 window: BookingWindow | None = None) -> Availability:
+    """``window``: the offering's BookingWindow at ``now``, when the caller has it already."""
     remaining = remaining_places(slot, own_holds)
     if slot.status != SlotStatus.OPEN:
         return Availability(remaining, CLOSED)
-    blocker = window_blocker(slot, offering, now)
+    blocker = (window or BookingWindow.of(offering, now)).blocker(slot)
     if blocker is None and remaining < 1:
         blocker = FULL
     return Availability(remaining, blocker)

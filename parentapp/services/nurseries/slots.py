@@ -17,7 +17,7 @@ from parentapp.domain import AuditAction, CareType, SlotStatus, WaitlistStatus
 from parentapp.errors import NotFound, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import Nursery, Offering, Slot, WaitlistEntry
-from parentapp.services.booking.availability import Availability, availability
+from parentapp.services.booking.availability import Availability, BookingWindow, availability
 from parentapp.services.booking.waitlist_offers import expire_due_offers
 from parentapp.services.common import audit
 from parentapp.services.common.transactions import rolls_back
@@ -188,10 +188,13 @@ def list_slot_rows(nursery_id: int, *, day_from: date | None, day_to: date | Non
         db.select(*LISTED_COLUMNS, waitlist_length().label("waitlist_length"))
         .where(*in_range).order_by(*LISTING_ORDER)).all()
     offerings = offerings_by_key([nursery_id])
+    windows = {key: BookingWindow.of(offering, now) for key, offering in offerings.items()}
     listed = []
     for row in rows:
-        offering = offerings[(nursery_id, row.care_type)]
-        listed.append((row, offering.price_fen, availability(row, offering, now)))
+        key = (nursery_id, row.care_type)
+        offering = offerings[key]
+        listed.append((row, offering.price_fen,
+                       availability(row, offering, now, window=windows[key])))
     return listed
 
 
