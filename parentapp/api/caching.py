@@ -21,7 +21,10 @@ NOT_MODIFIED_DOC = "Not Modified: the `If-None-Match` ETag still matches; no bod
 def json_response(body: dict):
     """The body as the app's JSON answer (compact, UTF-8 unescaped, newline-terminated,
     like ``jsonify``), written straight by orjson: for plain str/int/bool/None data."""
-    return current_app.response_class(orjson.dumps(body) + b"\n", mimetype="application/json")
+    provider = current_app.json
+    if provider.compact is False or (provider.compact is None and current_app.debug):
+        return provider.response(body)  # pretty-printed, as jsonify does in debug
+    return current_app.response_class(orjson.dumps(body) + b"\n", mimetype=provider.mimetype)
 
 
 def public_cache(max_age: int, *, private_when: tuple[str, ...] = ()):
