@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 FLASK := $(BIN)/flask --app parentapp
 PG_TEST_URL ?= $(PARENTAPP_TEST_DATABASE_URL)
 
-.PHONY: install run test test-sqlite test-postgres test-clock fuzz stress lint bench bench-allocation clean vendor-echarts
+.PHONY: install run test test-sqlite test-postgres test-clock fuzz stress lint bench bench-allocation bench-slots clean vendor-echarts
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || { echo "== creating virtualenv $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
@@ -73,6 +73,12 @@ bench: $(STAMP)
 ## (its own database, dropped after) beside the time to read the same rows.
 bench-allocation: $(STAMP)
 	$(BIN)/python bench/allocation_bench.py --postgres "$${PARENTAPP_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
+
+## make bench-slots: requests per second of the public slot listing (31 days, 403 slots)
+## and the nursery page through the test client, on SQLite and PostgreSQL, beside the
+## listing's former schema path in the same run.
+bench-slots: $(STAMP)
+	$(BIN)/python bench/slot_listing_bench.py --postgres "$${PARENTAPP_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
 
 ## make vendor-echarts: refresh the console's charting library from its npm package
 ## (the committed copy is what runs; the console never loads a CDN). Needs npm.

@@ -8,6 +8,13 @@ with a ``MalformedJSON`` that says, in Chinese, what is wrong. Set as the app's
 JSON provider, it is what ``request.get_json`` uses; ``ContractRequest`` turns
 its refusal into 400 ``bad_request``, and the parsed body is cached on the
 request, so the guard and the argument parser share one parse.
+
+Answers are written by orjson (several times faster than ``json``), with the same
+output as Flask's compact encoder: UTF-8 text unescaped (``ensure_ascii`` off), keys in
+their order, and dates, datetimes, dataclasses, Decimal, UUID through Flask's own
+``default`` (dates as HTTP dates, as before). What orjson refuses (an integer beyond 64
+bits, a non-string key, a lone surrogate) goes to the standard encoder, which answers it
+as before. Pretty-printed output (debug) stays with the standard encoder.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import math
 import re
 from typing import Any
 
+import orjson
 from flask import Request
 from flask.json.provider import DefaultJSONProvider
 
@@ -29,6 +37,9 @@ MAX_INT_DIGITS = 30
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Dates and dataclasses go to Flask's default, so they look as they did with ``json``.
+ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+COMPACT = (",", ":")
 
 
 class MalformedJSON(ValueError):
@@ -105,6 +116,15 @@ class StrictJSONProvider(DefaultJSONProvider):
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         return strict_loads(s)
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        # Flask's response() asks for compact separators; anything else is json's to write.
+        if kwargs != {"separators": COMPACT}:
+            return super().dumps(obj, **kwargs)
+        try:
+            return orjson.dumps(obj, default=self.default, option=ORJSON_OPTIONS).decode()
+        except orjson.JSONEncodeError:
+            return super().dumps(obj, **kwargs)
 
 
 class ContractRequest(Request):

@@ -2,6 +2,7 @@
 
 from parentapp import service_settings
 from parentapp.api.blueprint import Blueprint
+from parentapp.api.caching import NOT_MODIFIED_DOC, public_cache
 from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.base import page_of
@@ -19,20 +20,32 @@ blp = Blueprint("nurseries", __name__, url_prefix="/api/v1/nurseries",
 
 
 @blp.route("")
+@public_cache(max_age=30, private_when=("child_id",))  # child_id: that parent's child
 @answers("unauthorized", "not_found")
 @blp.arguments(NurserySearchQuerySchema, location="query")
 @blp.response(200, page_of(NurseryListItemSchema))
+@blp.alt_response(304, description=NOT_MODIFIED_DOC)
 def search_nurseries(query):
-    """Approved nurseries, nearest first (by name without lat/lng)."""
+    """Approved nurseries, nearest first (by name without lat/lng).
+
+    ETag and ``Cache-Control: public, max-age=30``; ``private, no-cache`` with a token or
+    ``child_id``. ``If-None-Match`` with the current ETag gets a 304.
+    """
     return search.search_nurseries(now=utcnow(), viewer_id=viewer_id(), **query,
                                    offer_minutes=service_settings.offer_minutes())
 
 
 @blp.route("/<int:nursery_id>")
+@public_cache(max_age=30)
 @answers("unauthorized")
 @blp.arguments(NurseryDetailQuerySchema, location="query")
 @blp.response(200, NurseryDetailSchema)
+@blp.alt_response(304, description=NOT_MODIFIED_DOC)
 def get_nursery(query, nursery_id):
-    """One approved nursery with its filing disclosure; any other is 404."""
+    """One approved nursery with its filing disclosure; any other is 404.
+
+    ETag and ``Cache-Control: public, max-age=30`` (``private, no-cache`` with a token);
+    ``If-None-Match`` with the current ETag gets a 304.
+    """
     return search.get_public_nursery(nursery_id, now=utcnow(), **query,
                                      offer_minutes=service_settings.offer_minutes())

@@ -70,6 +70,21 @@ class SlotListSchema(BaseSchema):
     items = fields.List(fields.Nested(SlotItemSchema), required=True)
 
 
+def slot_item(row, price_fen: int, answer) -> dict:
+    """What ``SlotItemSchema`` dumps for a listed slot (a Core row, its price, its
+    availability), built directly: the public listing answers hundreds of slots and the
+    schema's dump was two fifths of its time. Same keys, order and formats; the schema
+    stays the documented answer (tests/api/test_slot_listing_cache.py holds them equal).
+    """
+    return {"id": row.id, "care_type": row.care_type, "date": row.date.isoformat(),
+            "start": row.start_time.isoformat("minutes"),  # HH:MM, as HourMinute
+            "end": row.end_time.isoformat("minutes"),
+            "capacity": row.capacity, "booked": row.booked, "remaining": answer.remaining,
+            "status": row.status, "price_fen": price_fen, "bookable": answer.bookable,
+            "waitlist_length": row.waitlist_length, "held": row.held,
+            "closed_reason": row.closed_reason}
+
+
 class SlotChangeSchema(BaseSchema):
     capacity = fields.Integer(strict=True, validate=value_range(0, 1000))
     status = fields.String(validate=one_of(SlotStatus.values()))

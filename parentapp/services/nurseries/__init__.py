@@ -6,6 +6,7 @@
     unified social credit code check character   -> credit_code
     offerings and their default terms            -> offerings
     slot generation from opening hours, listing  -> slots
+    the public listing as Core rows (hot path)   -> slots.list_slot_rows
     changing capacity, opening and closing slots -> slot_changes
     licensed-places cap across overlapping slots -> licensed_places
     family care points: at most 5 places         -> licensed_places.kind_places_problem
