@@ -142,7 +142,17 @@ class DateTime(ma.DateTime):
 
 
 class AwareDateTime(DateTime, ma.AwareDateTime):
-    default_error_messages = DATETIME_MESSAGES
+    """An instant in the years the service can mean (1901-2999): before 1901 Asia/Shanghai
+    was on local mean time (+08:05:43), which no ISO 8601 offset can write."""
+
+    default_error_messages = {**DATETIME_MESSAGES,
+                              "range": f"时间应在 {MIN_YEAR + 1} 到 {MAX_YEAR} 年之间。"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        instant = super()._deserialize(value, attr, data, **kwargs)
+        if not MIN_YEAR + 1 <= instant.year <= MAX_YEAR:
+            raise self.make_error("range")
+        return instant
 
 
 class Time(ma.Time):

@@ -54,3 +54,16 @@ def test_unserialisable_values_still_fail(providers):
     fast, _ = providers
     with pytest.raises(TypeError):
         fast.dumps({"x": object()}, separators=(",", ":"))
+
+
+def test_instants_before_1901_are_refused_not_written_with_a_local_mean_time_offset():
+    from marshmallow import ValidationError
+
+    from parentapp.schemas.fields import AwareDateTime
+
+    field = AwareDateTime()
+    assert field.deserialize("2026-12-01T09:00:00+08:00").year == 2026
+    for value in ("0863-12-14T09:33:43+08:00", "1900-06-01T00:00:00+08:00",
+                  "3000-01-01T00:00:00+08:00"):
+        with pytest.raises(ValidationError, match="1901"):
+            field.deserialize(value)
