@@ -4,11 +4,10 @@ from parentapp import service_settings
 from parentapp.api.blueprint import Blueprint
 from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
-from parentapp.schemas.base import page_of
 from parentapp.schemas.nursery_search import (
     NurseryDetailQuerySchema,
     NurseryDetailSchema,
-    NurseryListItemSchema,
+    NurserySearchPageSchema,
     NurserySearchQuerySchema,
 )
 from parentapp.security import viewer_id
@@ -21,7 +20,7 @@ blp = Blueprint("nurseries", __name__, url_prefix="/api/v1/nurseries",
 @blp.route("")
 @answers("unauthorized", "not_found")
 @blp.arguments(NurserySearchQuerySchema, location="query")
-@blp.response(200, page_of(NurseryListItemSchema))
+@blp.response(200, NurserySearchPageSchema)
 def search_nurseries(query):
     """Approved nurseries, nearest first (by name without lat/lng)."""
     return search.search_nurseries(now=utcnow(), viewer_id=viewer_id(), **query,
