@@ -189,12 +189,12 @@ def _filters(inclusive: bool | None, township: str | None, q: str | None) -> lis
 def _page_by_name(filters: list, care_type: str | None, day: date | None,
                   page: int, per_page: int, now: datetime, *, offer_minutes: int) -> dict:
     start, count = _window(page, per_page)
-    by_name = (Nursery.name, Nursery.id)
-    # Counting the first TOTAL_CAP + 1 in page order walks the page's own index and stops.
-    matches = db.select(Nursery.id).where(*filters).order_by(*by_name).limit(TOTAL_CAP + 1)
+    # Counting the first TOTAL_CAP + 1 by name walks the page's own index and stops there.
+    matches = db.select(Nursery.name).where(*filters).order_by(Nursery.name).limit(
+        TOTAL_CAP + 1)
     total = db.session.scalar(db.select(db.func.count()).select_from(matches.subquery()))
     rows = list(db.session.scalars(db.select(Nursery).where(*filters).order_by(
-        *by_name).offset(start).limit(count))) if count else []
+        Nursery.name, Nursery.id).offset(start).limit(count))) if count else []
     offers = offer_summaries([n.id for n in rows], care_type=care_type, day=day,
                              child=None, now=now,
                              offer_minutes=offer_minutes)
