@@ -48,6 +48,16 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_for(dialect_name):
+    """Autogenerate skips what the models build only on another database (PostgreSQL's
+    search indexes on SQLite): see parentapp.models.base.for_dialect."""
+    from parentapp.models.base import for_dialect
+
+    def include_object(obj, name, type_, reflected, compare_to):
+        return reflected or for_dialect(obj, dialect_name)
+    return include_object
+
+
 def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
@@ -101,6 +111,7 @@ def run_migrations_online():
 
     with connectable.connect() as connection:
         conf_args.setdefault("render_item", render_item)
+        conf_args.setdefault("include_object", include_for(connection.dialect.name))
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -5,11 +5,10 @@ from parentapp.api.blueprint import Blueprint
 from parentapp.api.caching import NOT_MODIFIED_DOC, public_cache
 from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
-from parentapp.schemas.base import page_of
 from parentapp.schemas.nursery_search import (
     NurseryDetailQuerySchema,
     NurseryDetailSchema,
-    NurseryListItemSchema,
+    NurserySearchPageSchema,
     NurserySearchQuerySchema,
 )
 from parentapp.security import viewer_id
@@ -23,7 +22,7 @@ blp = Blueprint("nurseries", __name__, url_prefix="/api/v1/nurseries",
 @public_cache(max_age=30, private_when=("child_id",))  # child_id: that parent's child
 @answers("unauthorized", "not_found")
 @blp.arguments(NurserySearchQuerySchema, location="query")
-@blp.response(200, page_of(NurseryListItemSchema))
+@blp.response(200, NurserySearchPageSchema)
 @blp.alt_response(304, description=NOT_MODIFIED_DOC)
 def search_nurseries(query):
     """Approved nurseries, nearest first (by name without lat/lng).

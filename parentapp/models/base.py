@@ -19,6 +19,13 @@ def sql_in(column: str, values: Iterable[str]) -> str:
     return f"{column} IN (" + ", ".join(f"'{value}'" for value in values) + ")"
 
 
+def for_dialect(item, dialect_name: str) -> bool:
+    """Whether a schema item exists on this database: an index built for one database only
+    says so with ``info={"dialect": name}`` beside its ``ddl_if(dialect=name)``. Alembic's
+    comparisons (migrations/env.py, tests/test_migrations.py) skip it elsewhere."""
+    return getattr(item, "info", {}).get("dialect", dialect_name) == dialect_name
+
+
 class UTCDateTime(TypeDecorator):
     """Aware UTC in, aware UTC out, on SQLite (which keeps no zone) and PostgreSQL."""
 

@@ -6,7 +6,14 @@ from marshmallow import ValidationError, pre_load, validate, validates_schema
 
 from parentapp.domain import CareType, NurseryKind, RegistrationType
 from parentapp.schemas import fields
-from parentapp.schemas.base import BaseSchema, PageQuerySchema, length, one_of, value_range
+from parentapp.schemas.base import (
+    BaseSchema,
+    PageQuerySchema,
+    length,
+    one_of,
+    page_of,
+    value_range,
+)
 from parentapp.schemas.nurseries import validate_township
 from parentapp.schemas.offerings import OfferingSchema
 
@@ -72,6 +79,12 @@ class NurseryListItemSchema(BaseSchema):
 
     def _distance(self, listing) -> int | None:
         return None if listing.distance_m is None else round(listing.distance_m)
+
+
+class NurserySearchPageSchema(page_of(NurseryListItemSchema)):
+    total_capped = fields.Boolean(metadata={
+        "description": "present (true) when more than 1,000 match: total is then 1000 and "
+                       "pages past the 1,000th match are empty"})
 
 
 class NurseryFilingDisclosureSchema(BaseSchema):

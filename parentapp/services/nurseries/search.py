@@ -1,8 +1,13 @@
 """Parent search: filed nurseries near a point, and the public detail page.
 
-With a position, nursery_geo ranks the nurseries inside the circle (bounding
-box on the covering index, then exact haversine) and only the requested page
-is loaded as rows. Without a position the database pages by name.
+With a position, services.nurseries.geo ranks the nurseries inside the circle
+(nearest-first GiST index on PostgreSQL, a bounding box on the covering index
+elsewhere, then exact haversine) and only the requested page is loaded as rows.
+Without a position the database pages by name.
+
+``total`` counts matches exactly up to TOTAL_CAP; beyond that it is TOTAL_CAP, the
+answer says ``total_capped``, and pages past the TOTAL_CAP-th match are empty (the
+contract): a county-wide query never has to count, or sort, every nursery.
 
 ``offer_summaries`` is the one place where offerings, prices and vacancies
 (issue 4) join the search: it reports, per nursery, the care types offered,
@@ -23,10 +28,11 @@ from parentapp.errors import NotFound, Unauthorized, ValidationFailed
 from parentapp.extensions import db
 from parentapp.models import Child, Nursery, utcnow
 from parentapp.services.accounts import children
-from parentapp.services.common.pagination import paginate
 from parentapp.services.nurseries import offerings, vacancies
 from parentapp.services.nurseries.geo import distance_m, metres, nearest, within_radius
 from parentapp.timeutil import local_today
+
+TOTAL_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -94,30 +100,44 @@ def search_nurseries(*, now: datetime, viewer_id: int | None, lat: float | None 
     filters = _filters(inclusive, township, q)
     filtering = care_type is not None or child is not None
     by_distance = lat is not None and lng is not None
-    start, radius_m = (page - 1) * per_page, radius_km * 1000
+    (start, count), radius_m = _window(page, per_page), radius_km * 1000
     if not filtering:
         if not by_distance:
             return _page_by_name(filters, care_type, day, page, per_page, now,
                                  offer_minutes=offer_minutes)
         window, total = nearest(lat, lng, radius_m=radius_m, filters=filters, start=start,
-                                count=per_page)
+                                count=count, count_limit=TOTAL_CAP + 1)
         offers = offer_summaries([nid for _, nid in window], care_type=care_type, day=day,
                                  child=None, now=now,
                                  offer_minutes=offer_minutes)
     else:
         window, total, offers = _filtered_page(filters, lat, lng, radius_m, care_type, day,
-                                               child, start, per_page, now,
+                                               child, start, count, now,
                                                offer_minutes=offer_minutes)
     rows = {n.id: n for n in db.session.scalars(
         db.select(Nursery).where(Nursery.id.in_([nid for _, nid in window])))}
     items = [Listing(rows[nid], None if h is None else metres(h), offers[nid])
              for h, nid in window]
-    return {"items": items, "page": page, "per_page": per_page, "total": total}
+    return _page(items, page, per_page, total)
+
+
+def _window(page: int, per_page: int) -> tuple[int, int]:
+    """Where the page starts, and how many it lists: none past the TOTAL_CAP-th match."""
+    start = (page - 1) * per_page
+    return start, max(0, min(per_page, TOTAL_CAP - start))
+
+
+def _page(items: list, page: int, per_page: int, total: int) -> dict:
+    """The list envelope; ``total`` is the matches counted up to at least TOTAL_CAP + 1."""
+    result = {"items": items, "page": page, "per_page": per_page, "total": min(total, TOTAL_CAP)}
+    if total > TOTAL_CAP:
+        result["total_capped"] = True
+    return result
 
 
 def _filtered_page(filters: list, lat: float | None, lng: float | None, radius_m: float,
                    care_type: str | None, day: date | None, child: Child | None, start: int,
-                   per_page: int, now: datetime, *, offer_minutes: int) -> tuple[list, int, dict]:
+                   count: int, now: datetime, *, offer_minutes: int) -> tuple[list, int, dict]:
     """Offer filters need every candidate: rank them all, keep the matching, cut one page."""
     if lat is not None and lng is not None:
         ranked = within_radius(lat, lng, radius_m, filters)
@@ -128,7 +148,7 @@ def _filtered_page(filters: list, lat: float | None, lng: float | None, radius_m
                              now=now,
                              offer_minutes=offer_minutes)
     ranked = [hit for hit in ranked if offers[hit[1]].matches]
-    end = start + per_page
+    end = start + count
     window = heapq.nsmallest(end, ranked)[start:] if lat is not None else ranked[start:end]
     return window, len(ranked), offers
 
@@ -168,10 +188,14 @@ def _filters(inclusive: bool | None, township: str | None, q: str | None) -> lis
 
 def _page_by_name(filters: list, care_type: str | None, day: date | None,
                   page: int, per_page: int, now: datetime, *, offer_minutes: int) -> dict:
-    stmt = db.select(Nursery).where(*filters).order_by(Nursery.name, Nursery.id)
-    result = paginate(stmt, page, per_page)
-    offers = offer_summaries([n.id for n in result["items"]], care_type=care_type, day=day,
+    start, count = _window(page, per_page)
+    # Counting the first TOTAL_CAP + 1 by name walks the page's own index and stops there.
+    matches = db.select(Nursery.name).where(*filters).order_by(Nursery.name).limit(
+        TOTAL_CAP + 1)
+    total = db.session.scalar(db.select(db.func.count()).select_from(matches.subquery()))
+    rows = list(db.session.scalars(db.select(Nursery).where(*filters).order_by(
+        Nursery.name, Nursery.id).offset(start).limit(count))) if count else []
+    offers = offer_summaries([n.id for n in rows], care_type=care_type, day=day,
                              child=None, now=now,
                              offer_minutes=offer_minutes)
-    result["items"] = [Listing(n, None, offers[n.id]) for n in result["items"]]
-    return result
+    return _page([Listing(n, None, offers[n.id]) for n in rows], page, per_page, total)
