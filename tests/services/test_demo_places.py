@@ -3,7 +3,7 @@ held out of that month's full-day slots."""
 
 from sqlalchemy import select
 
-from parentapp.models import Nursery, PlaceRound, Slot, User
+from parentapp.models import Application, Nursery, PlaceRound, Slot, User
 from parentapp.seed import DEMO_OPERATOR, seed_demo
 from parentapp.services.places.holds import month_range
 from tests.place_factories import target_month
@@ -13,8 +13,8 @@ def test_the_demo_operator_has_a_round_at_the_first_nursery(db):
     lines: list[str] = []
     seed_demo(echo=lines.append)
     seed_demo(echo=lines.append)  # idempotent
-    assert any(f"monthly places: {target_month()}: 2 places a day held" in line
-               for line in lines)
+    assert any(f"monthly places: {target_month()}: 2 places a day held, 4 applications"
+               in line for line in lines)
     assert any("monthly places: exists" in line for line in lines)
     [place_round] = db.session.scalars(select(PlaceRound)).all()
     operator = db.session.scalar(select(User).where(User.username == DEMO_OPERATOR[0]))
@@ -25,3 +25,6 @@ def test_the_demo_operator_has_a_round_at_the_first_nursery(db):
         Slot.nursery_id == first, Slot.care_type == "full_day",
         Slot.date >= month_range(target_month())[0])))
     assert held == {2}
+    applied = db.session.execute(select(Application.status, Application.township)).all()
+    assert len(applied) == 4 and {status for status, _ in applied} == {"submitted"}
+    assert {"500240001", "500240002", "500240104"} <= {township for _, township in applied}
