@@ -45,9 +45,8 @@ from parentapp.models import (  # noqa: E402
 )
 from parentapp.services.nurseries.offerings import default_terms  # noqa: E402
 from parentapp.services.places import allocation  # noqa: E402
-from parentapp.services.places.holds import month_range  # noqa: E402
 from parentapp.services.stats.townships import ensure_townships  # noqa: E402
-from parentapp.timeutil import local_instant  # noqa: E402
+from parentapp.timeutil import local_instant, month_range  # noqa: E402
 from tests.dbutil import temporary_database  # noqa: E402
 
 MONTH = "2027-03"

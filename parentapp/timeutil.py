@@ -36,6 +36,17 @@ def add_months(start: date, months: int) -> date:
     return date(year, month0 + 1, min(start.day, last_day))
 
 
+def month_range(month: str) -> tuple[date, date]:
+    """First and last day of a calendar month named ``"YYYY-MM"``."""
+    year, number = int(month[:4]), int(month[5:7])
+    return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])
+
+
+def month_of(day: date) -> str:
+    """The ``"YYYY-MM"`` name of the month ``day`` is in."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
 def add_years(start: date, years: int) -> date:
     return add_months(start, 12 * years)
 

@@ -8,8 +8,7 @@ from datetime import datetime, time, timedelta
 
 from parentapp.models import Nursery, PlaceRound, User, utcnow
 from parentapp.services.places import allocation, applications, rounds
-from parentapp.services.places.holds import month_of, month_range
-from parentapp.timeutil import add_months, local_instant, local_today
+from parentapp.timeutil import add_months, local_instant, local_today, month_of, month_range
 from tests.booking_factories import make_offering, make_slot
 from tests.factories import make_child, make_nursery, make_user
 

@@ -17,8 +17,7 @@ from parentapp.console.forms import field_errors
 from parentapp.models import utcnow
 from parentapp.schemas.places import DemandQuerySchema
 from parentapp.services.places import demand
-from parentapp.services.places.holds import month_of
-from parentapp.timeutil import add_months, local_today
+from parentapp.timeutil import add_months, local_today, month_of
 
 PARAM = "demand_month"
 

@@ -18,9 +18,8 @@ from parentapp.models import utcnow
 from parentapp.schemas.places import MAX_ROUND_PLACES, RoundCreateSchema
 from parentapp.services.nurseries import operator_nurseries
 from parentapp.services.places import rounds
-from parentapp.services.places.holds import month_of
 from parentapp.services.stats.townships import list_townships
-from parentapp.timeutil import add_months, local_today
+from parentapp.timeutil import add_months, local_today, month_of
 
 RULE_NAMES = {"township": "乡镇优先", "siblings": "同胞优先"}
 # The form's choices of ``priority_rules``, in the order offered (the first is the default).

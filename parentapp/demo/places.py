@@ -17,8 +17,7 @@ from parentapp.models.child import guarded_by
 from parentapp.services.family.access import children_of
 from parentapp.services.nurseries import slots
 from parentapp.services.places import applications, rounds
-from parentapp.services.places.holds import month_of, month_range
-from parentapp.timeutil import add_months, local_instant, local_today
+from parentapp.timeutil import add_months, local_instant, local_today, month_of, month_range
 
 DEMO_OPERATOR_USERNAME = "demo-operator"
 DEMO_PARENT_OPENID = "fake-openid-demo-parent"

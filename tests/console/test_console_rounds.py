@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 
 from parentapp.extensions import db
 from parentapp.models import PlaceRound, Slot, Township, utcnow
-from parentapp.services.places.holds import month_range
-from parentapp.timeutil import LOCAL_TZ, add_months, local_today
+from parentapp.timeutil import LOCAL_TZ, add_months, local_today, month_range
 from tests.console.console_helpers import csrf, signed_in_client, table_rows
 from tests.place_factories import (
     allocate,

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from parentapp.models import Application, Nursery, PlaceRound, Slot, User
 from parentapp.seed import DEMO_OPERATOR, seed_demo
-from parentapp.services.places.holds import month_range
+from parentapp.timeutil import month_range
 from tests.place_factories import target_month
 
 

@@ -19,7 +19,7 @@ from parentapp.models import (
     WaitlistEntry,
 )
 from parentapp.services.places import allocation, matching, offers
-from parentapp.services.places.holds import month_range
+from parentapp.timeutil import month_range
 from tests.booking_factories import book, fresh
 from tests.factories import make_child, make_user
 from tests.place_factories import (

@@ -24,8 +24,8 @@ from parentapp.services.common.transactions import rolls_back
 from parentapp.services.nurseries.access import is_viewable, owned_nursery
 from parentapp.services.nurseries.licensed_places import ensure_within_licensed_places
 from parentapp.services.nurseries.offerings import offerings_by_key
-from parentapp.services.places.holds import holds_for_new_slots, month_of
-from parentapp.timeutil import local_today
+from parentapp.services.places.holds import holds_for_new_slots
+from parentapp.timeutil import local_today, month_of
 
 MAX_RANGE_DAYS = 62
 LISTING_ORDER = (Slot.date, Slot.start_time, Slot.care_type, Slot.id)

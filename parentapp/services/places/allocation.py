@@ -31,7 +31,6 @@ from parentapp.models import (
     Application,
     ApplicationChoice,
     BookingSlot,
-    Child,
     ChildPerson,
     Nursery,
     PlaceRound,
@@ -39,10 +38,9 @@ from parentapp.models import (
     User,
 )
 from parentapp.services.common.transactions import rolls_back
-from parentapp.services.family import fanout
 from parentapp.services.places import matching, notices
-from parentapp.services.places.holds import give_back, month_range
-from parentapp.timeutil import add_months
+from parentapp.services.places.holds import give_back
+from parentapp.timeutil import add_months, month_range
 
 OFFER_HOURS = 48
 
@@ -68,13 +66,15 @@ def allocate_month(month: str, now: datetime, *, offer_minutes: int) -> dict:
         return {"month": month, "rounds": 0, "offered": 0, "unplaced": 0}
     by_id = {r.id: r for r in rounds}
     applications = _applications(by_id)
-    priority = _priorities(applications, by_id, month)
+    nurseries = {n.id: n for n in db.session.scalars(db.select(Nursery).where(
+        Nursery.id.in_({r.nursery_id for r in rounds})))}
+    priority = _priorities(applications, by_id, nurseries, month)
     # A nursery no longer shown to parents (filing revoked) offers nothing.
-    shown = _shown_nursery_ids({r.nursery_id for r in rounds})
     result = matching.match(
         [matching.Applicant(a.id, tuple(c.round_id for c in a.choices if c.round_id in by_id))
          for a in applications],
-        {r.id: r.held if r.nursery_id in shown else 0 for r in rounds}, priority)
+        {r.id: r.held if nurseries[r.nursery_id].is_visible_to_parents else 0 for r in rounds},
+        priority)
     _write_positions(applications, priority)
     offered = _write_results(applications, result, by_id, now)
     for place_round in rounds:
@@ -84,11 +84,6 @@ def allocate_month(month: str, now: datetime, *, offer_minutes: int) -> dict:
     db.session.commit()
     return {"month": month, "rounds": len(rounds), "offered": sum(offered.values()),
             "unplaced": len(applications) - sum(offered.values())}
-
-
-def _shown_nursery_ids(nursery_ids: set[int]) -> set[int]:
-    return {n.id for n in db.session.scalars(db.select(Nursery).where(
-        Nursery.id.in_(nursery_ids))) if n.is_visible_to_parents}
 
 
 def _applications(rounds: dict[int, PlaceRound]) -> list[Application]:
@@ -102,14 +97,12 @@ def _applications(rounds: dict[int, PlaceRound]) -> list[Application]:
 
 
 def _priorities(applications: list[Application], rounds: dict[int, PlaceRound],
-                month: str) -> dict[tuple[int, int], tuple]:
+                nurseries: dict[int, Nursery], month: str) -> dict[tuple[int, int], tuple]:
     """Each (round, application) key: the round's rules in order (0 first), then the draw.
     Writes each application's township and each choice's inputs (caller commits)."""
     townships = family_townships([a.child_id for a in applications])
     siblings = _siblings([a.child_id for a in applications],
                          {r.nursery_id for r in rounds.values()}, month)
-    nursery_townships = dict(db.session.execute(db.select(Nursery.id, Nursery.township).where(
-        Nursery.id.in_({r.nursery_id for r in rounds.values()}))).all())
     keys = {}
     for application in applications:
         application.township = townships.get(application.child_id)
@@ -118,7 +111,7 @@ def _priorities(applications: list[Application], rounds: dict[int, PlaceRound],
             if place_round is None:
                 continue
             choice.township_first = (application.township is not None and application.township
-                                     == nursery_townships[place_round.nursery_id])
+                                     == nurseries[place_round.nursery_id].township)
             choice.sibling = (application.child_id, place_round.nursery_id) in siblings
             choice.draw = matching.draw_key(place_round.seed, application.id)
             facts = {"township": choice.township_first, "siblings": choice.sibling}
@@ -175,22 +168,17 @@ def _write_results(applications: list[Application], result: dict[int, int | None
                    rounds: dict[int, PlaceRound], now: datetime) -> dict[int, int]:
     """Offer or unplaced, each family told. Caller commits. Returns offers by round."""
     offered: dict[int, int] = {}
-    names = _names(applications, rounds)
-    people = fanout.recipients(a.child_id for a in applications)
     for application in applications:
         round_id = result.get(application.id)
         if round_id is None:
             application.status = ApplicationStatus.UNPLACED
-            notices.tell(application, names[0].get(application.child_id),
-                         NotificationKind.APPLICATION_UNPLACED, now=now, people=people)
         else:
             make_offer(application, rounds[round_id], now)
             offered[round_id] = offered.get(round_id, 0) + 1
-            notices.tell(application, names[0].get(application.child_id),
-                         NotificationKind.PLACE_OFFERED, now=now, people=people,
-                         nursery_name=names[1][rounds[round_id].nursery_id],
-                         expires_at=application.offer_expires_at)
         application.updated_at = now
+    for status, kind in ((ApplicationStatus.UNPLACED, NotificationKind.APPLICATION_UNPLACED),
+                         (ApplicationStatus.OFFERED, NotificationKind.PLACE_OFFERED)):
+        notices.tell_each([a for a in applications if a.status == status], kind, now=now)
     return offered
 
 
@@ -201,11 +189,3 @@ def make_offer(application: Application, place_round: PlaceRound, now: datetime)
     application.offered_at = now
     application.offer_expires_at = now + timedelta(hours=OFFER_HOURS)
     application.updated_at = now
-
-
-def _names(applications: list[Application], rounds: dict[int, PlaceRound]):
-    children = dict(db.session.execute(db.select(Child.id, Child.name).where(
-        Child.id.in_({a.child_id for a in applications}))).all()) if applications else {}
-    nurseries = dict(db.session.execute(db.select(Nursery.id, Nursery.name).where(
-        Nursery.id.in_({r.nursery_id for r in rounds.values()}))).all())
-    return children, nurseries

@@ -21,7 +21,7 @@ from parentapp.services.common.transactions import rolls_back
 from parentapp.services.family import access
 from parentapp.services.places import notices
 from parentapp.services.places.allocation import family_townships
-from parentapp.services.places.holds import month_range
+from parentapp.timeutil import month_range
 
 _ONE_PER_MONTH = "这个孩子这个月已经提交过入托申请，可以修改原来的申请。"
 
@@ -105,17 +105,11 @@ def _query():
 
 def _editable(user_id: int, application_id: int, now: datetime) -> tuple[Application, Child]:
     application, child = owned_application(user_id, application_id, ChildRight.ACT, lock=True)
-    until = editable_until(application)
-    if application.status != ApplicationStatus.SUBMITTED or until is None or now >= until:
+    until = with_rounds([application])[0].editable_until  # None once no longer submitted
+    if until is None or now >= until:
         raise InvalidState("申请已截止，不能再修改或撤回。",
                            details={"status": application.status})
     return application, child
-
-
-def editable_until(application: Application) -> datetime | None:
-    """The first close of its choices' rounds (one query)."""
-    return db.session.scalar(db.select(db.func.min(PlaceRound.closes_at)).where(
-        PlaceRound.id.in_([c.round_id for c in application.choices])))
 
 
 def _open_rounds(choices: list[int], month: str, care_type: str, now: datetime,
@@ -148,7 +142,8 @@ def _choice_rows(rounds: list[PlaceRound]) -> list[ApplicationChoice]:
 
 
 def with_rounds(applications: list[Application]) -> list[Application]:
-    """Set ``editable_until`` on each (one query for them all)."""
+    """Set ``editable_until`` on each: the first close of its choices' rounds while it is
+    submitted, else None (one query for them all)."""
     round_ids = {c.round_id for a in applications for c in a.choices}
     closes = dict(db.session.execute(db.select(PlaceRound.id, PlaceRound.closes_at).where(
         PlaceRound.id.in_(round_ids))).all()) if round_ids else {}

@@ -11,13 +11,12 @@ from datetime import datetime, timedelta
 
 from parentapp.domain import ApplicationStatus, NotificationKind, RoundStatus
 from parentapp.extensions import db
-from parentapp.models import Application, Child, Nursery, PlaceRound
+from parentapp.models import Application, PlaceRound
 from parentapp.services.common.transactions import rolls_back
-from parentapp.services.family import fanout
 from parentapp.services.places import notices
-from parentapp.services.places.holds import give_back, month_of
+from parentapp.services.places.holds import give_back
 from parentapp.services.places.offers import lock_round, pass_on
-from parentapp.timeutil import local_today
+from parentapp.timeutil import local_today, month_of
 
 REMIND_HOURS_BEFORE = 12
 
@@ -43,7 +42,7 @@ def _remind(now: datetime) -> int:
         Application.offer_expires_at <= now + timedelta(hours=REMIND_HOURS_BEFORE))
         .order_by(Application.id).with_for_update(skip_locked=True)
         .execution_options(populate_existing=True)))
-    _tell(due, NotificationKind.PLACE_OFFER_EXPIRING, now)
+    notices.tell_each(due, NotificationKind.PLACE_OFFER_EXPIRING, now=now)
     for application in due:
         application.reminded_at = now
     return len(due)
@@ -57,7 +56,7 @@ def _expire_round(place_round: PlaceRound, now: datetime, *, offer_minutes: int)
     for application in due:
         application.status = ApplicationStatus.EXPIRED
         application.decided_at = application.updated_at = now
-    _tell(due, NotificationKind.PLACE_OFFER_EXPIRED, now)
+    notices.tell_each(due, NotificationKind.PLACE_OFFER_EXPIRED, now=now)
     for _ in due:
         pass_on(place_round, now, offer_minutes=offer_minutes)
     return len(due)
@@ -77,17 +76,3 @@ def _end_past_rounds(now: datetime, *, offer_minutes: int) -> int:
         place_round.status, place_round.ended_at = RoundStatus.ENDED, now
         give_back(place_round, place_round.held, now, offer_minutes=offer_minutes)
     return len(rounds)
-
-
-def _tell(applications: list[Application], kind: str, now: datetime) -> None:
-    if not applications:
-        return
-    names = dict(db.session.execute(db.select(Child.id, Child.name).where(
-        Child.id.in_({a.child_id for a in applications}))).all())
-    nurseries = dict(db.session.execute(db.select(Nursery.id, Nursery.name).where(
-        Nursery.id.in_({a.nursery_id for a in applications}))).all())
-    people = fanout.recipients(a.child_id for a in applications)
-    for application in applications:
-        notices.tell(application, names.get(application.child_id), kind, now=now,
-                     people=people, nursery_name=nurseries.get(application.nursery_id),
-                     expires_at=application.offer_expires_at)

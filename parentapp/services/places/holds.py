@@ -18,17 +18,7 @@ from parentapp.models import PlaceRound, Slot
 from parentapp.services.booking.availability import remaining_places
 from parentapp.services.booking.places import lock_slots
 from parentapp.services.booking.waitlist_offers import offer_freed_places
-from parentapp.timeutil import add_months
-
-
-def month_range(month: str) -> tuple[date, date]:
-    """First and last day of ``"YYYY-MM"``."""
-    first = date(int(month[:4]), int(month[5:7]), 1)
-    return first, date.fromordinal(add_months(first, 1).toordinal() - 1)
-
-
-def month_of(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
+from parentapp.timeutil import month_of, month_range
 
 
 def month_slot_ids(nursery_id: int, month: str):
@@ -39,11 +29,16 @@ def month_slot_ids(nursery_id: int, month: str):
                                     Slot.date.between(first, last))
 
 
-def hold_places(place_round: PlaceRound, today: date) -> list[Slot]:
+def lock_month_slots(place_round: PlaceRound) -> list[Slot]:
+    """Every full-day slot of the round's nursery and month, row-locked in id order."""
+    return lock_slots(db.session.scalars(month_slot_ids(place_round.nursery_id,
+                                                        place_round.month)))
+
+
+def hold_places(place_round: PlaceRound, today: date) -> None:
     """Hold ``place_round.places`` in each open full-day slot of its month from ``today``.
     Caller commits. Raises InvalidState (no such slot), SlotFull (too few places left)."""
-    slots = lock_slots(db.session.scalars(month_slot_ids(place_round.nursery_id,
-                                                         place_round.month)))
+    slots = lock_month_slots(place_round)
     live = [s for s in slots if s.status == SlotStatus.OPEN and s.date >= today]
     if not live:
         raise InvalidState("这个月还没有开放的全日托时段，请先生成时段再发起入托申请。")
@@ -53,7 +48,6 @@ def hold_places(place_round: PlaceRound, today: date) -> list[Slot]:
                        details={"slot_ids": short})
     for slot in slots:
         slot.round_held = min(place_round.places, slot.capacity - slot.booked - slot.held)
-    return slots
 
 
 def give_back(place_round: PlaceRound, count: int, now: datetime, *,
@@ -62,8 +56,7 @@ def give_back(place_round: PlaceRound, count: int, now: datetime, *,
     round ends when it holds nothing more. Caller commits."""
     if count <= 0:
         return
-    slots = lock_slots(db.session.scalars(month_slot_ids(place_round.nursery_id,
-                                                         place_round.month)))
+    slots = lock_month_slots(place_round)
     for slot in slots:
         slot.round_held = max(0, slot.round_held - count)
     place_round.held -= count

@@ -2,7 +2,8 @@
 soon, placed (the month booked), unplaced, expired.
 
 Each goes once to every person of the child with ``reminders`` on (``fanout``), keyed by
-application and kind, so a second run or a second scheduler adds nothing. Offers travel
+application and kind, so a second run or a second scheduler adds nothing; ``tell_each``
+tells many families at once (allocation, expiry) in a fixed number of queries. Offers travel
 on the WeChat ``booking`` template where a grant allows (``thing1`` nursery, ``time2``
 the month's first day, ``phrase3`` status, ``name4`` child, ``thing5`` what to do).
 """
@@ -13,10 +14,10 @@ from datetime import datetime
 
 from mini_program_api.values import fit_value
 from parentapp.domain import NotificationKind, TemplateKind
-from parentapp.models import Application
+from parentapp.extensions import db
+from parentapp.models import Application, Child, Nursery
 from parentapp.services.family import fanout
-from parentapp.services.places.holds import month_range
-from parentapp.timeutil import LOCAL_TZ, local_instant
+from parentapp.timeutil import LOCAL_TZ, local_instant, month_range
 
 _TITLES = {
     NotificationKind.APPLICATION_SUBMITTED: "入托申请已提交",
@@ -82,3 +83,20 @@ def tell(application: Application, child_name: str | None, kind: str, *, now: da
                          template_kind=TemplateKind.BOOKING if data else None, wechat_data=data,
                          link=f"/pages/applications/detail?id={application.id}",
                          subject=("application", application.id))
+
+
+def tell_each(applications: list[Application], kind: str, *, now: datetime) -> None:
+    """``tell`` each application's family of ``kind`` (offers with their nursery and expiry),
+    names and recipients read in one query each whatever the number. Caller commits."""
+    if not applications:
+        return
+    children = dict(db.session.execute(db.select(Child.id, Child.name).where(
+        Child.id.in_({a.child_id for a in applications}))).all())
+    nursery_ids = {a.nursery_id for a in applications if a.nursery_id is not None}
+    nurseries = dict(db.session.execute(db.select(Nursery.id, Nursery.name).where(
+        Nursery.id.in_(nursery_ids))).all()) if nursery_ids else {}
+    people = fanout.recipients(a.child_id for a in applications)
+    for application in applications:
+        tell(application, children.get(application.child_id), kind, now=now, people=people,
+             nursery_name=nurseries.get(application.nursery_id),
+             expires_at=application.offer_expires_at)

@@ -24,7 +24,6 @@ from parentapp.models import (
     Application,
     ApplicationChoice,
     Booking,
-    Child,
     Nursery,
     Offering,
     PlaceRound,
@@ -32,12 +31,16 @@ from parentapp.models import (
 )
 from parentapp.services.booking.availability import remaining_places
 from parentapp.services.booking.bookings import add_booking, check_child_may_book, with_booked_by
-from parentapp.services.booking.places import lock_slots
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.places import notices
 from parentapp.services.places.allocation import make_offer
 from parentapp.services.places.applications import owned_application
-from parentapp.services.places.holds import end_if_empty, give_back, month_slot_ids
+from parentapp.services.places.holds import (
+    end_if_empty,
+    give_back,
+    lock_month_slots,
+    month_slot_ids,
+)
 from parentapp.timeutil import LOCAL_TZ
 
 
@@ -53,7 +56,8 @@ def accept_offer(user_id: int, application_id: int, now: datetime, *,
         return with_booked_by([db.session.get(Booking, application.booking_id)])[0], False
     _check_live(application, now)
     place_round = lock_round(application.round_id)
-    if not db.session.get(Nursery, place_round.nursery_id).is_visible_to_parents:
+    nursery = db.session.get(Nursery, place_round.nursery_id)
+    if not nursery.is_visible_to_parents:
         raise InvalidState("这家机构目前不接受预约，名额无法确认。")
     slots, offering = _month_slots(place_round, now)
     check_child_may_book(child, slots, offering, now, future_slots_per_child)
@@ -62,7 +66,7 @@ def accept_offer(user_id: int, application_id: int, now: datetime, *,
     application.status, application.booking_id = ApplicationStatus.ACCEPTED, booking.id
     application.decided_at = application.updated_at = now
     notices.tell(application, child.name, NotificationKind.PLACE_ACCEPTED, now=now,
-                 nursery_name=_nursery_name(place_round), days=len({s.date for s in slots}))
+                 nursery_name=nursery.name, days=len({s.date for s in slots}))
     db.session.commit()
     return with_booked_by([booking])[0], True
 
@@ -114,8 +118,7 @@ def _book_out_of_hold(place_round: PlaceRound, slots: list[Slot], now: datetime)
     """One place of each slot: the round's held place, else (a slot the hold never
     reached) a free one; the month's other slots drop one held place. Caller commits."""
     booking = {s.id for s in slots}
-    locked = lock_slots(db.session.scalars(month_slot_ids(place_round.nursery_id,
-                                                          place_round.month)))
+    locked = lock_month_slots(place_round)
     full = [s.id for s in locked if s.id in booking and s.round_held < 1
             and remaining_places(s) < 1]
     if full:
@@ -144,15 +147,7 @@ def pass_on(place_round: PlaceRound, now: datetime, *, offer_minutes: int) -> Ap
             .with_for_update().execution_options(populate_existing=True))
         if application.status == ApplicationStatus.UNPLACED:
             make_offer(application, place_round, now)
-            notices.tell(application, db.session.get(Child, application.child_id).name,
-                         NotificationKind.PLACE_OFFERED, now=now,
-                         nursery_name=_nursery_name(place_round),
-                         expires_at=application.offer_expires_at)
+            notices.tell_each([application], NotificationKind.PLACE_OFFERED, now=now)
             return application
     give_back(place_round, 1, now, offer_minutes=offer_minutes)
     return None
-
-
-def _nursery_name(place_round: PlaceRound) -> str:
-    return db.session.get(Nursery, place_round.nursery_id).name
-

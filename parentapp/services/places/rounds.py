@@ -19,8 +19,8 @@ from parentapp.models import Application, ApplicationChoice, Child, PlaceRound
 from parentapp.services.common import audit
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.nurseries.access import owned_nursery
-from parentapp.services.places.holds import hold_places, month_range
-from parentapp.timeutil import local_instant, local_today
+from parentapp.services.places.holds import hold_places
+from parentapp.timeutil import local_instant, local_today, month_range
 
 
 @rolls_back
