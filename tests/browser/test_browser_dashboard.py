@@ -2,14 +2,14 @@
 statistics figures, the text tables beside the charts hold the same numbers, the CSV
 downloads, and township populations are edited with problems shown beside the field."""
 
-from datetime import date, time
+from datetime import time, timedelta
 from pathlib import Path
 
 from werkzeug.security import generate_password_hash
 
 from parentapp import jobs
-from parentapp.models import Township
-from parentapp.timeutil import local_instant
+from parentapp.models import Township, utcnow
+from parentapp.timeutil import local_instant, local_today
 from tests.booking_factories import make_slot, today
 from tests.browser.browser_helpers import WIDTHS, assert_fits, sign_in
 from tests.browser.test_browser_every_page import CHECKS
@@ -17,7 +17,11 @@ from tests.factories import bearer, make_nursery, make_user
 from tests.staff_factories import make_staff
 
 PASSWORD = "browser-pass-1"
-ALERT_NOW = local_instant(date(2026, 12, 3), time(2, 0))  # 02:00 in Shizhu
+# 02:00 in Shizhu yesterday (the alerts' clock is passed in; only their dates matter).
+ALERT_DAY = local_today(utcnow()) - timedelta(days=1)
+ALERT_NOW = local_instant(ALERT_DAY, time(2, 0))
+EXPIRING_ON = ALERT_DAY + timedelta(days=17)  # within the 30 days
+EXPIRED_ON = ALERT_DAY - timedelta(days=32)
 LONG_NAME = "南宾街道万寿大道一百二十八号附二号托育园" * 3  # must not widen the page
 
 CHART = """(id) => {
@@ -179,7 +183,7 @@ def test_without_javascript_the_tables_carry_every_number(browser, live_server, 
 def test_open_alerts_stand_first_on_the_dashboard_and_lead_to_the_alerts_page(screen, db):
     _regulator_with_figures(db)
     nursery = make_nursery(name=LONG_NAME)
-    make_staff(nursery, name="谭老师", health_certificate_expires_on=date(2026, 12, 20))
+    make_staff(nursery, name="谭老师", health_certificate_expires_on=EXPIRING_ON)
     assert jobs.run_job("staff-certificates", ALERT_NOW).endswith("1 alerts opened")
     db.session.commit()  # SQLite: the live server must not wait for the test's lock
 
@@ -191,7 +195,7 @@ def test_open_alerts_stand_first_on_the_dashboard_and_lead_to_the_alerts_page(sc
     assert screen.inner_text("#open-alert-counts [data-kind=illness_cluster] .count") == "0"
     row = screen.locator("#latest-alerts tbody tr").first
     text = row.inner_text()
-    assert "证件即将到期" in text and "2026-12-03 02:00" in text and "谭老师" in text
+    assert "证件即将到期" in text and f"{ALERT_DAY.isoformat()} 02:00" in text and "谭老师" in text
     box, width = block.bounding_box(), screen.viewport_size["width"]
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
     assert_fits(screen)

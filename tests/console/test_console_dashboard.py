@@ -4,7 +4,7 @@ statistics CSV download and the township population forms."""
 import csv
 import io
 import re
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 
@@ -14,7 +14,7 @@ from parentapp.models import Alert, AuditEntry, Child, HealthRecord, Township, u
 from parentapp.models.child import guarded_by
 from parentapp.services.alerts import listing
 from parentapp.services.stats import policy_figures
-from parentapp.timeutil import add_months, local_instant
+from parentapp.timeutil import add_months, local_instant, local_today
 from tests.booking_factories import make_slot, today
 from tests.console.console_helpers import csrf, json_script, signed_in_client, table_rows
 from tests.factories import bearer, make_nursery, make_user
@@ -119,14 +119,18 @@ def test_dashboard_refuses_a_year_outside_the_policy(client, year):
 
 # -- open alerts --------------------------------------------------------------------------
 
-ALERT_NOW = local_instant(date(2026, 12, 3), time(2, 0))  # 02:00 in Shizhu
+# 02:00 in Shizhu yesterday (the alerts' clock is passed in; only their dates matter).
+ALERT_DAY = local_today(utcnow()) - timedelta(days=1)
+ALERT_NOW = local_instant(ALERT_DAY, time(2, 0))
+EXPIRING_ON = ALERT_DAY + timedelta(days=17)  # within the 30 days
+EXPIRED_ON = ALERT_DAY - timedelta(days=32)
 
 
 def test_the_dashboard_shows_open_alerts_by_kind_and_the_latest_with_a_link(client):
     regulator = signed_in_client(client, "regulator")
     staff = make_staff(make_nursery(name="南宾托育园"), name="谭老师",
-                       health_certificate_expires_on=date(2026, 12, 20))
-    make_staff(make_nursery(name="西沱托育园"), health_certificate_expires_on=date(2026, 11, 1))
+                       health_certificate_expires_on=EXPIRING_ON)
+    make_staff(make_nursery(name="西沱托育园"), health_certificate_expires_on=EXPIRED_ON)
     assert jobs.run_job("staff-certificates", ALERT_NOW).endswith("2 alerts opened")
     expired = db.session.scalar(db.select(Alert.id).where(Alert.kind == "certificate_expired"))
     listing.close_alert(regulator.id, expired, "已换证", ALERT_NOW)
@@ -140,8 +144,8 @@ def test_the_dashboard_shows_open_alerts_by_kind_and_the_latest_with_a_link(clie
     assert "证件即将到期" in page
     rows = table_rows(page, "latest-alerts")
     assert rows == [["类型", "机构", "发生时间", "情况"],
-                    ["证件即将到期", "南宾托育园", "2026-12-03 02:00",
-                     f"员工{staff.name}的健康证将于 2026-12-20 到期"]]
+                    ["证件即将到期", "南宾托育园", f"{ALERT_DAY.isoformat()} 02:00",
+                     f"员工{staff.name}的健康证将于 {EXPIRING_ON.isoformat()} 到期"]]
     assert 'href="/console/alerts?status=open"' in page
     assert "no-open-alerts" not in page
 
