@@ -47,6 +47,11 @@ def month_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def next_month(now: datetime) -> str:
+    """The ``"YYYY-MM"`` name of the local calendar month after ``now``'s."""
+    return month_of(add_months(local_today(now).replace(day=1), 1))
+
+
 def add_years(start: date, years: int) -> date:
     return add_months(start, 12 * years)
 

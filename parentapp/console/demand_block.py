@@ -17,13 +17,9 @@ from parentapp.console.forms import field_errors
 from parentapp.models import utcnow
 from parentapp.schemas.places import DemandQuerySchema
 from parentapp.services.places import demand
-from parentapp.timeutil import add_months, local_today, month_of
+from parentapp.timeutil import next_month
 
 PARAM = "demand_month"
-
-
-def default_month() -> str:
-    return month_of(add_months(local_today(utcnow()).replace(day=1), 1))
 
 
 def demand_block() -> dict:
@@ -31,7 +27,7 @@ def demand_block() -> dict:
     asked for is malformed (``errors`` says why, beside the month field)."""
     typed = request.args.get(PARAM, "").strip()
     try:
-        month = DemandQuerySchema().load({"month": typed or default_month()})["month"]
+        month = DemandQuerySchema().load({"month": typed or next_month(utcnow())})["month"]
     except ValidationError as exc:
         return {"month": None, "typed": typed, "demand": None,
                 "errors": {PARAM: field_errors(exc.messages)["month"]}}

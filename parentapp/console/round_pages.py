@@ -19,7 +19,7 @@ from parentapp.schemas.places import MAX_ROUND_PLACES, RoundCreateSchema
 from parentapp.services.nurseries import operator_nurseries
 from parentapp.services.places import rounds
 from parentapp.services.stats.townships import list_townships
-from parentapp.timeutil import add_months, local_today, month_of
+from parentapp.timeutil import next_month
 
 RULE_NAMES = {"township": "乡镇优先", "siblings": "同胞优先"}
 # The form's choices of ``priority_rules``, in the order offered (the first is the default).
@@ -93,8 +93,7 @@ def rules_text(rules: list[str]) -> str:
 
 def _defaults() -> dict:
     """Next month, the default priority order: the usual round, typed less."""
-    first = add_months(local_today(utcnow()).replace(day=1), 1)
-    return {"month": month_of(first), "priority_rules": PRIORITY_CHOICES[0][0]}
+    return {"month": next_month(utcnow()), "priority_rules": PRIORITY_CHOICES[0][0]}
 
 
 def _township_names() -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from parentapp.timeutil import month_of, month_range
+from parentapp.timeutil import month_of, month_range, next_month
 
 
 def test_a_month_runs_from_its_first_to_its_last_day():
@@ -14,3 +14,11 @@ def test_a_month_runs_from_its_first_to_its_last_day():
 def test_a_day_names_its_month():
     assert month_of(date(2027, 3, 31)) == "2027-03"
     assert all(month_of(day) == "2027-02" for day in month_range("2027-02"))
+
+
+def test_the_next_month_follows_the_local_date():
+    from datetime import UTC, datetime
+
+    # 2026-12-31 17:00 UTC is already 1 January in Shizhu.
+    assert next_month(datetime(2026, 12, 31, 15, 0, tzinfo=UTC)) == "2027-01"
+    assert next_month(datetime(2026, 12, 31, 17, 0, tzinfo=UTC)) == "2027-02"
