@@ -3,7 +3,6 @@
 from parentapp import service_settings
 from parentapp.api.blueprint import Blueprint
 from parentapp.api.error_docs import answers
-from parentapp.domain import ChildRight
 from parentapp.models import utcnow
 from parentapp.schemas.base import EmptySchema
 from parentapp.schemas.bookings import BookingSchema
@@ -43,9 +42,7 @@ def my_applications():
 @auth_required("parent")
 @blp.response(200, ApplicationSchema)
 def one(application_id):
-    application, _ = applications.owned_application(current_user().id, application_id,
-                                                    ChildRight.VIEW)
-    return applications.with_rounds([application])[0]
+    return applications.get_application(current_user().id, application_id)
 
 
 @blp.route("/<int:application_id>", methods=["PATCH"])

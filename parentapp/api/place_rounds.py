@@ -41,9 +41,7 @@ def list_rounds(nursery_id):
 @blp.response(200, RoundDetailSchema)
 def round_detail(nursery_id, round_id):
     """The round with everyone who ranked it: rank, priority, line position, result."""
-    place_round = rounds.owned_round(current_user().id, nursery_id, round_id)
-    place_round.applicants = rounds.round_applicants(place_round)
-    return place_round
+    return rounds.round_with_applicants(current_user().id, nursery_id, round_id)
 
 
 @blp.route("/admin/demand")

@@ -83,6 +83,12 @@ def list_applications(user_id: int) -> list[Application]:
         .order_by(Application.month.desc(), Application.id.desc()))))
 
 
+def get_application(user_id: int, application_id: int) -> Application:
+    """One application of a child the person may see. Raises NotFound."""
+    application, _ = owned_application(user_id, application_id, ChildRight.VIEW)
+    return with_rounds([application])[0]
+
+
 def owned_application(user_id: int, application_id: int, right: ChildRight, *,
                       lock: bool = False) -> tuple[Application, Child]:
     """The application of one of the person's children. Raises NotFound, Forbidden."""

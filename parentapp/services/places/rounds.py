@@ -73,6 +73,13 @@ def owned_round(operator_id: int, nursery_id: int, round_id: int) -> PlaceRound:
     return place_round
 
 
+def round_with_applicants(operator_id: int, nursery_id: int, round_id: int) -> PlaceRound:
+    """The operator's round with ``applicants`` set (``round_applicants``). Raises NotFound."""
+    place_round = owned_round(operator_id, nursery_id, round_id)
+    place_round.applicants = round_applicants(place_round)
+    return place_round
+
+
 def list_rounds(operator_id: int, nursery_id: int) -> list[PlaceRound]:
     """The nursery's rounds, latest month first. Raises NotFound."""
     owned_nursery(operator_id, nursery_id)
