@@ -10,6 +10,8 @@ from datetime import time, timedelta
 
 from sqlalchemy import select
 
+from parentapp.demo.bookings import DEMO_PARENT_OPENID
+from parentapp.demo.staff import demo_nursery
 from parentapp.domain import CareType
 from parentapp.extensions import db
 from parentapp.models import Child, Nursery, PlaceRound, User, utcnow
@@ -19,8 +21,6 @@ from parentapp.services.nurseries import slots
 from parentapp.services.places import applications, rounds
 from parentapp.timeutil import add_months, local_instant, local_today, month_of, month_range
 
-DEMO_OPERATOR_USERNAME = "demo-operator"
-DEMO_PARENT_OPENID = "fake-openid-demo-parent"
 PLACES = 2
 OPENID = "fake-openid-demo-apply-{}"
 # parent's nickname, township, child's name, gender, age in months at seeding
@@ -30,11 +30,10 @@ FAMILIES = [("申请家长甲", "500240001", "小山", "male", 18),
 
 
 def seed() -> str:
-    nursery = db.session.scalar(select(Nursery).join(User, User.id == Nursery.operator_id)
-                                .where(User.username == DEMO_OPERATOR_USERNAME)
-                                .order_by(Nursery.id).limit(1))
-    if nursery is None:
+    _, nursery_id = demo_nursery()
+    if nursery_id is None:
         return "no demo nursery"
+    nursery = db.session.get(Nursery, nursery_id)
     if db.session.scalar(select(PlaceRound.id).where(PlaceRound.nursery_id == nursery.id)):
         return "exists"
     now = utcnow()
