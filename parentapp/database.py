@@ -23,10 +23,13 @@ deadlock:
   factories write alone and are left to it.)
 
 PostgreSQL: a ``lock_timeout`` so a stuck row lock becomes a clear 503 ``busy``
-instead of a hang; ``pool_pre_ping`` so a restarted server is met with fresh
-connections. A lock wait that gives up answers 503 ``busy``; a lost or refused
-connection, an exhausted pool or a timeout answers 503 ``service_unavailable``.
-Both carry ``Retry-After``, end the session's transaction (the next request
+instead of a hang. A pooled connection is pinged at checkout only when it sat idle
+for ``IDLE_PING_SECONDS`` or more (``_ping_if_idle``): a busy server's requests pay no
+extra round trip, and a server restarted during a quiet spell is met with fresh
+connections. One restarted under load costs each stale connection one 503, after
+which SQLAlchemy has renewed the whole pool. A lock wait that gives up answers 503
+``busy``; a lost or refused connection, an exhausted pool or a timeout answers 503
+``service_unavailable``. Both carry ``Retry-After``, end the session's transaction (the next request
 gets a fresh connection) and log one line without the statement's values.
 """
 
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from contextlib import contextmanager
 
 from flask import Flask, has_request_context
@@ -65,6 +69,8 @@ log = logging.getLogger(__name__)
 BUSY_RETRY_AFTER = "1"  # seconds: a lock is usually free again at once
 UNAVAILABLE_RETRY_AFTER = "5"  # a lost server takes a few seconds to come back
 HEALTH_READ_TIMEOUT_MS = 1000
+IDLE_PING_SECONDS = 10.0
+_IDLE_SINCE = "parentapp_idle_since"  # connection record info: monotonic check-in time
 _LOCK_MARKERS = ("database is locked", "lock timeout", "could not obtain lock",
                  "canceling statement due to lock timeout", "deadlock detected")
 
@@ -82,12 +88,33 @@ def engine_options(url: str, lock_timeout_ms: int) -> dict:
         return {"connect_args": {"timeout": lock_timeout_ms / 1000}}
     if url.startswith("postgresql"):
         return {
-            "pool_pre_ping": True,
             # A server that does not answer is unavailable after 5 s, not after TCP's minutes.
             "connect_args": {"options": f"-c lock_timeout={lock_timeout_ms} -c timezone=UTC",
                              "connect_timeout": 5},
         }
     return {}
+
+
+def _ping_if_idle(engine: Engine) -> None:
+    """Ping a connection at checkout when it was idle ``IDLE_PING_SECONDS`` or more; a dead
+    one is replaced before the request uses it (``DisconnectionError`` asks the pool
+    for another)."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection, record):
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, record, _proxy):
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            dbapi_connection.rollback()
+        except Exception as error:  # the driver's own error: the server went away
+            raise DisconnectionError(describe(error)) from error
 
 
 class WriteInReadTransaction(RuntimeError):
@@ -145,7 +172,7 @@ def describe(error: BaseException) -> str:
 
 def end_session() -> None:
     """End the session's transaction after a fault; one whose connection died is invalidated,
-    so the next request checks out a fresh (pre-pinged) connection."""
+    so the next request checks out a fresh connection."""
     try:
         db.session.rollback()
     except SQLAlchemyError:
@@ -244,6 +271,8 @@ def init_app(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             _sqlite_setup(engine, app.config["LOCK_TIMEOUT_MS"], strict=app.testing)
+        elif engine.dialect.name == "postgresql":
+            _ping_if_idle(engine)
     if not event.contains(db.session, "after_transaction_end", read_deferred_after):
         event.listen(db.session, "after_transaction_end", read_deferred_after)
     app.teardown_appcontext(_close_session)  # runs before db's own (reverse order)

@@ -64,3 +64,38 @@ def test_a_fault_is_described_without_credentials():
     line = describe(error)
     assert "s3cret" not in line and "hunter2" not in line and "second line" not in line
     assert line.startswith("Exception: connection to")
+
+
+def _kill_pooled_connections(db) -> int:
+    """Terminate the server side of every connection the app's pool holds (from a
+    connection of our own); returns how many went."""
+    import psycopg
+
+    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as admin:
+        return admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("idle_ping_seconds,first_status", [(0.0, 200), (3600.0, 503)],
+                         ids=["idle-pinged", "hot-not-pinged"])
+def test_a_dead_pooled_connection_is_replaced_when_it_sat_idle(
+        app, client, db, monkeypatch, idle_ping_seconds, first_status):
+    """A connection idle for IDLE_PING_SECONDS is pinged at checkout and replaced if dead:
+    the request does not notice. A hot one is not pinged (no extra round trip): its
+    request answers 503 once, and the pool is renewed for the next."""
+    from parentapp import database
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the idle ping is PostgreSQL's")
+    assert client.get("/api/v1/nurseries").status_code == 200  # a pooled connection
+    db.session.remove()
+    monkeypatch.setattr(database, "IDLE_PING_SECONDS", idle_ping_seconds)
+    assert _kill_pooled_connections(db) >= 1
+    first = client.get("/api/v1/nurseries")
+    assert first.status_code == first_status, first.get_json()
+    if first_status == 503:
+        assert_error(first, 503, "service_unavailable")
+    assert client.get("/api/v1/nurseries").status_code == 200
