@@ -13,6 +13,7 @@ from parentapp.schemas.bookings import (
     BookingCreateSchema,
     BookingQuerySchema,
     BookingSchema,
+    new_booking_item,
 )
 from parentapp.security import auth_required, current_user
 from parentapp.services.booking import bookings, cancellation
@@ -59,7 +60,7 @@ def create_booking(body):
     answer = bookings.book_once(
         current_user().id, key=key, print_=print_, child_id=body["child_id"],
         slot_ids=body["slot_ids"], note=body.get("note"), now=utcnow(),
-        render=BookingSchema().dump, offer_minutes=service_settings.offer_minutes(),
+        render=new_booking_item, offer_minutes=service_settings.offer_minutes(),
         future_slots_per_child=service_settings.limit("future_slots_per_child"))
     response = current_app.json.response(answer.body)
     response.status_code = answer.status

@@ -39,8 +39,9 @@ class Child(db.Model):
     health_records: Mapped[list[HealthRecord]] = relationship(  # noqa: F821
         cascade="all, delete-orphan", passive_deletes=True)
 
-    # The caller's role for this child, set by ``services.family.access`` for the answer.
+    # The caller's role and relation for this child, set by ``services.family.access``.
     my_role = None
+    my_relation = None
 
     @property
     def first_guardian_id(self) -> int | None:

@@ -76,6 +76,27 @@ class BookingSchema(BaseSchema):
         return to_local_iso(min(deadlines) if deadlines else None)
 
 
+def new_booking_item(booking, slots) -> dict:
+    """What ``BookingSchema`` dumps for a booking just made (every slot confirmed), built
+    from the rows the booking loaded instead of reading them again: the answer the
+    Idempotency-Key stores. Same keys and formats (tests/api/test_booking_answer.py holds
+    them equal)."""
+    deadlines = [cancel_deadline(slot, booking.cancel_cutoff_hours) for slot in slots]
+    price = booking.price_fen // len(slots)
+    return {
+        "id": booking.id, "status": booking.status, "child_id": booking.child_id,
+        "nursery_id": booking.nursery_id, "care_type": booking.care_type,
+        "slots": [{"id": slot.id, "date": slot.date.isoformat(),
+                   "start": slot.start_time.isoformat("minutes"),
+                   "end": slot.end_time.isoformat("minutes"),
+                   "status": BookingStatus.CONFIRMED, "price_fen": price,
+                   "cancellable_until": to_local_iso(deadline)}
+                  for slot, deadline in zip(slots, deadlines, strict=True)],
+        "price_fen": booking.price_fen, "note": booking.note, "booked_by": booking.booked_by,
+        "created_at": to_local_iso(booking.created_at),
+        "cancellable_until": to_local_iso(min(deadlines))}
+
+
 class RosterQuerySchema(PageQuerySchema):
     date = fields.Date(metadata={"description": "default today (Asia/Shanghai)"})
     include_cancelled = fields.Boolean(load_default=False)

@@ -10,6 +10,7 @@ from parentapp.models import Booking, IdempotencyKey, Slot, utcnow
 from parentapp.service_settings import offer_minutes
 from parentapp.services.booking import bookings as booking_service
 from parentapp.services.common import idempotency
+from parentapp.services.common.transactions import begin_write
 from tests.asserts import assert_error
 from tests.booking_factories import fill, fresh, in_days, make_slot, setup_nursery
 from tests.factories import make_child
@@ -108,8 +109,12 @@ def test_a_key_still_being_processed_is_request_in_progress(client, auth, db):
     assert fresh(Slot, slot.id).booked == 0
 
 
-def test_a_concurrent_duplicate_gets_request_in_progress_then_the_answer(
+def test_a_concurrent_duplicate_gets_request_in_progress_or_waits_for_the_answer(
         app, client, auth, db, monkeypatch):
+    """The key is claimed inside the booking's transaction. On PostgreSQL a duplicate
+    arriving while the first is at work finds the key's advisory lock taken: 409
+    request_in_progress at once. On SQLite the first holds the write lock: the duplicate
+    waits for its commit and replays its answer."""
     nursery, _ = setup_nursery()
     slot = make_slot(nursery)
     parent, headers = auth.parent()
@@ -129,15 +134,54 @@ def test_a_concurrent_duplicate_gets_request_in_progress_then_the_answer(
         "response", send(app.test_client(), headers, "dup", body)))
     worker.start()
     assert claimed.wait(10)
+    postgres = db.engine.dialect.name == "postgresql"
+    if not postgres:  # the duplicate waits on the write lock: let the first go on soon
+        threading.Timer(0.3, release.set).start()
     duplicate = send(client, headers, "dup", body)
     release.set()
     worker.join(10)
-    assert duplicate.status_code == 409
-    assert duplicate.get_json()["error"]["code"] == "request_in_progress"
     assert first["response"].status_code == 201
+    if postgres:
+        assert_error(duplicate, 409, "request_in_progress")
+    else:
+        assert duplicate.status_code == 201
+        assert duplicate.get_json() == first["response"].get_json()
     replay = send(client, headers, "dup", body)
     assert replay.status_code == 201 and replay.get_json() == first["response"].get_json()
-    assert count_bookings(db) == 1
+    assert count_bookings(db) == 1 and fresh(Slot, slot.id).booked == 1
+
+
+def test_a_duplicate_that_answered_first_is_replayed_and_nothing_is_booked_twice(
+        client, auth, db, monkeypatch):
+    """Between this request's lookup and its store, a duplicate stored its answer (here:
+    the transaction committed halfway, as expiring an offer does, and the duplicate's
+    answer went in then). The store finds the key taken: the booking rolls back and the
+    duplicate's answer is the answer."""
+    nursery, _ = setup_nursery()
+    slot = make_slot(nursery, capacity=3)
+    parent, headers = auth.parent()
+    body = {"child_id": make_child(parent).id, "slot_ids": [slot.id]}
+    theirs = {"id": 424242, "status": "confirmed"}
+    real_book, calls = booking_service.book_slots, []
+
+    def duplicate_answers_first(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            db.session.commit()
+            begin_write()
+            db.session.add(IdempotencyKey(
+                user_id=parent.id, key="raced", state="done", response_status=201,
+                response_body=theirs, created_at=utcnow(),
+                fingerprint=idempotency.fingerprint("POST", URL, body),
+                expires_at=utcnow() + timedelta(hours=24)))
+            db.session.commit()
+        return real_book(*args, **kwargs)
+
+    monkeypatch.setattr(booking_service, "book_slots", duplicate_answers_first)
+    response = send(client, headers, "raced", body)
+    assert response.status_code == 201 and response.get_json() == theirs
+    assert len(calls) == 1  # the second lookup replayed; no second attempt at booking
+    assert count_bookings(db) == 0 and fresh(Slot, slot.id).booked == 0
 
 
 def test_an_abandoned_claim_is_taken_over_after_a_while(client, auth, db):
@@ -168,7 +212,7 @@ def test_answers_are_replayed_for_24_hours_then_forgotten(auth, db):
     def book_at(now):
         return booking_service.book_once(parent.id, key="day-key", print_=print_,
                                          child_id=child.id, slot_ids=[slots[0].id], note=None,
-                                         now=now, render=lambda b: {"id": b.id},
+                                         now=now, render=lambda b, _slots: {"id": b.id},
                                          offer_minutes=offer_minutes(),
                                          future_slots_per_child=100)
 
@@ -183,78 +227,35 @@ def test_answers_are_replayed_for_24_hours_then_forgotten(auth, db):
     assert idempotency.purge_expired(now + timedelta(hours=48)) == 1
 
 
-def test_a_retry_after_busy_does_the_work_even_when_the_release_met_a_busy_database(
-        client, auth, db, monkeypatch):
-    """The work fails on a lock wait; the first try to give the key back meets a lock wait
-    too and the second a busy connection pool: the third gives it back, and the client's
-    retry books instead of getting request_in_progress."""
+def test_a_retry_after_busy_does_the_work(client, auth, db, monkeypatch):
+    """The work fails on a lock wait: 503 busy, and nothing was written under the key
+    (it was claimed in the rolled-back transaction), so the client's retry books."""
     from sqlalchemy.exc import OperationalError
-    from sqlalchemy.exc import TimeoutError as PoolTimeout
 
     nursery, _ = setup_nursery()
     slot = make_slot(nursery, capacity=2)
     parent, headers = auth.parent()
     body = {"child_id": make_child(parent).id, "slot_ids": [slot.id]}
-    locked = OperationalError("DELETE", {}, Exception("database is locked"))
-    real_book, real_execute = booking_service.book_slots, db.session.execute
-    release_attempts = []
+    locked = OperationalError("UPDATE", {}, Exception("database is locked"))
+    real_book = booking_service.book_slots
 
     def busy_book(*args, **kwargs):
         raise locked
 
-    def busy_then_free(statement, *args, **kwargs):
-        if getattr(statement, "is_delete", False) and statement.table.name == "idempotency_keys":
-            release_attempts.append(statement)
-            if len(release_attempts) == 1:
-                raise locked
-            if len(release_attempts) == 2:
-                raise PoolTimeout("QueuePool limit reached")
-        return real_execute(statement, *args, **kwargs)
-
-    monkeypatch.setattr(idempotency, "RELEASE_PAUSES", (0.01, 0.01, 0.01))
     monkeypatch.setattr(booking_service, "book_slots", busy_book)
-    monkeypatch.setattr(db.session, "execute", busy_then_free)
-    first = send(client, headers, "busy-key", body)
-    assert first.status_code == 503 and first.get_json()["error"]["code"] == "busy"
-    assert len(release_attempts) == 3
+    assert_error(send(client, headers, "busy-key", body), 503, "busy")
+    left = db.session.scalar(db.select(db.func.count()).select_from(IdempotencyKey))
+    assert left == 0
     monkeypatch.setattr(booking_service, "book_slots", real_book)
     retry = send(client, headers, "busy-key", body)
     assert retry.status_code == 201, retry.get_json()
     assert count_bookings(db) == 1 and fresh(Slot, slot.id).booked == 1
 
 
-def test_a_claim_that_cannot_be_released_goes_stale_and_says_so(client, auth, db, monkeypatch,
-                                                                  caplog):
-    from sqlalchemy.exc import OperationalError
-
-    nursery, _ = setup_nursery()
-    slot = make_slot(nursery)
-    parent, headers = auth.parent()
-    body = {"child_id": make_child(parent).id, "slot_ids": [slot.id]}
-    locked = OperationalError("DELETE", {}, Exception("database is locked"))
-    real_execute = db.session.execute
-
-    def always_busy(statement, *args, **kwargs):
-        if getattr(statement, "is_delete", False):
-            raise locked
-        return real_execute(statement, *args, **kwargs)
-
-    def busy_book(*args, **kwargs):
-        raise locked
-
-    monkeypatch.setattr(idempotency, "RELEASE_PAUSES", (0.01,))
-    monkeypatch.setattr(booking_service, "book_slots", busy_book)
-    monkeypatch.setattr(db.session, "execute", always_busy)
-    assert_error(send(client, headers, "stuck", body), 503, "busy")
-    assert "idempotency claim not released" in caplog.text
-    state = db.session.scalar(db.select(IdempotencyKey.state).where(IdempotencyKey.key == "stuck"))
-    assert state == "in_progress"
-
-
 def _stores_a_refusal(statement) -> bool:
-    """The UPDATE that stores a refused request's answer (the booking stores 201 first,
-    in its own transaction, before it finds the slot full)."""
-    return (getattr(statement, "is_update", False)
+    """The INSERT that stores a refused request's answer (the booking stores 201 first,
+    in its own rolled-back transaction, before it finds the slot full)."""
+    return (getattr(statement, "is_insert", False)
             and statement.table.name == "idempotency_keys"
             and statement.compile().params.get("response_status") == 409)
 
@@ -286,7 +287,7 @@ def test_a_refusal_is_stored_and_replayed_even_when_the_database_was_busy_at_fir
                 raise locked
         return real_execute(statement, *args, **kwargs)
 
-    monkeypatch.setattr(idempotency, "RELEASE_PAUSES", (0.01, 0.01, 0.01))
+    monkeypatch.setattr(idempotency, "WRITE_PAUSES", (0.01, 0.01, 0.01))
     monkeypatch.setattr(db.session, "execute", busy_twice)
     first = send(client, headers, "full-key", body)
     assert first.status_code == 409 and first.get_json()["error"]["code"] == "slot_full"
@@ -299,7 +300,8 @@ def test_a_refusal_is_stored_and_replayed_even_when_the_database_was_busy_at_fir
     assert state == "done"
 
 
-def test_a_refusal_that_cannot_be_stored_gives_the_key_back(client, auth, db, monkeypatch):
+def test_a_refusal_that_cannot_be_stored_leaves_the_key_free(client, auth, db, monkeypatch,
+                                                              caplog):
     headers, body, locked = _request_for_a_full_slot(auth)
     real_execute = db.session.execute
 
@@ -308,10 +310,11 @@ def test_a_refusal_that_cannot_be_stored_gives_the_key_back(client, auth, db, mo
             raise locked
         return real_execute(statement, *args, **kwargs)
 
-    monkeypatch.setattr(idempotency, "RELEASE_PAUSES", (0.01,))
+    monkeypatch.setattr(idempotency, "WRITE_PAUSES", (0.01,))
     monkeypatch.setattr(db.session, "execute", never_stored)
     first = send(client, headers, "lost-key", body)
     assert first.status_code == 409 and first.get_json()["error"]["code"] == "slot_full"
     left = db.session.scalar(db.select(db.func.count()).select_from(IdempotencyKey)
                              .where(IdempotencyKey.key == "lost-key"))
     assert left == 0  # a repeat does the work again instead of request_in_progress
+    assert "idempotency refusal not stored" in caplog.text

@@ -32,6 +32,7 @@ from parentapp.extensions import db
 from parentapp.models import (
     Booking,
     BookingSlot,
+    Child,
     Nursery,
     Offering,
     Slot,
@@ -54,9 +55,10 @@ from parentapp.timeutil import LOCAL_TZ
 @rolls_back
 def book_slots(parent_id: int, child_id: int, slot_ids: list[int], *, note: str | None,
                now: datetime, offer_minutes: int, future_slots_per_child: int,
-               record: Callable[[Booking], None] | None = None) -> Booking:
-    """Book ``slot_ids`` for the parent's child; ``record(booking)`` runs inside the
-    transaction (the idempotency answer is stored with the booking).
+               record: Callable[[Booking, list[Slot]], None] | None = None) -> Booking:
+    """Book ``slot_ids`` for the parent's child; ``record(booking, slots)`` runs inside the
+    transaction (the idempotency answer is stored with the booking, built from the rows
+    already loaded).
 
     Raises NotFound (child, slots, hidden nursery), SlotsNotBookableTogether,
     BookingWindowClosed, AgeIneligible, AlreadyBooked, LimitReached
@@ -64,11 +66,11 @@ def book_slots(parent_id: int, child_id: int, slot_ids: list[int], *, note: str 
     """
     expire_due_offers(now, Slot.id.in_(slot_ids), offer_minutes=offer_minutes)
     try:
-        booking, offering = _write_booking(parent_id, child_id, slot_ids, note, now,
-                                           future_slots_per_child)
+        booking, slots, offering = _write_booking(parent_id, child_id, slot_ids, note, now,
+                                                  future_slots_per_child)
         if record is not None:
-            record(booking)
-        _take_places(booking, offering, now)
+            record(booking, slots)
+        _take_places(booking, [s.id for s in slots], offering, now)
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
@@ -95,13 +97,14 @@ def lock_family(parent_id: int) -> None:
 
 
 def _write_booking(parent_id: int, child_id: int, slot_ids: list[int], note: str | None,
-                   now: datetime, future_slots_per_child: int) -> tuple[Booking, Offering]:
+                   now: datetime, future_slots_per_child: int
+                   ) -> tuple[Booking, list[Slot], Offering]:
     """Every check that does not depend on places, then the booking rows (no slot lock)."""
     child = access.child_for(parent_id, child_id, ChildRight.ACT, lock=True)
     slots, offering = _requested_slots(slot_ids)
     rules.check_window(slots, offering, now)
     check_child_may_book(child, slots, offering, now, future_slots_per_child)
-    return add_booking(parent_id, child.id, slots, offering, note, now), offering
+    return add_booking(parent_id, child, slots, offering, note, now), slots, offering
 
 
 def check_child_may_book(child, slots: list[Slot], offering: Offering, now: datetime,
@@ -115,9 +118,11 @@ def check_child_may_book(child, slots: list[Slot], offering: Offering, now: date
               message="孩子已预约的未来时段已达上限，请先完成或取消部分预约。")
 
 
-def add_booking(parent_id: int, child_id: int, slots: list[Slot], offering: Offering,
+def add_booking(parent_id: int, child: Child, slots: list[Slot], offering: Offering,
                 note: str | None, now: datetime) -> Booking:
-    """The booking and its booking slots (no place taken yet; caller commits)."""
+    """The booking and its booking slots (no place taken yet; caller commits). ``child``
+    comes from ``access.child_for`` (its ``my_relation`` is the booker's relation)."""
+    child_id = child.id
     booking = Booking(parent_id=parent_id, child_id=child_id, nursery_id=slots[0].nursery_id,
                       care_type=offering.care_type, status=BookingStatus.CONFIRMED, note=note,
                       price_fen=offering.price_fen * len(slots),
@@ -132,7 +137,10 @@ def add_booking(parent_id: int, child_id: int, slots: list[Slot], offering: Offe
          "status": BookingStatus.CONFIRMED, "price_fen": offering.price_fen, "changed_at": None}
         for s in slots])
     db.session.expire(booking, ["slots"])  # loaded in one SELECT; their slots are in the map
-    with_booked_by([booking])  # part of the answer the Idempotency-Key stores
+    # Part of the answer the Idempotency-Key stores; the booker is the request's user,
+    # already in the session, and the relation came with the child's link.
+    booking.booked_by = {"user_id": parent_id, "nickname": db.session.get(User, parent_id)
+                         .nickname, "relation": child.my_relation}
     return booking
 
 
@@ -176,10 +184,11 @@ def future_slots_held(child_id: int, now: datetime) -> int:
                | ((Slot.date == local.date()) & (Slot.start_time > local.time()))))
 
 
-def _take_places(booking: Booking, offering: Offering, now: datetime) -> None:
+def _take_places(booking: Booking, slot_ids: list[int], offering: Offering,
+                 now: datetime) -> None:
     """Lock the slots (id order, fresh values), check them, take one place in each: a held
     place where the child has a live waitlist offer, else a free one."""
-    slots = lock_slots(bs.slot_id for bs in booking.slots)
+    slots = lock_slots(slot_ids)
     own = _own_offers(booking.child_id, [s.id for s in slots], now)
     answers = {s.id: availability(s, offering, now, own_holds=1 if s.id in own else 0)
                for s in slots}
@@ -276,16 +285,17 @@ def list_bookings(user_id: int, *, status: str | None, day_from: date | None,
 
 
 def book_once(parent_id: int, *, key: str, print_: str, child_id: int, slot_ids: list[int],
-              note: str | None, now: datetime, render: Callable[[Booking], dict],
+              note: str | None, now: datetime, render: Callable[[Booking, list[Slot]], dict],
               offer_minutes: int, future_slots_per_child: int) -> idempotency.Answer:
-    """``book_slots`` behind an Idempotency-Key: the answer (the rendered booking or the
-    error) is stored with the booking and replayed for repeats of the same request."""
+    """``book_slots`` behind an Idempotency-Key, claimed in the booking's own transaction:
+    the answer (``render(booking, slots)`` or the error) is stored with the booking and
+    replayed for repeats of the same request."""
 
     def work(store):
         answers: list[idempotency.Answer] = []
 
-        def record(booking: Booking) -> None:
-            answers.append(idempotency.Answer(201, render(booking)))
+        def record(booking: Booking, slots: list[Slot]) -> None:
+            answers.append(idempotency.Answer(201, render(booking, slots)))
             store(answers[0])
 
         book_slots(parent_id, child_id, slot_ids, note=note, now=now, record=record,

@@ -23,8 +23,9 @@ _RIGHT_REFUSALS = {
 
 
 def child_for(user_id: int, child_id: int, right: ChildRight, *, lock: bool = False) -> Child:
-    """The child, with ``my_role`` set, when ``user_id`` is one of its people and their role
-    has ``right``. ``lock`` takes the child's row lock first. Raises NotFound, Forbidden."""
+    """The child, with ``my_role`` and ``my_relation`` set, when ``user_id`` is one of its
+    people and their role has ``right``. ``lock`` takes the child's row lock first. Raises
+    NotFound, Forbidden."""
     if not storable_id(child_id):
         raise NotFound("没有找到这个孩子。")
     row = _link(user_id, child_id)
@@ -34,16 +35,16 @@ def child_for(user_id: int, child_id: int, right: ChildRight, *, lock: bool = Fa
         row = _link(user_id, child_id)
     if row is None:
         raise NotFound("没有找到这个孩子。")
-    child, role = row
+    child, role, relation = row
     if right not in ROLE_RIGHTS[role]:
         raise Forbidden(_RIGHT_REFUSALS[right], details={"my_role": role})
-    child.my_role = role
+    child.my_role, child.my_relation = role, relation
     return child
 
 
 def _link(user_id: int, child_id: int):
     return db.session.execute(
-        select(Child, ChildPerson.role)
+        select(Child, ChildPerson.role, ChildPerson.relation)
         .join(ChildPerson, (ChildPerson.child_id == Child.id) & (ChildPerson.user_id == user_id))
         .where(Child.id == child_id).execution_options(populate_existing=True)).first()
 

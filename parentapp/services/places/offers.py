@@ -61,14 +61,14 @@ def accept_offer(user_id: int, application_id: int, now: datetime, *,
         raise InvalidState("这家机构目前不接受预约，名额无法确认。")
     slots, offering = _month_slots(place_round, now)
     check_child_may_book(child, slots, offering, now, future_slots_per_child)
-    booking = add_booking(user_id, child.id, slots, offering, None, now)
+    booking = add_booking(user_id, child, slots, offering, None, now)
     _book_out_of_hold(place_round, slots, now)
     application.status, application.booking_id = ApplicationStatus.ACCEPTED, booking.id
     application.decided_at = application.updated_at = now
     notices.tell(application, child.name, NotificationKind.PLACE_ACCEPTED, now=now,
                  nursery_name=nursery.name, days=len({s.date for s in slots}))
     db.session.commit()
-    return with_booked_by([booking])[0], True
+    return booking, True  # add_booking set its booked_by
 
 
 @rolls_back
