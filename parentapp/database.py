@@ -8,8 +8,8 @@ deadlock:
   reads its snapshot while another request writes.
 - Code that writes declares it first with
   ``services.common.transactions.begin_write`` (``rolls_back`` does it for
-  every public service, the idempotency claim does it for its own short
-  transactions): an open read transaction ends and the next one begins
+  every public service, the idempotency lookup and its retried writes do it
+  too): an open read transaction ends and the next one begins
   IMMEDIATE, holding the write lock from its first read. (A deferred
   transaction that read and then writes fails at once with
   SQLITE_BUSY_SNAPSHOT if another writer committed meanwhile; IMMEDIATE

@@ -24,9 +24,10 @@ so that any error ends the transaction before it propagates. A function that
 writes but must not commit (a private helper, or one that another service
 calls inside its own transaction) says "caller commits" in its docstring.
 Jobs (``parentapp.jobs``) and models never commit; nothing commits halfway
-through another service's transaction. ``common.idempotency`` is the one
-deliberate exception: its claim commits in a short transaction of its own
-before the work starts, so that a duplicate request sees the claim at once.
+through another service's transaction. ``common.idempotency`` claims a key
+inside the work's own transaction (on PostgreSQL with an advisory lock a
+duplicate sees at once) and stores the answer there, so a booking and its
+answer commit together.
 
 Reads and writes on SQLite
 --------------------------
@@ -34,7 +35,7 @@ Sessions read in deferred transactions, which never wait for the write lock.
 Code that writes says so first: ``rolls_back`` runs its service inside
 ``common.transactions.writing``, so every transaction it begins (also one
 after a commit halfway) is IMMEDIATE and holds the write lock from its first
-read; the idempotency claim and its retried writes call ``begin_write``. A
+read; the idempotency lookup and its retried writes call ``begin_write``. A
 read-only transaction still open then ends, expiring what it loaded (so
 ``g.user`` reloads inside the write transaction). A read path that writes only
 sometimes (``booking.waitlist_offers.expire_due_offers``) looks first and

@@ -14,10 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2] / "parentapp"
 # Deliberate exceptions, each explained where it stands:
 EXCEPTIONS = {
-    # A claim commits in a short transaction of its own before the work starts,
-    # and a failed request stores its refusal or gives its key back in one after
-    # the work rolled back (retried while the database is busy).
-    ("common/idempotency.py", "claim"), ("common/idempotency.py", "_write_with_retries"),
+    # A refused request stores its refusal in a transaction of its own after the work
+    # rolled back (retried while the database is busy).
+    ("common/idempotency.py", "_write_with_retries"),
     # The commit helper itself: commits without expiring what the answer is built from.
     ("common/transactions.py", "commit_keeping_loaded"),
     # Ends a read-only transaction so that the write begins IMMEDIATE on SQLite.

@@ -2,14 +2,13 @@
 number of SQL statements.
 
 The transaction first takes the child's row lock (one booking for a child at a time,
-whichever of its people books, so the "no overlapping booking" check and the caps
-cannot race), checks what does not depend
-on places (nursery, window, age, overlaps), writes the booking and its stored answer,
-and only then row-locks the slots in id order (no deadlock between bookings of
-overlapping sets), checks them with the one availability function and takes the places
-with a conditional UPDATE that the CHECK constraint ``booked <= capacity`` backs. The
-slot locks are so held for the last few statements only. The partial unique index on
-(child, slot) backs "one active booking per child per slot".
+whichever of its people books, so the "no overlapping booking" check and the caps cannot
+race), checks what does not depend on places (nursery, window, age, overlaps), writes
+the booking and its stored answer, and only then row-locks the slots in id order (no
+deadlock between bookings of overlapping sets), checks them with the one availability
+function and takes the places with a conditional UPDATE that the CHECK constraint
+``booked <= capacity`` backs: slot locks are held for the last few statements only.
+The partial unique index on (child, slot) backs "one active booking per child per slot".
 """
 
 from __future__ import annotations
@@ -57,8 +56,7 @@ def book_slots(parent_id: int, child_id: int, slot_ids: list[int], *, note: str 
                now: datetime, offer_minutes: int, future_slots_per_child: int,
                record: Callable[[Booking, list[Slot]], None] | None = None) -> Booking:
     """Book ``slot_ids`` for the parent's child; ``record(booking, slots)`` runs inside the
-    transaction (the idempotency answer is stored with the booking, built from the rows
-    already loaded).
+    transaction (the idempotency answer is stored with the booking).
 
     Raises NotFound (child, slots, hidden nursery), SlotsNotBookableTogether,
     BookingWindowClosed, AgeIneligible, AlreadyBooked, LimitReached
@@ -120,10 +118,9 @@ def check_child_may_book(child, slots: list[Slot], offering: Offering, now: date
 
 def add_booking(parent_id: int, child: Child, slots: list[Slot], offering: Offering,
                 note: str | None, now: datetime) -> Booking:
-    """The booking and its booking slots (no place taken yet; caller commits). ``child``
-    comes from ``access.child_for`` (its ``my_relation`` is the booker's relation)."""
-    child_id = child.id
-    booking = Booking(parent_id=parent_id, child_id=child_id, nursery_id=slots[0].nursery_id,
+    """The booking and its slots (no place taken yet; caller commits); ``child`` comes
+    from ``access.child_for``."""
+    booking = Booking(parent_id=parent_id, child_id=child.id, nursery_id=slots[0].nursery_id,
                       care_type=offering.care_type, status=BookingStatus.CONFIRMED, note=note,
                       price_fen=offering.price_fen * len(slots),
                       cancel_cutoff_hours=offering.cancel_cutoff_hours,
@@ -133,12 +130,11 @@ def add_booking(parent_id: int, child: Child, slots: list[Slot], offering: Offer
     # One executemany whatever the number of slots (an ORM flush of new objects would
     # need each row's id back, one INSERT per row on SQLite).
     db.session.execute(db.insert(BookingSlot), [
-        {"booking_id": booking.id, "slot_id": s.id, "child_id": child_id,
+        {"booking_id": booking.id, "slot_id": s.id, "child_id": child.id,
          "status": BookingStatus.CONFIRMED, "price_fen": offering.price_fen, "changed_at": None}
         for s in slots])
     db.session.expire(booking, ["slots"])  # loaded in one SELECT; their slots are in the map
-    # Part of the answer the Idempotency-Key stores; the booker is the request's user,
-    # already in the session, and the relation came with the child's link.
+    # The booker is the request's user (in the session); the relation came with the link.
     booking.booked_by = {"user_id": parent_id, "nickname": db.session.get(User, parent_id)
                          .nickname, "relation": child.my_relation}
     return booking
@@ -287,9 +283,8 @@ def list_bookings(user_id: int, *, status: str | None, day_from: date | None,
 def book_once(parent_id: int, *, key: str, print_: str, child_id: int, slot_ids: list[int],
               note: str | None, now: datetime, render: Callable[[Booking, list[Slot]], dict],
               offer_minutes: int, future_slots_per_child: int) -> idempotency.Answer:
-    """``book_slots`` behind an Idempotency-Key, claimed in the booking's own transaction:
-    the answer (``render(booking, slots)`` or the error) is stored with the booking and
-    replayed for repeats of the same request."""
+    """``book_slots`` behind an Idempotency-Key claimed in the booking's transaction; the
+    answer (``render(booking, slots)`` or the error) is replayed for repeats."""
 
     def work(store):
         answers: list[idempotency.Answer] = []

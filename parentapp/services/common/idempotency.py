@@ -123,6 +123,7 @@ def store(user_id: int, key: str, print_: str, answer: Answer, now: datetime) ->
     return db.session.execute(stmt.returning(IdempotencyKey.id)).first() is not None
 
 
+@rolls_back
 def run_once(user_id: int, key: str, *, print_: str, now: datetime,
              work: Callable[[Callable[[Answer], None]], Answer]) -> Answer:
     """The stored answer for a repeat; otherwise ``work(store)``, which runs in the
