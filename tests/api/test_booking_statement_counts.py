@@ -10,6 +10,11 @@ from tests.factories import make_child, make_user
 from tests.sqlcount import count_statements
 
 MOST = 25
+# A booking: the token, the key (and its advisory lock), due offers, the child's lock and
+# link, the slots, the child's booked slots, three INSERTs, the slot locks, the UPDATE;
+# SQLite adds its BEGIN statements (deferred for the token, then IMMEDIATE) and has no
+# advisory lock. (The claim in a transaction of its own and the reloaded answer cost 20.)
+BOOKING_MOST = {"postgresql": 12, "sqlite": 15}
 
 
 def _slots(nursery, count, capacity=5):
@@ -35,7 +40,7 @@ def test_booking_one_or_twenty_slots_costs_the_same(client, auth, db):
         db.session.execute(db.text("DELETE FROM bookings"))
         db.session.execute(db.text("DELETE FROM slots"))
         db.session.commit()
-    assert counts[0] == counts[1] <= MOST, counts
+    assert counts[0] == counts[1] <= BOOKING_MOST[db.engine.dialect.name], counts
 
 
 def test_listing_one_or_twenty_slots_costs_the_same(client, db):

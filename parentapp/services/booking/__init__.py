@@ -9,7 +9,7 @@
     no overbooking: locks and counters of places -> places (lock order), bookings._take_places
     one booking request, all places or none      -> bookings.book_slots
     Idempotency-Key replay of a booking          -> bookings.book_once (common.idempotency)
-    future booked slots per child (a cap)        -> bookings.future_slots_held (common.caps)
+    future booked slots per child (a cap)        -> bookings.booked_slots_of (common.caps)
     live waitlist entries per child (a cap)      -> waitlist.join_waitlist
     cancellation cut-off (cancel_cutoff_hours)   -> cancellation.cancel_deadline
     cancelling by the family / by the nursery    -> cancellation.cancel_booking,

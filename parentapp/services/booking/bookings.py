@@ -110,9 +110,11 @@ def check_child_may_book(child, slots: list[Slot], offering: Offering, now: date
     """Age, no overlapping booking, the future-slots cap: under the child's lock (its
     bookings cannot change meanwhile). Raises AgeIneligible, AlreadyBooked, LimitReached."""
     rules.check_age(child, slots, offering)
-    check_no_overlap(child.id, slots)
-    check_cap("future_slots_per_child", future_slots_per_child,
-              future_slots_held(child.id, now), len(slots),
+    held, future = booked_slots_of(child.id, {s.date for s in slots}, now)
+    slot_ids, booking_ids = rules.overlapping(slots, held)
+    if slot_ids:
+        raise AlreadyBooked(details={"slot_ids": slot_ids, "booking_ids": booking_ids})
+    check_cap("future_slots_per_child", future_slots_per_child, future, len(slots),
               message="孩子已预约的未来时段已达上限，请先完成或取消部分预约。")
 
 
@@ -156,28 +158,21 @@ def _requested_slots(slot_ids: list[int]) -> tuple[list[Slot], Offering]:
     return list(found.values()), rows[0][1]
 
 
-def check_no_overlap(child_id: int, slots: list[Slot]) -> None:
-    """The child may hold no active booking overlapping these slots, at any nursery."""
-    held = db.session.execute(
-        db.select(Slot.date, Slot.start_time, Slot.end_time, Slot.id, BookingSlot.booking_id)
+def booked_slots_of(child_id: int, dates: set[date], now: datetime) -> tuple[list, int]:
+    """The child's active booked slots, at any nursery, on ``dates`` (date, start, end,
+    slot id, booking id: what an overlap is checked against) and how many of all its
+    booked slots have not started yet (the cap), in one statement."""
+    local = now.astimezone(LOCAL_TZ)
+    future = ((Slot.date > local.date())
+              | ((Slot.date == local.date()) & (Slot.start_time > local.time())))
+    rows = db.session.execute(
+        db.select(Slot.date, Slot.start_time, Slot.end_time, Slot.id, BookingSlot.booking_id,
+                  future.label("future"))
         .join(BookingSlot, BookingSlot.slot_id == Slot.id)
         .where(BookingSlot.child_id == child_id, BookingSlot.status.in_(ACTIVE_BOOKING_STATUSES),
-               Slot.date.in_({s.date for s in slots}))).all()
-    slot_ids, booking_ids = rules.overlapping(slots, held)
-    if slot_ids:
-        raise AlreadyBooked(details={"slot_ids": slot_ids, "booking_ids": booking_ids})
-
-
-def future_slots_held(child_id: int, now: datetime) -> int:
-    """The child's active booked slots that have not started yet."""
-    local = now.astimezone(LOCAL_TZ)
-    return db.session.scalar(
-        db.select(db.func.count()).select_from(BookingSlot)
-        .join(Slot, Slot.id == BookingSlot.slot_id)
-        .where(BookingSlot.child_id == child_id,
-               BookingSlot.status.in_(ACTIVE_BOOKING_STATUSES),
-               (Slot.date > local.date())
-               | ((Slot.date == local.date()) & (Slot.start_time > local.time()))))
+               Slot.date.in_(dates) | future)).all()
+    return [tuple(row)[:5] for row in rows if row.date in dates], sum(
+        1 for row in rows if row.future)
 
 
 def _take_places(booking: Booking, slot_ids: list[int], offering: Offering,
@@ -185,7 +180,9 @@ def _take_places(booking: Booking, slot_ids: list[int], offering: Offering,
     """Lock the slots (id order, fresh values), check them, take one place in each: a held
     place where the child has a live waitlist offer, else a free one."""
     slots = lock_slots(slot_ids)
-    own = _own_offers(booking.child_id, [s.id for s in slots], now)
+    # A live offer holds its place (``held``): with none held there is no offer to look for.
+    own = (_own_offers(booking.child_id, [s.id for s in slots if s.held], now)
+           if any(s.held for s in slots) else {})
     answers = {s.id: availability(s, offering, now, own_holds=1 if s.id in own else 0)
                for s in slots}
     rules.check_availability(slots, answers)

@@ -28,11 +28,14 @@ def child_for(user_id: int, child_id: int, right: ChildRight, *, lock: bool = Fa
     NotFound, Forbidden."""
     if not storable_id(child_id):
         raise NotFound("没有找到这个孩子。")
+    if lock:
+        # Only a person of the child may take its lock (the join locks the child's row
+        # only when the link exists); the role is then read under it.
+        db.session.execute(select(Child.id).join(ChildPerson, (ChildPerson.child_id == Child.id)
+                                                 & (ChildPerson.user_id == user_id))
+                           .where(Child.id == child_id)
+                           .with_for_update(of=Child, key_share=True))
     row = _link(user_id, child_id)
-    if row is not None and lock:
-        # Only a person of the child may hold its lock; the role is read again under it.
-        lock_child(child_id)
-        row = _link(user_id, child_id)
     if row is None:
         raise NotFound("没有找到这个孩子。")
     child, role, relation = row
