@@ -95,8 +95,8 @@ def engine_options(url: str, lock_timeout_ms: int) -> dict:
     return {}
 
 
-def _ping_if_idle(engine: Engine) -> None:
-    """Ping a connection at checkout when it was idle ``IDLE_PING_SECONDS`` or more; a dead
+def _ping_if_idle(engine: Engine, idle_seconds: float) -> None:
+    """Ping a connection at checkout when it was idle ``idle_seconds`` or more; a dead
     one is replaced before the request uses it (``DisconnectionError`` asks the pool
     for another)."""
 
@@ -107,7 +107,7 @@ def _ping_if_idle(engine: Engine) -> None:
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_connection, record, _proxy):
         since = record.info.get(_IDLE_SINCE)
-        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+        if since is None or time.monotonic() - since < idle_seconds:
             return
         try:
             with dbapi_connection.cursor() as cursor:
@@ -272,7 +272,7 @@ def init_app(app: Flask) -> None:
         if engine.dialect.name == "sqlite":
             _sqlite_setup(engine, app.config["LOCK_TIMEOUT_MS"], strict=app.testing)
         elif engine.dialect.name == "postgresql":
-            _ping_if_idle(engine)
+            _ping_if_idle(engine, app.config.get("DB_IDLE_PING_SECONDS", IDLE_PING_SECONDS))
     if not event.contains(db.session, "after_transaction_end", read_deferred_after):
         event.listen(db.session, "after_transaction_end", read_deferred_after)
     app.teardown_appcontext(_close_session)  # runs before db's own (reverse order)

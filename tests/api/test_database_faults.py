@@ -66,36 +66,50 @@ def test_a_fault_is_described_without_credentials():
     assert line.startswith("Exception: connection to")
 
 
-def _kill_pooled_connections(db) -> int:
-    """Terminate the server side of every connection the app's pool holds (from a
-    connection of our own); returns how many went."""
+def _pooled_backend(db) -> int:
+    """The server pid of the app's (one) pooled connection, left in the pool."""
+    pid = db.session.execute(db.text("SELECT pg_backend_pid()")).scalar()
+    db.session.remove()
+    return pid
+
+
+def _kill_backend(db, pid: int) -> None:
+    """Terminate one server connection (from a connection of our own) and wait until it
+    is gone."""
+    import time
+
     import psycopg
 
     url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(url, autocommit=True) as admin:
-        return admin.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+        assert admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()[0]
+        deadline = time.monotonic() + 10
+        while admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone():
+            assert time.monotonic() < deadline, "the terminated backend did not exit"
+            time.sleep(0.02)
 
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("idle_ping_seconds,first_status", [(0.0, 200), (3600.0, 503)],
                          ids=["idle-pinged", "hot-not-pinged"])
 def test_a_dead_pooled_connection_is_replaced_when_it_sat_idle(
-        app, client, db, monkeypatch, idle_ping_seconds, first_status):
-    """A connection idle for IDLE_PING_SECONDS is pinged at checkout and replaced if dead:
-    the request does not notice. A hot one is not pinged (no extra round trip): its
-    request answers 503 once, and the pool is renewed for the next."""
-    from parentapp import database
-
+        app, db, idle_ping_seconds, first_status):
+    """A connection idle for DB_IDLE_PING_SECONDS (10 s unless configured) is pinged at
+    checkout and replaced if dead: the request does not notice. A hot one is not pinged
+    (no extra round trip): its request answers 503 once, and the pool is renewed for the
+    next."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("the idle ping is PostgreSQL's")
-    assert client.get("/api/v1/nurseries").status_code == 200  # a pooled connection
-    db.session.remove()
-    monkeypatch.setattr(database, "IDLE_PING_SECONDS", idle_ping_seconds)
-    assert _kill_pooled_connections(db) >= 1
-    first = client.get("/api/v1/nurseries")
-    assert first.status_code == first_status, first.get_json()
-    if first_status == 503:
-        assert_error(first, 503, "service_unavailable")
-    assert client.get("/api/v1/nurseries").status_code == 200
+    own = create_app({**app.config, "DB_IDLE_PING_SECONDS": idle_ping_seconds})
+    client = own.test_client()
+    try:
+        with own.app_context():
+            _kill_backend(db, _pooled_backend(db))
+        first = client.get("/api/v1/nurseries")
+        assert first.status_code == first_status, first.get_json()
+        if first_status == 503:
+            assert_error(first, 503, "service_unavailable")
+        assert client.get("/api/v1/nurseries").status_code == 200
+    finally:
+        with own.app_context():
+            db.engine.dispose()
