@@ -75,3 +75,24 @@ def test_the_roster_of_one_or_twenty_bookings_costs_the_same(client, auth, db):
         assert len(response.get_json()["items"]) == size
         counts.append(len(statements))
     assert counts[0] == counts[1] <= MOST, counts
+
+
+def test_a_full_slot_is_refused_before_anything_is_written_or_locked(client, auth, db):
+    """The hot slot's refusals: slot_full from the slots as read, no booking row written
+    and no slot row-locked; only the stored answer is written."""
+    from tests.booking_factories import fill
+
+    nursery, _ = setup_nursery()
+    slot = make_slot(nursery, day=in_days(3), capacity=1)
+    fill(slot)
+    parent, headers = auth.parent()
+    body = {"child_id": make_child(parent).id, "slot_ids": [slot.id]}
+    db.session.commit()
+    with count_statements() as statements:
+        response = client.post("/api/v1/bookings", json=body,
+                               headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "slot_full"
+    writes = [s.split()[0:3] for s in statements if s.lstrip().upper().startswith(
+        ("INSERT", "UPDATE", "DELETE"))]
+    assert writes == [["INSERT", "INTO", "idempotency_keys"]], writes
+    assert not [s for s in statements if "FROM slots" in s and "FOR" in s.split("WHERE")[-1]]

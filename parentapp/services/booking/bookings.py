@@ -102,6 +102,7 @@ def _write_booking(parent_id: int, child_id: int, slot_ids: list[int], note: str
     slots, offering = _requested_slots(slot_ids)
     rules.check_window(slots, offering, now)
     check_child_may_book(child, slots, offering, now, future_slots_per_child)
+    rules.refuse_visibly_taken(slots, offering, now)  # before writing or locking anything
     return add_booking(parent_id, child, slots, offering, note, now), slots, offering
 
 

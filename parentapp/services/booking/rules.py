@@ -19,6 +19,7 @@ from parentapp.services.booking.availability import (
     TOO_EARLY,
     TOO_LATE,
     Availability,
+    availability,
     window_blocker,
 )
 from parentapp.timeutil import age_months
@@ -74,6 +75,18 @@ def check_availability(slots: list[Slot], answers: dict[int, Availability]) -> N
         ids = [s.id for s in slots if answers[s.id].blocker == blocker]
         if ids:
             raise BookingWindowClosed(message, details={"slot_ids": ids, "reason": blocker})
+
+
+def refuse_visibly_taken(slots: list[Slot], offering: Offering, now: datetime) -> None:
+    """On the slots as read (no lock yet), the errors the locked check would give for a
+    closed or full slot: a hot slot's refusals then cost no writes and no slot lock. Not
+    when a slot holds places (one may be the child's own waitlist offer). Raises
+    SlotClosed, BookingWindowClosed, SlotFull."""
+    if any(s.held for s in slots):
+        return
+    answers = {s.id: availability(s, offering, now) for s in slots}
+    check_availability(slots, answers)
+    check_places(slots, answers)
 
 
 def check_places(slots: list[Slot], answers: dict[int, Availability]) -> None:
