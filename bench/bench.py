@@ -25,13 +25,14 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import requests
 
 # The repository, not bench/ (where this file would shadow the bench package).
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from bench.harness import DEFAULT_PG, ROOT, SECRET, Servers, wrk  # noqa: E402
-from bench.scale_seed import DAYS, seed  # noqa: E402
+from bench.scale_seed import DAYS, HOT_CAPACITY, HOT_PARENTS, seed  # noqa: E402
 from parentapp import create_app  # noqa: E402
 from parentapp.extensions import db  # noqa: E402
 from parentapp.services.stats.townships import ensure_townships  # noqa: E402
@@ -49,6 +50,8 @@ class Row:
     script: str | None = None
     post: bool = False
     token: str | None = None  # sent as the bearer token (auth.lua under load)
+    hot: bool = False  # many parents on one slot: each run books a fresh hot slot
+    connections: int | None = None  # instead of --connections
 
 
 def rows_for(data: dict) -> dict[str, Row]:
@@ -65,6 +68,8 @@ def rows_for(data: dict) -> dict[str, Row]:
         Row("classes", "class listing (300 classes, page 1)", "/api/v1/classes"),
         Row("booking", f"booking, spread over {DAYS} full-day slots", "/api/v1/bookings",
             "book.lua", post=True),
+        Row("hot", f"{HOT_PARENTS} parents on one slot ({HOT_CAPACITY} places; 201 or 409)",
+            "/api/v1/bookings", "book.lua", post=True, hot=True, connections=HOT_PARENTS),
     )}
 
 
@@ -86,6 +91,8 @@ def differences(a, b, where: str = "") -> list[str]:
 
 
 def check_bodies(row: Row, bases: dict, data: dict) -> None:
+    if row.hot:
+        return  # the booking row's endpoint, checked there
     if row.post:
         (token, child_a), (_, child_b) = data["pools"]["check"][:2]  # one parent's children
         slot = data["full_days"][0]
@@ -136,21 +143,49 @@ def write_plans(data: dict, tmp: Path) -> dict[str, Path]:
 
 
 class Driver:
-    def __init__(self, args, bases: dict, plans: dict):
-        self.args, self.bases, self.plans = args, bases, plans
+    def __init__(self, args, bases: dict, plans: dict, data: dict, tmp: Path, url: str):
+        self.args, self.bases, self.plans, self.data, self.tmp = args, bases, plans, data, tmp
+        self.url = url
         self.offsets = dict.fromkeys(TARGETS, 0)
+        self.hot_slots = list(data["hot_slots"])
 
     def run(self, row: Row, target: str, seconds: int) -> dict:
+        plan = self.plans["ceiling" if target == "ceiling" else "app"]
+        slot = None
+        if row.hot:  # every parent of the hot pool asks for the same, fresh slot
+            slot = self.hot_slots[0] if target == "bare" else self.hot_slots.pop(0)
+            plan = self.tmp / f"plan-hot-{slot}.txt"
+            plan.write_text("".join(f"{token} {child} {slot}\n"
+                                    for token, child in self.data["pools"]["hot"]))
         env = {"BENCH_WRK_DIR": str(WRK_DIR), "BENCH_THREADS": str(self.args.wrk_threads),
-               "BENCH_OFFSET": str(self.offsets[target]), "BENCH_NONCE": uuid.uuid4().hex,
-               "BENCH_TOKEN": row.token or "",
-               "BENCH_PLAN": str(self.plans["ceiling" if target == "ceiling" else "app"])}
+               "BENCH_OFFSET": str(0 if row.hot else self.offsets[target]),
+               "BENCH_NONCE": uuid.uuid4().hex, "BENCH_TOKEN": row.token or "",
+               "BENCH_PLAN": str(plan)}
         result = wrk(self.bases[target] + row.path, duration=seconds,
-                     threads=self.args.wrk_threads, connections=self.args.connections,
+                     threads=self.args.wrk_threads,
+                     connections=row.connections or self.args.connections,
                      script=WRK_DIR / row.script if row.script else None, env=env)
-        if result["next"] is not None:  # book.lua: the first plan line no thread used
+        if row.hot:
+            result["errors"] = result["socket_errors"] + sum(
+                count for status, count in result["statuses"].items() if status not in (201, 409))
+            if target != "bare":
+                result["invariant"] = hot_invariant(self.url, slot, result["statuses"])
+        elif result["next"] is not None:  # book.lua: the first plan line no thread used
             self.offsets[target] = result["next"]
         return result
+
+
+def hot_invariant(url: str, slot: int, statuses: dict) -> str:
+    """After a hot run: the slot's counter equals its active booking rows, never above
+    its capacity, and equals the 201s the clients saw."""
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        booked, capacity, rows = conn.execute(
+            "SELECT s.booked, s.capacity, (SELECT count(*) FROM booking_slots b WHERE "
+            "b.slot_id = s.id AND b.status = 'confirmed') FROM slots s WHERE s.id = %s",
+            (slot,)).fetchone()
+    ok = booked == rows == statuses.get(201, 0) <= capacity
+    return (f"{'ok' if ok else 'BROKEN'}: booked {booked} of {capacity}, {rows} booking rows, "
+            f"{statuses.get(201, 0)} answers 201, {statuses.get(409, 0)} answers 409")
 
 
 def cell(result: dict, latency: bool = True) -> str:
@@ -160,7 +195,7 @@ def cell(result: dict, latency: bool = True) -> str:
     return text + (f" ⚠ {result['errors']} errors" if result["errors"] else "")
 
 
-def measure(args, rows: list[Row], driver: Driver) -> list[str]:
+def measure(args, rows: list[Row], driver: Driver, broken: list[str]) -> list[str]:
     lines = ["| endpoint | parentapp req/s (p50/p99 ms) | bare req/s | "
              "ceiling req/s (p50/p99 ms) | parentapp/ceiling |", "|---|---|---|---|---|"]
     for row in rows:
@@ -170,6 +205,10 @@ def measure(args, rows: list[Row], driver: Driver) -> list[str]:
                 driver.run(row, target, args.warmup)
             results[target] = driver.run(row, target, args.duration)
             print(f"  {row.key:<8} {target:<9} {cell(results[target])}", flush=True)
+            if "invariant" in results[target]:
+                print(f"      {results[target]['invariant']}")
+                if results[target]["invariant"].startswith("BROKEN"):
+                    broken.append(row.key)
             for note in results[target]["notes"][:3]:
                 print(f"      {note}")
         ratio = results["parentapp"]["rps"] / max(results["ceiling"]["rps"], 1e-9)
@@ -188,7 +227,7 @@ def parse_args():
     parser.add_argument("--nurseries", type=int, default=10_000)
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
     parser.add_argument("--warmup", type=int, default=2, help="seconds before each, unmeasured")
-    parser.add_argument("--rows", default="search,detail,slots,health,classes,booking")
+    parser.add_argument("--rows", default="search,detail,slots,health,classes,booking,hot")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--connections", type=int, default=32)
@@ -227,7 +266,9 @@ def main() -> None:
                 print(f"load: wrk -t{args.wrk_threads} -c{args.connections} -d{args.duration}s "
                       f"(+{args.warmup}s warm-up) against gunicorn -w {args.workers} "
                       f"--threads {args.threads} -k gthread")
-                table = measure(args, rows, Driver(args, bases, write_plans(data, Path(tmp))))
+                broken: list[str] = []
+                driver = Driver(args, bases, write_plans(data, Path(tmp)), data, Path(tmp), url)
+                table = measure(args, rows, driver, broken)
             except BaseException:
                 lines = log.read_text(errors="replace").splitlines() if log.exists() else []
                 lines = [line for line in lines if '"status": 2' not in line]  # no 2xx lines
@@ -235,6 +276,8 @@ def main() -> None:
                 raise
         print(f"\n{args.nurseries:,} nurseries, {os.cpu_count()} CPUs (shared: indicative)\n")
         print("\n".join(table))
+        if broken:
+            sys.exit(f"invariant broken in: {', '.join(broken)}")
 
 
 if __name__ == "__main__":

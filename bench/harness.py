@@ -134,11 +134,13 @@ def wrk(url: str, *, duration: int, threads: int, connections: int,
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
                               r"timeout (\d+)", out)
-    if socket_errors:
-        errors += sum(int(n) for n in socket_errors.groups())
+    broken = sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
+    errors += broken
     total = int(re.search(r"(\d+) requests in", out).group(1))
     return {"rps": float(rps.group(1)), "requests": total, "p50": _ms(latency["50"]),
-            "p99": _ms(latency["99"]), "errors": errors,
+            "p99": _ms(latency["99"]), "errors": errors, "socket_errors": broken,
             "notes": [line for line in out.splitlines() if line.startswith("refused: ")],
+            "statuses": {int(code): int(count) for code, count in
+                         re.findall(r"^status (\d+): (\d+)$", out, re.M)},
             "next": int(found.group(1)) if (found := re.search(r"^next: (\d+)", out, re.M))
             else None}

@@ -3,7 +3,8 @@
 Nurseries spread over Shizhu county (90% approved) with offerings; one nursery with 31
 days of every care type (~400 slots); parents with children (each its own guardian)
 and API tokens, in two pools so that the app and the raw-SQL ceiling book for
-different children (the overlap rule would refuse a child's second booking of a day).
+different children (the overlap rule would refuse a child's second booking of a day);
+and 200 more parents with a few "hot" full-day slots of 50 places after those days.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ HOURS = {"day": ["08:00", "17:00"], "am": ["08:00", "12:00"], "pm": ["13:00", "1
 CARE_TYPES = ("full_day", "half_day", "hourly", "temporary")
 DAYS = 31
 CHUNK = 5000
+HOT_PARENTS, HOT_CAPACITY, HOT_SLOTS = 200, 50, 6  # "200 parents on one slot"
 
 
 def bulk(model, rows: list[dict]) -> None:
@@ -164,6 +166,12 @@ def seed(nurseries: int, booking_children: int, rnd: random.Random) -> dict:
     per_parent = 2
     pools = {pool: make_families(pool, booking_children // per_parent + 1, per_parent, now, born)
              for pool in ("app", "ceiling", "check")}
+    pools["hot"] = make_families("hot", HOT_PARENTS, 1, now, born)
+    hot_slots = list(db.session.scalars(_returning(Slot), [  # after the listed days
+        {"nursery_id": nursery_id, "care_type": "full_day", "date": first + timedelta(days=n),
+         "start_time": clock(8), "end_time": clock(17), "capacity": HOT_CAPACITY, "booked": 0,
+         "held": 0, "status": "open", "created_at": now, "updated_at": now}
+        for n in range(DAYS + 1, DAYS + 1 + HOT_SLOTS)]))
     token, health_child = pools["check"][2]  # the second parent's first child
     codes = list(service_settings.health_schedule().by_code)[:8]
     bulk(HealthRecord, [{"child_id": health_child, "code": code, "product": None,
@@ -179,4 +187,5 @@ def seed(nurseries: int, booking_children: int, rnd: random.Random) -> dict:
     print(f"  vacuum analyze done ({time.perf_counter() - started:.1f} s)")
     return {"nursery_id": nursery_id, "from": first, "to": first + timedelta(days=DAYS - 1),
             "slots": len(slot_rows), "full_days": full_days, "pools": pools,
+            "hot_slots": hot_slots,
             "health": (token, health_child)}
