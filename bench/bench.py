@@ -6,7 +6,7 @@ settings), ``bench.harness:bare_app`` and ``bench.ceiling:app`` under the same g
 each row, then drives every row with wrk, interleaved parentapp / bare / ceiling.
 
     .venv/bin/python bench/bench.py [--nurseries 10000] [--duration 10] [--warmup 2]
-        [--rows search,detail,slots,health,classes,booking] [--pg postgresql://postgres@127.0.0.1:5432/postgres]
+        [--rows search,mix,detail,slots,health,classes,booking,hot] [--pg postgresql://postgres@127.0.0.1:5432/postgres]
         [--workers 4] [--threads 8] [--connections 32] [--wrk-threads 4]
 
 The booking limit per user and minute is switched off (PARENTAPP_LIMITS): the load comes
@@ -59,6 +59,9 @@ def rows_for(data: dict) -> dict[str, Row]:
     return {row.key: row for row in (
         Row("search", "nearby search, 5 km (random positions)",
             "/api/v1/nurseries?lat=29.99900&lng=108.11400", "search.lua"),
+        Row("mix", "nearby search, a realistic mix (5-50 km, pages 1-3)",
+            "/api/v1/nurseries?lat=29.99900&lng=108.11400&radius_km=50&page=3",
+            "search_mix.lua"),
         Row("detail", "nursery detail", f"/api/v1/nurseries/{nid}"),
         Row("slots", f"slot listing, {DAYS} days ({data['slots']} slots)",
             f"/api/v1/nurseries/{nid}/slots?{span}"),
@@ -227,7 +230,7 @@ def parse_args():
     parser.add_argument("--nurseries", type=int, default=10_000)
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
     parser.add_argument("--warmup", type=int, default=2, help="seconds before each, unmeasured")
-    parser.add_argument("--rows", default="search,detail,slots,health,classes,booking,hot")
+    parser.add_argument("--rows", default="search,mix,detail,slots,health,classes,booking,hot")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--connections", type=int, default=32)

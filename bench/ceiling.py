@@ -68,27 +68,29 @@ def healthz():
 
 # -- nearby search -------------------------------------------------------------------------
 
+# The nearest first from the GiST index on each nursery's unit-sphere point (the schema's
+# ix_nurseries_search_knn, the same expression), exact haversine h for rank and radius;
+# the page re-read from the ball the first start + count reach, sorted by (h, id); the
+# total counted up to TOTAL_CAP + 1. One statement.
+POINT = ("CUBE(ARRAY[cos(radians(n.lat)) * cos(radians(n.lng)), "
+         "cos(radians(n.lat)) * sin(radians(n.lng)), sin(radians(n.lat))])")
+CENTRE = "CUBE(ARRAY[%(cx)s::float8, %(cy)s::float8, %(cz)s::float8])"
+H = ("sin((radians(n.lat) - %(phi)s) * 0.5) ^ 2 "
+     "+ %(cos_phi)s * cos(radians(n.lat)) * sin((radians(n.lng) - %(lam)s) * 0.5) ^ 2")
+INSIDE = f"{VISIBLE} AND {POINT} <@ cube_enlarge({CENTRE}, %(chord)s, 3) AND {H} <= %(limit)s"
+COUNT = f"SELECT count(*) FROM (SELECT 1 FROM nurseries n WHERE {INSIDE} LIMIT %(cap)s) c"
 SEARCH = f"""
-SELECT n.id, n.name, n.address, n.township, n.lat, n.lng, n.kind, n.inclusive, hit.h,
-       hit.total, (SELECT array_agg(o.care_type || ':' || o.price_fen) FROM offerings o
+WITH knn AS (SELECT {POINT} <-> {CENTRE} AS d FROM nurseries n WHERE {INSIDE}
+             ORDER BY {POINT} <-> {CENTRE} LIMIT %(reach)s),
+page AS (SELECT n.id, {H} AS h FROM nurseries n
+         WHERE {VISIBLE} AND {POINT} <@ cube_enlarge({CENTRE}, (SELECT max(d) FROM knn) + 1e-9, 3)
+           AND {H} <= %(limit)s
+         ORDER BY h, n.id OFFSET %(start)s LIMIT %(count)s)
+SELECT n.id, n.name, n.address, n.township, n.lat, n.lng, n.kind, n.inclusive, page.h,
+       ({COUNT}), (SELECT array_agg(o.care_type || ':' || o.price_fen) FROM offerings o
                    WHERE o.nursery_id = n.id)
-FROM (SELECT id, h, count(*) OVER () AS total FROM (
-        SELECT n.id, t.a * t.a + %(cos_phi)s * t.c * t.b * t.b AS h
-        FROM nurseries n, LATERAL (SELECT sin((radians(n.lat) - %(phi)s) * 0.5) AS a,
-                                          sin((radians(n.lng) - %(lam)s) * 0.5) AS b,
-                                          cos(radians(n.lat)) AS c) t
-        WHERE {VISIBLE} AND n.lat BETWEEN %(min_lat)s AND %(max_lat)s
-          AND n.lng BETWEEN %(min_lng)s AND %(max_lng)s) inside
-      WHERE h <= %(limit)s ORDER BY h, id OFFSET %(start)s LIMIT %(count)s) hit
-JOIN nurseries n ON n.id = hit.id ORDER BY hit.h, hit.id"""
-
-
-def _box(lat: float, lng: float, radius_m: float) -> dict:
-    angle = radius_m / EARTH_RADIUS_M
-    dlat = math.degrees(angle) + 1e-9
-    dlng = math.degrees(math.asin(math.sin(angle) / math.cos(math.radians(lat)))) + 1e-9
-    return {"min_lat": lat - dlat, "max_lat": lat + dlat, "min_lng": lng - dlng,
-            "max_lng": lng + dlng}
+FROM page JOIN nurseries n ON n.id = page.id ORDER BY page.h, page.id"""
+TOTAL_CAP = 1000
 
 
 def _offers(pairs) -> tuple[list[str], dict[str, int]]:
@@ -113,11 +115,14 @@ def search():
             and page >= 1 and 1 <= per_page <= 100):
         return error(422, "validation_failed", "请求参数有误。")
     phi, lam = math.radians(lat), math.radians(lng)
-    params = {"phi": phi, "lam": lam, "cos_phi": math.cos(phi),
-              "limit": math.sin(radius_km * 1000 / EARTH_RADIUS_M / 2) ** 2,
-              "start": (page - 1) * per_page, "count": per_page,
-              **_box(lat, lng, radius_km * 1000)}
-    rows = conn().execute(SEARCH, params).fetchall()
+    angle = radius_km * 1000 / EARTH_RADIUS_M
+    start = (page - 1) * per_page
+    count = max(0, min(per_page, TOTAL_CAP - start))  # nothing past the cap's last match
+    params = {"phi": phi, "lam": lam, "cos_phi": math.cos(phi), "limit": math.sin(angle / 2) ** 2,
+              "cx": math.cos(phi) * math.cos(lam), "cy": math.cos(phi) * math.sin(lam),
+              "cz": math.sin(phi), "chord": 2 * math.sin(angle / 2) + 1e-9,
+              "start": start, "count": count, "reach": start + count, "cap": TOTAL_CAP + 1}
+    rows = conn().execute(SEARCH, params).fetchall() if count else []
     items = []
     for nid, name, address, town, n_lat, n_lng, kind, inclusive, h, _, offers in rows:
         care_types, prices = _offers(offers)
@@ -125,8 +130,14 @@ def search():
                       "lat": n_lat, "lng": n_lng, "distance_m": _metres(h), "kind": kind,
                       "inclusive": inclusive, "care_types": care_types,
                       "min_price_fen": prices, "has_vacancy": None})
-    total = rows[0][9] if rows else 0  # (an empty later page: the app counts again)
-    return answer({"items": items, "page": page, "per_page": per_page, "total": total})
+    if rows:
+        total = rows[0][9]
+    else:  # an empty page: past the matches, or past the cap
+        total = 0 if start == 0 and count else conn().execute(COUNT, params).fetchone()[0]
+    body = {"items": items, "page": page, "per_page": per_page, "total": min(total, TOTAL_CAP)}
+    if total > TOTAL_CAP:
+        body["total_capped"] = True
+    return answer(body)
 
 
 # -- nursery detail ------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from parentapp import service_settings
 from parentapp.api.blueprint import Blueprint
-from parentapp.api.caching import NOT_MODIFIED_DOC, public_cache
+from parentapp.api.caching import NOT_MODIFIED_DOC, json_response, public_cache
 from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.nursery_search import (
@@ -10,6 +10,7 @@ from parentapp.schemas.nursery_search import (
     NurseryDetailSchema,
     NurserySearchPageSchema,
     NurserySearchQuerySchema,
+    nursery_list_item,
 )
 from parentapp.security import viewer_id
 from parentapp.services.nurseries import search
@@ -30,8 +31,10 @@ def search_nurseries(query):
     ETag and ``Cache-Control: public, max-age=30``; ``private, no-cache`` with a token or
     ``child_id``. ``If-None-Match`` with the current ETag gets a 304.
     """
-    return search.search_nurseries(now=utcnow(), viewer_id=viewer_id(), **query,
-                                   offer_minutes=service_settings.offer_minutes())
+    found = search.search_nurseries(now=utcnow(), viewer_id=viewer_id(), **query,
+                                    offer_minutes=service_settings.offer_minutes())
+    # The documented page schema, dumped by hand (same JSON): schemas.nursery_search.
+    return json_response({**found, "items": [nursery_list_item(i) for i in found["items"]]})
 
 
 @blp.route("/<int:nursery_id>")

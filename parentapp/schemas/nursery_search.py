@@ -81,6 +81,21 @@ class NurseryListItemSchema(BaseSchema):
         return None if listing.distance_m is None else round(listing.distance_m)
 
 
+def nursery_list_item(listing) -> dict:
+    """What ``NurseryListItemSchema`` dumps for a search result (a services.nurseries.search
+    Listing), built directly: a search page's dump was a tenth of its time. Same keys and
+    values; the schema stays the documented answer (tests/api/test_nursery_search_fast.py
+    holds them equal)."""
+    nursery, offers = listing.nursery, listing.offers
+    return {"id": nursery.id, "name": nursery.name, "address": nursery.address,
+            "township": nursery.township, "lat": nursery.lat, "lng": nursery.lng,
+            "distance_m": None if listing.distance_m is None else round(listing.distance_m),
+            "kind": str(nursery.kind), "inclusive": nursery.inclusive,
+            "care_types": [str(c) for c in offers.care_types],  # care types are StrEnums
+            "min_price_fen": {str(c): fen for c, fen in offers.min_price_fen.items()},
+            "has_vacancy": offers.has_vacancy}
+
+
 class NurserySearchPageSchema(page_of(NurseryListItemSchema)):
     total_capped = fields.Boolean(metadata={
         "description": "present (true) when more than 1,000 match: total is then 1000 and "
