@@ -33,6 +33,8 @@ from parentapp.services.nurseries.geo import distance_m, metres, nearest, within
 from parentapp.timeutil import local_today
 
 TOTAL_CAP = 1000
+LIST_COLUMNS = (Nursery.id, Nursery.name, Nursery.address, Nursery.township, Nursery.lat,
+                Nursery.lng, Nursery.kind, Nursery.inclusive)
 
 
 @dataclass(frozen=True)
@@ -114,8 +116,8 @@ def search_nurseries(*, now: datetime, viewer_id: int | None, lat: float | None 
         window, total, offers = _filtered_page(filters, lat, lng, radius_m, care_type, day,
                                                child, start, count, now,
                                                offer_minutes=offer_minutes)
-    rows = {n.id: n for n in db.session.scalars(
-        db.select(Nursery).where(Nursery.id.in_([nid for _, nid in window])))}
+    rows = {n.id: n for n in db.session.execute(  # Core rows: what a list item shows
+        db.select(*LIST_COLUMNS).where(Nursery.id.in_([nid for _, nid in window])))}
     items = [Listing(rows[nid], None if h is None else metres(h), offers[nid])
              for h, nid in window]
     return _page(items, page, per_page, total)

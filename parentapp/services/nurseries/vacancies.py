@@ -33,9 +33,9 @@ def offer_facts(nursery_ids: list[int], *, care_type: str | None, day: date | No
     ``day`` and ``care_type``), ``matches`` (offers ``care_type``; takes ``child``'s age)."""
     ids = list(dict.fromkeys(nursery_ids))
     offered: dict[int, dict[str, Offering]] = defaultdict(dict)
-    for chunk in _chunks(ids):
-        for offering in db.session.scalars(
-                db.select(Offering).where(Offering.nursery_id.in_(chunk))):
+    for chunk in _chunks(ids):  # Core rows (the offering's columns): no ORM objects to build
+        for offering in db.session.execute(
+                db.select(*Offering.__table__.c).where(Offering.nursery_id.in_(chunk))):
             offered[offering.nursery_id][offering.care_type] = offering
     vacant = _vacancies(ids, offered, care_type, day, now,
                         offer_minutes=offer_minutes) if care_type and day else None
@@ -47,7 +47,7 @@ def offer_facts(nursery_ids: list[int], *, care_type: str | None, day: date | No
                                                               list(mine.values()))
         matches = bool(wanted) if care_type else True
         if months is not None:
-            matches = any(o.accepts_age(months) for o in wanted)
+            matches = any(Offering.accepts_age(o, months) for o in wanted)
         facts[nid] = {"care_types": [c for c in CareType if c in mine],
                       "min_price_fen": {c: mine[c].price_fen for c in CareType if c in mine},
                       "has_vacancy": None if vacant is None else nid in vacant,
