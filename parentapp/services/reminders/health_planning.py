@@ -4,9 +4,10 @@
 planned, changed since, or whose next reminder came into the horizon; see
 ``ReminderPlan``), in batches by id (keyset), so memory stays flat whatever
 the number of children. Dates are computed in Python with the pure plan
-functions; rows go in with one bulk ``INSERT ... ON CONFLICT (dedupe_key)
-DO NOTHING`` per batch, so running twice (or two planners at once) creates
-nothing new.
+functions (memoised: children alike share one plan); rows go in with one bulk
+``INSERT ... ON CONFLICT (dedupe_key) DO NOTHING`` per batch (on PostgreSQL
+from rows copied in, ``common.bulk_write``), so running twice (or two
+planners at once) creates nothing new.
 
 Recording an item withdraws it from pending rows at once (same transaction,
 ``item_recorded``). A coalesced row loses only that item and keeps reminding
@@ -26,6 +27,7 @@ from sqlalchemy import or_, select
 from parentapp.domain import DeliveryState, HealthItemKind
 from parentapp.extensions import db
 from parentapp.models import Child, HealthRecord, Notification, ReminderPlan
+from parentapp.services.common import bulk_write
 from parentapp.services.common.dialect_insert import insert_for
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.family import fanout
@@ -150,23 +152,13 @@ def reminder_row(child, reminder: PlannedReminder, now: datetime, user_id: int) 
 
 def insert_notifications(rows: list[dict]) -> int:
     """Bulk insert; rows whose dedupe_key exists already are skipped. Returns how many went in."""
-    if not rows:
-        return 0
-    stmt = (insert_for(Notification.__table__)
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
-            .returning(Notification.__table__.c.id))
-    return len(db.session.execute(stmt, rows).all())
+    return bulk_write.insert_new(Notification.__table__, rows, unique=["dedupe_key"])
 
 
 def _save_plans(plans: list[dict]) -> None:
-    stmt = insert_for(ReminderPlan.__table__)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["child_id"],
-        # The version seen when reading: a change made meanwhile keeps the child due.
-        set_={"planned_version": stmt.excluded.planned_version,
-              "next_plan_on": stmt.excluded.next_plan_on,
-              "planned_at": stmt.excluded.planned_at})
-    db.session.execute(stmt, plans)
+    # The version seen when reading: a change made meanwhile keeps the child due.
+    bulk_write.upsert(ReminderPlan.__table__, plans, unique=["child_id"],
+                      update=["planned_version", "next_plan_on", "planned_at"])
 
 
 def mark_child_changed(child_id: int) -> None:
