@@ -18,11 +18,13 @@ reconciles its pending rows with the new plan (``reminder_sync``).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import functools
+from collections.abc import Collection, Mapping
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from types import MappingProxyType
 
-from sqlalchemy import or_, select
+from sqlalchemy import String, cast, func, or_, select
 
 from parentapp.domain import DeliveryState, HealthItemKind
 from parentapp.extensions import db
@@ -78,14 +80,29 @@ def _candidates(after: int, now: datetime, limit: int) -> list:
     return list(db.session.execute(stmt))
 
 
-def _records(child_ids: list[int]) -> dict[int, dict]:
-    found: dict[int, dict] = {child_id: {} for child_id in child_ids}
-    rows = db.session.execute(select(HealthRecord.child_id, HealthRecord.code,
-                                     HealthRecord.done_on)
-                              .where(HealthRecord.child_id.in_(child_ids)))
-    for child_id, code, done_on in rows:
-        found[child_id][code] = done_on
+def _records(child_ids: list[int]) -> dict[int, Mapping[str, date]]:
+    """Each child's records, code -> date done (shared, not to be changed). A child's
+    records arrive as one text ("code=date" joined), parsed once per distinct text: a
+    batch reads a row per child, not one per record."""
+    found: dict[int, Mapping[str, date]] = dict.fromkeys(child_ids, _NO_RECORDS)
+    done = HealthRecord.code + "=" + cast(HealthRecord.done_on, String)  # ISO dates
+    rows = db.session.execute(select(HealthRecord.child_id,
+                                     func.aggregate_strings(done, _RECORD_SEP))
+                              .where(HealthRecord.child_id.in_(child_ids))
+                              .group_by(HealthRecord.child_id))
+    for child_id, joined in rows:
+        found[child_id] = _parsed_records(joined)
     return found
+
+
+_NO_RECORDS: Mapping[str, date] = MappingProxyType({})
+_RECORD_SEP = "|"  # codes are the schedule's (letters, digits, hyphens)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed_records(joined: str) -> Mapping[str, date]:
+    pairs = (entry.rpartition("=") for entry in joined.split(_RECORD_SEP))
+    return MappingProxyType({code: date.fromisoformat(day) for code, _, day in pairs})
 
 
 def _plan_batch(schedule, batch: list, now: datetime) -> dict[str, int]:
