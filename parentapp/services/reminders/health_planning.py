@@ -6,7 +6,7 @@ planned, changed since, or whose next reminder came into the horizon; see
 the number of children. Dates are computed in Python with the pure plan
 functions (memoised: children alike share one plan); rows go in with one bulk
 ``INSERT ... ON CONFLICT (dedupe_key) DO NOTHING`` per batch (on PostgreSQL
-from rows copied in, ``common.bulk_write``), so running twice (or two
+from rows copied in, ``common.bulk``), so running twice (or two
 planners at once) creates nothing new.
 
 Recording an item withdraws it from pending rows at once (same transaction,
@@ -29,7 +29,7 @@ from sqlalchemy import String, cast, func, or_, select
 from parentapp.domain import DeliveryState, HealthItemKind
 from parentapp.extensions import db
 from parentapp.models import Child, HealthRecord, Notification, ReminderPlan
-from parentapp.services.common import bulk_write
+from parentapp.services.common import bulk
 from parentapp.services.common.dialect_insert import insert_for
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.family import fanout
@@ -88,7 +88,7 @@ def _records(child_ids: list[int]) -> dict[int, Mapping[str, date]]:
     done = HealthRecord.code + "=" + cast(HealthRecord.done_on, String)  # ISO dates
     rows = db.session.execute(select(HealthRecord.child_id,
                                      func.aggregate_strings(done, _RECORD_SEP))
-                              .where(HealthRecord.child_id.in_(child_ids))
+                              .where(bulk.among(HealthRecord.child_id, child_ids))
                               .group_by(HealthRecord.child_id))
     for child_id, joined in rows:
         found[child_id] = _parsed_records(joined)
@@ -169,12 +169,12 @@ def reminder_row(child, reminder: PlannedReminder, now: datetime, user_id: int) 
 
 def insert_notifications(rows: list[dict]) -> int:
     """Bulk insert; rows whose dedupe_key exists already are skipped. Returns how many went in."""
-    return bulk_write.insert_new(Notification.__table__, rows, unique=["dedupe_key"])
+    return bulk.insert_new(Notification.__table__, rows, unique=["dedupe_key"])
 
 
 def _save_plans(plans: list[dict]) -> None:
     # The version seen when reading: a change made meanwhile keeps the child due.
-    bulk_write.upsert(ReminderPlan.__table__, plans, unique=["child_id"],
+    bulk.upsert(ReminderPlan.__table__, plans, unique=["child_id"],
                       update=["planned_version", "next_plan_on", "planned_at"])
 
 

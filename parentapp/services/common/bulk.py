@@ -1,12 +1,16 @@
-"""Writing many rows at once, with ON CONFLICT, on either database (caller commits).
+"""Many rows at once on either database: written with ON CONFLICT, and read by many ids.
 
-SQLite: one ``INSERT ... ON CONFLICT`` executed many times (``insert_for``), as for a
-few rows. PostgreSQL: the rows are copied (``COPY``) into a temporary table of the
-target's column types and go in with one ``INSERT ... SELECT ... ON CONFLICT``. A
-statement of thousands of rows' values costs more to build and to parse than the rows
-cost to write; ``COPY`` streams them. Values pass through each column's bind
-processor first (aware UTC datetimes, JSON written by the same serializer), so a
-row reads back the same whichever way it went in; ids follow the rows' order.
+Writing (caller commits). SQLite: one ``INSERT ... ON CONFLICT`` executed many times
+(``insert_for``), as for a few rows. PostgreSQL: the rows are copied (``COPY``) into
+a temporary table of the target's column types and go in with one ``INSERT ...
+SELECT ... ON CONFLICT``. A statement of thousands of rows' values costs more to
+build and to parse than the rows cost to write; ``COPY`` streams them. Values pass
+through each column's bind processor first (aware UTC datetimes, JSON written by the
+same serializer), so a row reads back the same whichever way it went in; ids follow
+the rows' order.
+
+Reading (``among``): ``column IN (...)`` with one placeholder per id on SQLite; on
+PostgreSQL ``column = ANY(array)``, one parameter whatever the number of ids.
 """
 
 from __future__ import annotations
@@ -14,13 +18,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import contextmanager
 
-from sqlalchemy import Table, column, select, table
+from sqlalchemy import ColumnElement, Integer, Table, any_, bindparam, column, select, table
 from sqlalchemy.dialects import postgresql
 
 from parentapp.extensions import db
 from parentapp.services.common.dialect_insert import insert_for
 
 _ORDER = "bulk_n"  # the staged row's position, so ids are given in the rows' order
+
+
+def among(id_column, ids) -> ColumnElement[bool]:
+    """``id_column`` is one of ``ids`` (integers)."""
+    if db.engine.dialect.name != "postgresql":
+        return id_column.in_(list(ids))
+    return id_column == any_(bindparam(None, list(ids), type_=postgresql.ARRAY(Integer)))
 
 
 def insert_new(target: Table, rows: Sequence[dict], *, unique: list[str]) -> int:
