@@ -40,7 +40,9 @@ from parentapp.services.reminders.messages import health_message
 from parentapp.services.reminders.quiet_hours import next_send_moment
 from parentapp.timeutil import local_today
 
-BATCH_SIZE = 1000
+# Children per batch (one transaction): large enough that the statements and temporary
+# tables of a batch cost little per child, small enough that memory stays flat.
+BATCH_SIZE = 5000
 # A child first planned within this long after being added gets the catch-up
 # message; older children (e.g. added before reminders existed) do not.
 NEW_CHILD_WINDOW = timedelta(days=3)
