@@ -27,6 +27,11 @@ from parentapp.services.common.dialect_insert import insert_for
 _ORDER = "bulk_n"  # the staged row's position, so ids are given in the rows' order
 
 
+def copies_rows() -> bool:
+    """Whether rows go in by ``COPY`` (PostgreSQL) rather than by executemany."""
+    return db.engine.dialect.name == "postgresql"
+
+
 def among(id_column, ids) -> ColumnElement[bool]:
     """``id_column`` is one of ``ids`` (integers)."""
     if db.engine.dialect.name != "postgresql":
@@ -39,7 +44,7 @@ def insert_new(target: Table, rows: Sequence[dict], *, unique: list[str]) -> int
     exist already; returns how many went in."""
     if not rows:
         return 0
-    if db.engine.dialect.name != "postgresql":
+    if not copies_rows():
         stmt = (insert_for(target).on_conflict_do_nothing(index_elements=unique)
                 .returning(*target.primary_key.columns))
         return len(db.session.execute(stmt, list(rows)).all())
@@ -53,7 +58,7 @@ def upsert(target: Table, rows: Sequence[dict], *, unique: list[str], update: li
     """Insert ``rows``; a row whose ``unique`` columns exist already sets ``update`` instead."""
     if not rows:
         return
-    if db.engine.dialect.name != "postgresql":
+    if not copies_rows():
         stmt = insert_for(target)
         stmt = stmt.on_conflict_do_update(index_elements=unique,
                                           set_={name: stmt.excluded[name] for name in update})
