@@ -114,9 +114,10 @@ def _plan_batch(schedule, batch: list, now: datetime) -> dict[str, int]:
     inserts: list[dict] = []
     plans: list[dict] = []
     counts = {"created": 0, "updated": 0, "withdrawn": 0}
+    added_since = now - NEW_CHILD_WINDOW
     for child in batch:
         never_planned = child.planned_at is None
-        catch_up = never_planned and child.created_at >= now - NEW_CHILD_WINDOW
+        catch_up = never_planned and child.created_at >= added_since
         choices = {"je": child.je_choice, "hepa": child.hepa_choice}
         plan = plan_child(schedule, child.birth_date, choices=choices, records=records[child.id],
                           now=now, catch_up=catch_up, hbsag_mother=child.hbsag_mother,

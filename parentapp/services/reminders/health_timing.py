@@ -71,8 +71,9 @@ def plan_child(schedule: Schedule, birth_date: date, *, choices: Mapping[str, st
     not change."""
     facts = (birth_date, choices.get("je", VaccineChoice.LIVE),
              choices.get("hepa", VaccineChoice.LIVE), hbsag_mother, birth_weight_g)
-    known = frozenset((code, done) for code, done in records.items()
-                      if code in schedule.by_code)
+    known = (frozenset(records.items()) if records.keys() <= schedule.by_code.keys()
+             else frozenset((code, done) for code, done in records.items()
+                            if code in schedule.by_code))
     return _memo(("child", schedule.version, facts, known, now, catch_up),
                  lambda: _plan(schedule, facts, known, now, catch_up))
 
