@@ -41,7 +41,7 @@ def among(id_column, ids) -> ColumnElement[bool]:
 
 def insert_new(target: Table, rows: Sequence[dict], *, unique: list[str]) -> int:
     """Insert ``rows`` (dicts with the same keys), skipping each whose ``unique`` columns
-    exist already; returns how many went in."""
+    exist already; returns how many went in. Caller commits."""
     if not rows:
         return 0
     if not copies_rows():
@@ -55,7 +55,8 @@ def insert_new(target: Table, rows: Sequence[dict], *, unique: list[str]) -> int
 
 
 def upsert(target: Table, rows: Sequence[dict], *, unique: list[str], update: list[str]) -> None:
-    """Insert ``rows``; a row whose ``unique`` columns exist already sets ``update`` instead."""
+    """Insert ``rows``; a row whose ``unique`` columns exist already sets ``update`` instead.
+    Caller commits."""
     if not rows:
         return
     if not copies_rows():
