@@ -2,8 +2,8 @@
 
 Planning: for each size, a throwaway database gets N children (two per family,
 birth dates spread over 0-6 years, half of them with every item due more than
-30 days ago recorded). A fresh process then runs, timing each step and its peak
-memory (ru_maxrss, minus what the process held before planning):
+30 days ago recorded) and is analysed. A fresh process then runs, timing each
+step and its peak memory (ru_maxrss, minus what the process held before planning):
 
 - baseline: a keyset scan of every child in batches of 1,000 (read only, no work);
 - first run: every child planned (the whole county the day reminders go live);
@@ -16,7 +16,10 @@ baseline: the same processes sending the same number of messages straight
 through MiniProgramClient (no database, an in-memory token).
 
     .venv/bin/python bench/notify_bench.py \
-        --postgres postgresql://postgres@127.0.0.1:5432/postgres [--sizes 10000,100000]
+        --postgres postgresql://postgres@127.0.0.1:5432/postgres [--sizes 10000,100000] \
+        [--skip-dispatch]
+
+Another bench can import ``planning_figures(pg_url, sizes)`` for the planning figures.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
-from sqlalchemy import delete, insert, select  # noqa: E402
+from sqlalchemy import delete, insert, select, text  # noqa: E402
 
 from parentapp import create_app  # noqa: E402
 from parentapp.config import SANDBOX_TEMPLATES  # noqa: E402
@@ -137,10 +140,10 @@ def planning_child(url: str) -> None:
             after, seen = ids[-1], seen + len(ids)
         results["baseline_scan_s"] = time.perf_counter() - started
         for label, now in (("first", NOW), ("second", NOW), ("next_day", NOW + timedelta(days=1))):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             totals = plan_health_reminders(now, schedule=health_schedule())
             results[label] = {"seconds": time.perf_counter() - started, **totals,
-                              "rss_peak_mb": _rss_mb()}
+                              "cpu_s": time.process_time() - cpu, "rss_peak_mb": _rss_mb()}
         results["rows"] = db.session.scalar(select(db.func.count()).select_from(Notification))
         # The first run again from scratch, under tracemalloc (slower, so timed apart).
         db.session.execute(delete(Notification))
@@ -153,13 +156,24 @@ def planning_child(url: str) -> None:
     print(json.dumps(results))
 
 
-def bench_planning(server: str, n: int) -> None:
+def planning_figures(pg_url: str, sizes: list[int]) -> list[dict]:
+    """For each size, planning measured on a new database of that many children: ``size``,
+    ``children`` (visited by the first run), ``first_s`` (its seconds), ``created`` (rows it
+    created), and the rest of what ``print_planning`` shows (``second``, ``next_day``, ...)."""
+    return [_planning(pg_url, n) for n in sizes]
+
+
+def _planning(server: str, n: int) -> dict:
     with temporary_database(server, "/tmp") as url:
         app = _app(url)
         with app.app_context():
             db.create_all()
             started = time.perf_counter()
             seed_children(n)
+            # Statistics as autovacuum would have them on a database in service (a server
+            # with autovacuum off, or a run right after seeding, would plan without them).
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
             seeded = time.perf_counter() - started
             records = db.session.scalar(select(db.func.count()).select_from(HealthRecord))
             db.session.remove()
@@ -167,12 +181,19 @@ def bench_planning(server: str, n: int) -> None:
         out = subprocess.run([sys.executable, __file__, "--planning-child", url], cwd=ROOT,
                              capture_output=True, text=True, check=True).stdout
         r = json.loads(out.strip().splitlines()[-1])
-    print(f"\n== planning, {n:,} children ({records:,} health records; seeded in {seeded:.0f} s)")
+    return {"size": n, "children": r["first"]["children"], "first_s": r["first"]["seconds"],
+            "created": r["first"]["created"], "records": records, "seeded_s": seeded, **r}
+
+
+def print_planning(r: dict) -> None:
+    print(f"\n== planning, {r['size']:,} children ({r['records']:,} health records; "
+          f"seeded in {r['seeded_s']:.0f} s)")
     print(f"  baseline keyset scan of all children   {r['baseline_scan_s']:7.2f} s")
     for label in ("first", "second", "next_day"):
         x = r[label]
-        print(f"  {label:<9} run: {x['seconds']:7.2f} s  children visited {x['children']:>7,}"
-              f"  rows created {x['created']:>6,}  process peak RSS {x['rss_peak_mb']:.0f} MB"
+        print(f"  {label:<9} run: {x['seconds']:7.2f} s (planner CPU {x['cpu_s']:5.2f} s)"
+              f"  children visited {x['children']:>7,}  rows created {x['created']:>6,}"
+              f"  process peak RSS {x['rss_peak_mb']:.0f} MB"
               f" (idle app {r['rss_before_mb']:.0f} MB)")
     print(f"  notification rows: {r['rows']:,}; Python memory peak of a first run "
           f"(tracemalloc): {r['traced_peak_mb']:.1f} MB")
@@ -303,8 +324,8 @@ def main() -> None:
         return dispatch_child(args.dispatch_child)
     print(f"notify_bench at {datetime.now():%Y-%m-%d %H:%M}, PostgreSQL, planning 'now' "
           f"{NOW.isoformat()}")
-    for size in (int(s) for s in args.sizes.split(",")):
-        bench_planning(args.postgres, size)
+    for figures in planning_figures(args.postgres, [int(s) for s in args.sizes.split(",")]):
+        print_planning(figures)
     if not args.skip_dispatch:
         bench_dispatch(args.postgres, args.messages, args.families)
 

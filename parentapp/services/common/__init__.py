@@ -4,6 +4,7 @@
     Idempotency-Key claims and replays           -> idempotency
     the list envelope of the contract            -> pagination
     INSERT ... ON CONFLICT for either database   -> dialect_insert
+    many rows at once (COPY on PostgreSQL)       -> bulk.insert_new, bulk.upsert
     deleting old rows a batch at a time          -> batches.delete_batch
     scheduled jobs' last success and failure     -> job_runs
     the audit log's entries (caller commits)     -> audit.record

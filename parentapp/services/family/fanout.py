@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from parentapp.domain import DeliveryState
 from parentapp.extensions import db
 from parentapp.models import ChildPerson, Notification
+from parentapp.services.common import bulk
 from parentapp.services.reminders.inbox import notify
 
 
@@ -35,7 +36,7 @@ def recipients(child_ids) -> dict[int, list[int]]:
         return found
     rows = db.session.execute(
         select(ChildPerson.child_id, ChildPerson.user_id)
-        .where(ChildPerson.child_id.in_(ids), ChildPerson.reminders.is_(True))
+        .where(bulk.among(ChildPerson.child_id, ids), ChildPerson.reminders.is_(True))
         .order_by(ChildPerson.child_id, ChildPerson.since, ChildPerson.user_id))
     for child_id, user_id in rows:
         found[child_id].append(user_id)

@@ -4,9 +4,10 @@
 planned, changed since, or whose next reminder came into the horizon; see
 ``ReminderPlan``), in batches by id (keyset), so memory stays flat whatever
 the number of children. Dates are computed in Python with the pure plan
-functions; rows go in with one bulk ``INSERT ... ON CONFLICT (dedupe_key)
-DO NOTHING`` per batch, so running twice (or two planners at once) creates
-nothing new.
+functions (memoised: children alike share one plan); rows go in with one bulk
+``INSERT ... ON CONFLICT (dedupe_key) DO NOTHING`` per batch (on PostgreSQL
+from rows copied in, ``common.bulk``), so running twice (or two
+planners at once) creates nothing new.
 
 Recording an item withdraws it from pending rows at once (same transaction,
 ``item_recorded``). A coalesced row loses only that item and keeps reminding
@@ -17,15 +18,18 @@ reconciles its pending rows with the new plan (``reminder_sync``).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import functools
+from collections.abc import Collection, Mapping
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from types import MappingProxyType
 
-from sqlalchemy import or_, select
+from sqlalchemy import String, cast, func, or_, select
 
 from parentapp.domain import DeliveryState, HealthItemKind
 from parentapp.extensions import db
 from parentapp.models import Child, HealthRecord, Notification, ReminderPlan
+from parentapp.services.common import bulk
 from parentapp.services.common.dialect_insert import insert_for
 from parentapp.services.common.transactions import rolls_back
 from parentapp.services.family import fanout
@@ -36,7 +40,9 @@ from parentapp.services.reminders.messages import health_message
 from parentapp.services.reminders.quiet_hours import next_send_moment
 from parentapp.timeutil import local_today
 
-BATCH_SIZE = 1000
+# Children per batch (one transaction): large enough that the statements and temporary
+# tables of a batch cost little per child, small enough that memory stays flat.
+BATCH_SIZE = 5000
 # A child first planned within this long after being added gets the catch-up
 # message; older children (e.g. added before reminders existed) do not.
 NEW_CHILD_WINDOW = timedelta(days=3)
@@ -76,14 +82,29 @@ def _candidates(after: int, now: datetime, limit: int) -> list:
     return list(db.session.execute(stmt))
 
 
-def _records(child_ids: list[int]) -> dict[int, dict]:
-    found: dict[int, dict] = {child_id: {} for child_id in child_ids}
-    rows = db.session.execute(select(HealthRecord.child_id, HealthRecord.code,
-                                     HealthRecord.done_on)
-                              .where(HealthRecord.child_id.in_(child_ids)))
-    for child_id, code, done_on in rows:
-        found[child_id][code] = done_on
+def _records(child_ids: list[int]) -> dict[int, Mapping[str, date]]:
+    """Each child's records, code -> date done (shared, not to be changed). A child's
+    records arrive as one text ("code=date" joined), parsed once per distinct text: a
+    batch reads a row per child, not one per record."""
+    found: dict[int, Mapping[str, date]] = dict.fromkeys(child_ids, _NO_RECORDS)
+    done = HealthRecord.code + "=" + cast(HealthRecord.done_on, String)  # ISO dates
+    rows = db.session.execute(select(HealthRecord.child_id,
+                                     func.aggregate_strings(done, _RECORD_SEP))
+                              .where(bulk.among(HealthRecord.child_id, child_ids))
+                              .group_by(HealthRecord.child_id))
+    for child_id, joined in rows:
+        found[child_id] = _parsed_records(joined)
     return found
+
+
+_NO_RECORDS: Mapping[str, date] = MappingProxyType({})
+_RECORD_SEP = "|"  # codes are the schedule's (letters, digits, hyphens)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed_records(joined: str) -> Mapping[str, date]:
+    pairs = (entry.rpartition("=") for entry in joined.split(_RECORD_SEP))
+    return MappingProxyType({code: date.fromisoformat(day) for code, _, day in pairs})
 
 
 def _plan_batch(schedule, batch: list, now: datetime) -> dict[str, int]:
@@ -93,9 +114,10 @@ def _plan_batch(schedule, batch: list, now: datetime) -> dict[str, int]:
     inserts: list[dict] = []
     plans: list[dict] = []
     counts = {"created": 0, "updated": 0, "withdrawn": 0}
+    added_since = now - NEW_CHILD_WINDOW
     for child in batch:
         never_planned = child.planned_at is None
-        catch_up = never_planned and child.created_at >= now - NEW_CHILD_WINDOW
+        catch_up = never_planned and child.created_at >= added_since
         choices = {"je": child.je_choice, "hepa": child.hepa_choice}
         plan = plan_child(schedule, child.birth_date, choices=choices, records=records[child.id],
                           now=now, catch_up=catch_up, hbsag_mother=child.hbsag_mother,
@@ -150,23 +172,13 @@ def reminder_row(child, reminder: PlannedReminder, now: datetime, user_id: int) 
 
 def insert_notifications(rows: list[dict]) -> int:
     """Bulk insert; rows whose dedupe_key exists already are skipped. Returns how many went in."""
-    if not rows:
-        return 0
-    stmt = (insert_for(Notification.__table__)
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
-            .returning(Notification.__table__.c.id))
-    return len(db.session.execute(stmt, rows).all())
+    return bulk.insert_new(Notification.__table__, rows, unique=["dedupe_key"])
 
 
 def _save_plans(plans: list[dict]) -> None:
-    stmt = insert_for(ReminderPlan.__table__)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["child_id"],
-        # The version seen when reading: a change made meanwhile keeps the child due.
-        set_={"planned_version": stmt.excluded.planned_version,
-              "next_plan_on": stmt.excluded.next_plan_on,
-              "planned_at": stmt.excluded.planned_at})
-    db.session.execute(stmt, plans)
+    # The version seen when reading: a change made meanwhile keeps the child due.
+    bulk.upsert(ReminderPlan.__table__, plans, unique=["child_id"],
+                      update=["planned_version", "next_plan_on", "planned_at"])
 
 
 def mark_child_changed(child_id: int) -> None:

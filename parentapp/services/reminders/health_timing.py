@@ -64,7 +64,23 @@ def plan_child(schedule: Schedule, birth_date: date, *, choices: Mapping[str, st
                records: Mapping[str, date], now: datetime, catch_up: bool,
                hbsag_mother: str | None = None,
                birth_weight_g: int | None = None) -> ChildPlan:
-    """The reminders of one child from ``now`` to the horizon, grouped into messages."""
+    """The reminders of one child from ``now`` to the horizon, grouped into messages.
+
+    Memoised by what decides it (the child's facts, its records under codes the schedule
+    knows, ``now`` and ``catch_up``): children alike share one plan, which callers must
+    not change."""
+    facts = (birth_date, choices.get("je", VaccineChoice.LIVE),
+             choices.get("hepa", VaccineChoice.LIVE), hbsag_mother, birth_weight_g)
+    known = (frozenset(records.items()) if records.keys() <= schedule.by_code.keys()
+             else frozenset((code, done) for code, done in records.items()
+                            if code in schedule.by_code))
+    return _memo(("child", schedule.version, facts, known, now, catch_up),
+                 lambda: _plan(schedule, facts, known, now, catch_up))
+
+
+def _plan(schedule: Schedule, facts: tuple, known: frozenset, now: datetime,
+          catch_up: bool) -> ChildPlan:
+    birth_date = facts[0]
     today = local_today(now)
     horizon_end = today + timedelta(days=HORIZON_DAYS)
     # Reminder moments are 09:00 on a day: compare days, not instants.
@@ -73,9 +89,7 @@ def plan_child(schedule: Schedule, birth_date: date, *, choices: Mapping[str, st
     groups: dict[tuple[str, date], list[tuple[datetime, HealthItem]]] = defaultdict(list)
     open_items: dict[str, date] = {}
     later: date | None = None
-    facts = (birth_date, choices.get("je", VaccineChoice.LIVE),
-             choices.get("hepa", VaccineChoice.LIVE), hbsag_mother, birth_weight_g)
-    for item in _open_items(schedule, facts, records, today):
+    for item in _open_items(schedule, facts, known, today):
         due = item.earliest_date
         open_items[item.code] = due
         if due - _BEFORE > horizon_end:  # this and every later item are beyond the horizon
@@ -106,11 +120,9 @@ def _first_day_at_or_after(instant: datetime) -> date:
     return local.date() if local.time() <= REMIND_AT else local.date() + timedelta(days=1)
 
 
-def _open_items(schedule: Schedule, facts: tuple, records: Mapping[str, date],
-                today: date) -> list:
-    """The child's plan items still to do, earliest effective date first (memoised)."""
-    known = frozenset((code, done) for code, done in records.items()
-                      if code in schedule.by_code)
+def _open_items(schedule: Schedule, facts: tuple, known: frozenset, today: date) -> list:
+    """The child's plan items still to do, earliest effective date first (memoised: one
+    plan serves every moment of the day)."""
 
     def compute():
         birth_date, je, hepa, hbsag_mother, birth_weight_g = facts
@@ -137,7 +149,8 @@ def _advice(item) -> str | None:
 
 
 # Pure functions of few distinct inputs (about 2,200 birth dates in six years, a handful
-# of record patterns), memoised so planning many children costs little per child.
+# of record patterns), memoised so planning many children costs little per child: a
+# child's plan for a moment, and (beneath it) its open items for a day.
 _MEMO: dict[tuple, object] = {}
 _MEMO_LIMIT = 16384
 

@@ -7,6 +7,7 @@ and is never empty (the dispatcher fits again before sending).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -60,6 +61,14 @@ def _names(items: Sequence[HealthItem]) -> str:
 def health_message(kind: str, child_id: int, child_name: str,
                    items: Sequence[HealthItem]) -> Message:
     """One message for several items of one kind and child (one grant)."""
+    title, body, data = _health_words(kind, child_name, tuple(items))
+    return Message(title, body, dict(data), health_link(child_id))
+
+
+# Planning writes the same few words for many children (same name, same items): memoised.
+@functools.lru_cache(maxsize=4096)
+def _health_words(kind: str, child_name: str,
+                  items: tuple[HealthItem, ...]) -> tuple[str, str, tuple[tuple[str, str], ...]]:
     words = _HEALTH_WORDS[kind]
     items = sorted(items, key=lambda item: (item.due, item.code))
     first_due = items[0].due
@@ -78,9 +87,11 @@ def health_message(kind: str, child_id: int, child_name: str,
         note = f"请按时{words['act']}，完成后记录"
     if advice and "咨询" in advice:
         note = "请先咨询接种门诊"
-    data = {"thing1": fit_value("thing1", _names(items)), "date2": fit_value("date2", first_due),
-            "name3": fit_value("name3", child_name or "孩子"), "thing4": fit_value("thing4", note)}
-    return Message(title, body[:500], data, health_link(child_id))
+    data = (("thing1", fit_value("thing1", _names(items))),
+            ("date2", fit_value("date2", first_due)),
+            ("name3", fit_value("name3", child_name or "孩子")),
+            ("thing4", fit_value("thing4", note)))
+    return title, body[:500], data
 
 
 def booking_reminder(booking_id: int, *, nursery_name: str, care_type: str, child_name: str,
