@@ -25,7 +25,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection, text, update
 
 import mini_program_api as mp
 from parentapp.domain import DeliveryState
@@ -38,6 +38,7 @@ _N = Notification.__table__
 _G = SubscriptionGrant.__table__
 _REFUSED_FOR_GOOD = (mp.InvalidOpenid, mp.InvalidTemplate, mp.InvalidData, mp.InvalidPage)
 _TRANSIENT = (mp.Busy, mp.TransportError, mp.InvalidToken, mp.RateLimited)
+_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,13 @@ def _reason(error: Exception) -> str:
 
 def record(conn: Connection, claim: Claim, outcome: Outcome, *, at: datetime,
            msgid: int | None = None) -> bool:
-    """Write ``outcome`` in one short transaction; False when the claim was lost meanwhile."""
+    """Write ``outcome`` in one short transaction; False when the claim was lost meanwhile.
+
+    On PostgreSQL the commit does not wait for the WAL flush (``synchronous_commit``
+    off for this transaction only): should the server crash before the flush, the row
+    is back in ``sending`` with ``send_started_at`` set (``start_send`` commits
+    durably), so it ends ``interrupted`` and is never sent again.
+    """
     values = {"delivery_state": outcome.state, "last_error": outcome.error, "lease_until": None}
     if msgid is not None:
         values["msgid"] = str(msgid)
@@ -111,6 +118,8 @@ def record(conn: Connection, claim: Claim, outcome: Outcome, *, at: datetime,
         if not outcome.keep_attempt:
             values["attempts"] = _N.c.attempts - 1
     with conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(_ASYNC_COMMIT)
         changed = conn.execute(update(_N).where(*_owned(claim)).values(**values)).rowcount
         if outcome.refund:
             conn.execute(_grants(claim).values(grants=_G.c.grants + 1, updated_at=at))
