@@ -10,7 +10,9 @@ Each claimed row is then sent on its own, outside any transaction:
 1. a short transaction re-checks the claim, spends one grant with a
    conditional UPDATE and stamps ``send_started_at`` (no grant: ``no_grant``);
 2. the WeChat call (every call ends within 10 seconds);
-3. a short transaction writes the outcome (see dispatch_outcomes).
+3. the outcome is written: on PostgreSQL one autocommit UPDATE on a second
+   connection when it is one statement, else a short transaction; neither waits
+   for the WAL flush (see dispatch_outcomes).
 
 A dispatcher that dies between 1 and 3 leaves a row in ``sending`` with
 ``send_started_at`` set: when its lease runs out the row ends ``failed``
@@ -41,6 +43,7 @@ from parentapp.services.reminders import event_planning
 from parentapp.services.reminders.dispatch_outcomes import (
     Claim,
     Outcome,
+    outcome_connection,
     outcome_of,
     record,
     release,
@@ -98,13 +101,14 @@ def dispatch_notifications(now: datetime, *, config: DispatchConfig, batch_size:
     _leave_transaction()
     clock = _Clock(now)
     # One connection for the run, each step its own short transaction; between them
-    # (and during every WeChat call) the connection holds no transaction.
-    with db.engine.connect() as conn:
+    # (and during every WeChat call) the connection holds no transaction. On PostgreSQL
+    # a second one, in autocommit, writes the outcomes that are one statement.
+    with db.engine.connect() as conn, outcome_connection(db.engine) as quick:
         counts["expired"] = _end_expired(conn, now)
         counts["interrupted"] = _end_interrupted(conn, now)
         while clock.elapsed() < max_seconds:
             claims = claim_due(conn, clock(), batch_size, config.lease)
-            if not claims or _send_batch(conn, claims, clock, counts, config):
+            if not claims or _send_batch(conn, claims, clock, counts, config, quick):
                 break
     return +counts
 
@@ -152,7 +156,7 @@ def claim_due(conn: Connection, now: datetime, limit: int, lease: timedelta) -> 
 
 
 def _send_batch(conn: Connection, claims: list[Claim], clock: _Clock, counts: Counter,
-                config: DispatchConfig) -> bool:
+                config: DispatchConfig, quick: Connection | None = None) -> bool:
     """Send each claim; True when the run must stop (quota, night, lease running out)."""
     for index, claim in enumerate(claims):
         at = clock()
@@ -160,7 +164,7 @@ def _send_batch(conn: Connection, claims: list[Claim], clock: _Clock, counts: Co
             release(conn, claims[index:])
             counts["released"] += len(claims) - index
             return True
-        outcome = _send_one(conn, claim, at, config)
+        outcome = _send_one(conn, claim, at, config, quick)
         counts[outcome.state if outcome else "lost"] += 1
         if outcome is not None and outcome.stop_run:
             release(conn, claims[index + 1:])
@@ -169,8 +173,8 @@ def _send_batch(conn: Connection, claims: list[Claim], clock: _Clock, counts: Co
     return False
 
 
-def _send_one(conn: Connection, claim: Claim, at: datetime,
-              config: DispatchConfig) -> Outcome | None:
+def _send_one(conn: Connection, claim: Claim, at: datetime, config: DispatchConfig,
+              quick: Connection | None = None) -> Outcome | None:
     template_id = config.templates.get(claim.template_kind)
     data = _fitted(claim.wechat_data)
     problem = ("no_openid" if not claim.openid else "no_template" if not template_id
@@ -194,7 +198,7 @@ def _send_one(conn: Connection, claim: Claim, at: datetime,
         log.exception("notification %s: sending failed unexpectedly", claim.id)
         error = exc
     outcome = outcome_of(error, claim, at, config.retry_seconds)
-    record(conn, claim, outcome, at=at, msgid=msgid)
+    record(conn, claim, outcome, at=at, msgid=msgid, quick=quick)
     return outcome
 
 

@@ -21,11 +21,14 @@ send is given back; after a timeout or an unexpected error it stays spent.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, text, update
+from sqlalchemy import Connection, Engine, text, update
+from sqlalchemy.exc import SQLAlchemyError
 
 import mini_program_api as mp
 from parentapp.domain import DeliveryState
@@ -39,6 +42,8 @@ _G = SubscriptionGrant.__table__
 _REFUSED_FOR_GOOD = (mp.InvalidOpenid, mp.InvalidTemplate, mp.InvalidData, mp.InvalidPage)
 _TRANSIENT = (mp.Busy, mp.TransportError, mp.InvalidToken, mp.RateLimited)
 _ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
+_ASYNC_SESSION = text("SET synchronous_commit TO OFF")
+_SYNC_SESSION = text("RESET synchronous_commit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,13 +106,32 @@ def _reason(error: Exception) -> str:
     return str(error.errcode)
 
 
-def record(conn: Connection, claim: Claim, outcome: Outcome, *, at: datetime,
-           msgid: int | None = None) -> bool:
-    """Write ``outcome`` in one short transaction; False when the claim was lost meanwhile.
+@contextlib.contextmanager
+def outcome_connection(engine: Engine) -> Iterator[Connection | None]:
+    """On PostgreSQL, a second connection for the run's outcomes: autocommit, and commits
+    that do not wait for the WAL flush (reset before it goes back to the pool); None on
+    other databases."""
+    if engine.dialect.name != "postgresql":
+        yield None
+        return
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.execute(_ASYNC_SESSION)
+        try:
+            yield conn
+        finally:
+            with contextlib.suppress(SQLAlchemyError):  # a broken connection is discarded
+                conn.execute(_SYNC_SESSION)
 
-    On PostgreSQL the commit does not wait for the WAL flush (``synchronous_commit``
-    off for this transaction only): should the server crash before the flush, the row
-    is back in ``sending`` with ``send_started_at`` set (``start_send`` commits
+
+def record(conn: Connection, claim: Claim, outcome: Outcome, *, at: datetime,
+           msgid: int | None = None, quick: Connection | None = None) -> bool:
+    """Write ``outcome``; False when the claim was lost meanwhile.
+
+    An outcome that is one UPDATE goes through ``quick`` (``outcome_connection``) when
+    given: one round trip. Otherwise one short transaction on ``conn``. On PostgreSQL
+    neither commit waits for the WAL flush: should the server crash before the flush,
+    the row is back in ``sending`` with ``send_started_at`` set (``start_send`` commits
     durably), so it ends ``interrupted`` and is never sent again.
     """
     values = {"delivery_state": outcome.state, "last_error": outcome.error, "lease_until": None}
@@ -117,14 +141,18 @@ def record(conn: Connection, claim: Claim, outcome: Outcome, *, at: datetime,
         values.update(send_after=outcome.retry_at, send_started_at=None)
         if not outcome.keep_attempt:
             values["attempts"] = _N.c.attempts - 1
-    with conn.begin():
-        if conn.dialect.name == "postgresql":
-            conn.execute(_ASYNC_COMMIT)
-        changed = conn.execute(update(_N).where(*_owned(claim)).values(**values)).rowcount
-        if outcome.refund:
-            conn.execute(_grants(claim).values(grants=_G.c.grants + 1, updated_at=at))
-        if outcome.zero_grants:
-            conn.execute(_grants(claim).values(grants=0, updated_at=at))
+    write = update(_N).where(*_owned(claim)).values(**values)
+    if quick is not None and not (outcome.refund or outcome.zero_grants):
+        changed = quick.execute(write).rowcount
+    else:
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(_ASYNC_COMMIT)
+            changed = conn.execute(write).rowcount
+            if outcome.refund:
+                conn.execute(_grants(claim).values(grants=_G.c.grants + 1, updated_at=at))
+            if outcome.zero_grants:
+                conn.execute(_grants(claim).values(grants=0, updated_at=at))
     if (outcome.state in (DeliveryState.FAILED, DeliveryState.DEAD)
             and outcome.error not in ("timeout", "expired")):
         log.error("notification %s (%s) ended %s: %s", claim.id, claim.template_kind,
