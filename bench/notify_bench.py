@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 import requests  # noqa: E402
 from sqlalchemy import delete, insert, select  # noqa: E402
 
+from bench.harness import free_port  # noqa: E402
 from parentapp import create_app  # noqa: E402
 from parentapp.config import SANDBOX_TEMPLATES  # noqa: E402
 from parentapp.extensions import db  # noqa: E402
@@ -64,7 +65,7 @@ from tests.dbutil import temporary_database  # noqa: E402
 
 NOW = local_instant(date(2026, 12, 1), clock(10))
 APPID, SECRET = "wx-bench-appid", "bench-secret"
-FAKE_PORT = 5091
+FAKE_PORT = 5091  # dispatch_figures picks a free one and hands it to its children
 CHUNK = 10_000
 
 
@@ -186,7 +187,9 @@ def bench_planning(server: str, n: int) -> None:
 
 def dispatch_child(raw: str) -> None:
     """One dispatcher (or bare sender) process: say ready, wait for go, send, report."""
+    global FAKE_PORT
     settings = json.loads(raw)
+    FAKE_PORT = settings["port"]
     sys.stdout.write("ready\n")
     sys.stdout.flush()
     if settings["bare"]:
@@ -265,6 +268,8 @@ def dispatch_figures(server: str, messages: int = 2000, families: int = 200,
     process count, the bare client alone, then the dispatch job on a fresh database.
     Rows: label, processes, messages, seconds, msgs_per_s, ratio (the dispatch job's
     msg/s over the client alone's with as many processes; 1.0 for the client rows)."""
+    global FAKE_PORT
+    FAKE_PORT = free_port()  # two benches at once must not share a fake
     fake = subprocess.Popen(
         [sys.executable, "-m", "mini_program_api.fake_server", "--port", str(FAKE_PORT),
          "--appid", APPID, "--secret", SECRET, "--templates", json.dumps(SANDBOX_TEMPLATES)],
@@ -277,7 +282,8 @@ def dispatch_figures(server: str, messages: int = 2000, families: int = 200,
             _fake("grants", {"openid": "bench-bare", "template_id": SANDBOX_TEMPLATES["vaccine"],
                              "count": messages})
             share = [messages // count] * count
-            wall, sent = _run_processes([{"bare": True, "count": c} for c in share])
+            wall, sent = _run_processes([{"bare": True, "count": c, "port": FAKE_PORT}
+                                         for c in share])
             bare = {"label": f"client alone, {count} process(es)", "processes": count,
                     "messages": sent, "seconds": wall, "msgs_per_s": sent / wall, "ratio": 1.0}
             _fake("reset")
@@ -288,7 +294,8 @@ def dispatch_figures(server: str, messages: int = 2000, families: int = 200,
                     seed_outbox(messages, families)
                     db.session.remove()
                     db.engine.dispose()
-                wall, sent = _run_processes([{"bare": False, "url": url}] * count)
+                wall, sent = _run_processes([{"bare": False, "url": url, "port": FAKE_PORT}]
+                                            * count)
             job = {"label": f"dispatch job, {count} dispatcher(s)", "processes": count,
                    "messages": sent, "seconds": wall, "msgs_per_s": sent / wall}
             job["ratio"] = job["msgs_per_s"] / bare["msgs_per_s"]
