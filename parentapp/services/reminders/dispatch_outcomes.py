@@ -44,6 +44,18 @@ _TRANSIENT = (mp.Busy, mp.TransportError, mp.InvalidToken, mp.RateLimited)
 _ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 _ASYNC_SESSION = text("SET synchronous_commit TO OFF")
 _SYNC_SESSION = text("RESET synchronous_commit")
+# start_send on PostgreSQL: the claim still ours, stamped, and one grant spent, or nothing.
+_START_SEND = text("""
+    WITH mine AS (
+        UPDATE notifications SET send_started_at = :at
+        WHERE id = :id AND delivery_state = 'sending' AND attempts = :attempts
+        RETURNING user_id, template_kind),
+    spent AS (
+        UPDATE subscription_grants AS g SET grants = g.grants - 1, updated_at = :at
+        FROM mine WHERE g.user_id = mine.user_id AND g.template_kind = mine.template_kind
+            AND g.grants > 0
+        RETURNING 1)
+    SELECT (SELECT count(*) FROM mine), (SELECT count(*) FROM spent)""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,15 +119,18 @@ def _reason(error: Exception) -> str:
 
 
 @contextlib.contextmanager
-def outcome_connection(engine: Engine) -> Iterator[Connection | None]:
-    """On PostgreSQL, a second connection for the run's outcomes: autocommit, and commits
-    that do not wait for the WAL flush (reset before it goes back to the pool); None on
-    other databases."""
+def autocommit_connection(engine: Engine, *, durable: bool) -> Iterator[Connection | None]:
+    """On PostgreSQL, another connection for the run in autocommit: one round trip per
+    statement. ``durable=False``: its commits do not wait for the WAL flush (the setting
+    is reset before the connection goes back to the pool). None on other databases."""
     if engine.dialect.name != "postgresql":
         yield None
         return
     with engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT")
+        if durable:
+            yield conn
+            return
         conn.execute(_ASYNC_SESSION)
         try:
             yield conn
@@ -128,7 +143,7 @@ def record(conn: Connection, claim: Claim, outcome: Outcome, *, at: datetime,
            msgid: int | None = None, quick: Connection | None = None) -> bool:
     """Write ``outcome``; False when the claim was lost meanwhile.
 
-    An outcome that is one UPDATE goes through ``quick`` (``outcome_connection``) when
+    An outcome that is one UPDATE goes through ``quick`` (``autocommit_connection``) when
     given: one round trip. Otherwise one short transaction on ``conn``. On PostgreSQL
     neither commit waits for the WAL flush: should the server crash before the flush,
     the row is back in ``sending`` with ``send_started_at`` set (``start_send`` commits
@@ -170,12 +185,26 @@ def release(conn: Connection, claims: list[Claim]) -> None:
                 delivery_state=DeliveryState.PENDING, lease_until=None, attempts=_N.c.attempts - 1))
 
 
-def start_send(conn: Connection, claim: Claim, at: datetime) -> str:
+def start_send(conn: Connection, claim: Claim, at: datetime,
+               durable: Connection | None = None) -> str:
     """Spend one grant and mark the send as started, atomically.
 
     Returns ``started``; ``no_grant`` when the family holds none (the row ends
     ``no_grant``: inbox only, nothing sent); ``lost`` when the claim was taken over.
+    With ``durable`` (PostgreSQL, ``autocommit_connection(durable=True)``) both happen
+    in one statement, one round trip; otherwise in a transaction on ``conn``.
     """
+    if durable is not None:
+        mine, spent = durable.execute(_START_SEND, {
+            "id": claim.id, "attempts": claim.attempts, "at": at}).one()
+        if not mine:
+            return "lost"
+        if not spent:
+            # Should the process die before this, the row ends interrupted: unsent too.
+            durable.execute(update(_N).where(*_owned(claim)).values(
+                delivery_state=DeliveryState.NO_GRANT, send_started_at=None, lease_until=None))
+            return "no_grant"
+        return "started"
     with conn.begin():
         mine = conn.execute(update(_N).where(*_owned(claim))
                             .values(send_started_at=at)).rowcount
