@@ -65,7 +65,11 @@ def check_slots(url: str) -> dict:
 def check_notifications(url: str, messages: list[dict], templates: dict,
                         now: datetime) -> dict:
     """``messages``: the fake's /__fake__/messages list; ``now``: the dispatchers' clock."""
-    rows = _read(url, ROWS_SQL)
+    return tally(_read(url, ROWS_SQL), messages, templates, now)
+
+
+def tally(rows: list, messages: list[dict], templates: dict, now: datetime) -> dict:
+    """The notification figures from ROWS_SQL's rows and the messages WeChat received."""
     delivered = Counter(_key(m["touser"], m["template_id"], m["page"], m["data"])
                         for m in messages)
     msgids = {str(m["msgid"]) for m in messages}
