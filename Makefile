@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 FLASK := $(BIN)/flask --app parentapp
 PG_TEST_URL ?= $(PARENTAPP_TEST_DATABASE_URL)
 
-.PHONY: install run test test-sqlite test-postgres test-clock fuzz stress lint bench bench-allocation bench-slots clean vendor-echarts
+.PHONY: install run test test-sqlite test-postgres test-clock fuzz stress lint bench bench-allocation bench-slots bench-scale-out clean vendor-echarts
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || { echo "== creating virtualenv $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
@@ -79,6 +79,15 @@ bench-allocation: $(STAMP)
 ## listing's former schema path in the same run.
 bench-slots: $(STAMP)
 	$(BIN)/python bench/slot_listing_bench.py --postgres "$${PARENTAPP_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
+
+## make bench-scale-out: two parentapp servers (production settings, one Redis for the rate
+## limits), three dispatcher processes and one planner against one PostgreSQL database (its
+## own, dropped after) and a fake WeChat server, under wrk booking load; then checks with SQL
+## that no slot is overbooked, no request got a 5xx and every due notification went out
+## exactly once; exits 1 otherwise. About a minute; SCALE_ARGS passes options, e.g.
+## SCALE_ARGS="--duration 90 --parents 600".
+bench-scale-out: $(STAMP)
+	$(BIN)/python bench/scale_out.py --pg "$${PARENTAPP_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres}" $(SCALE_ARGS)
 
 ## make vendor-echarts: refresh the console's charting library from its npm package
 ## (the committed copy is what runs; the console never loads a CDN). Needs npm.

@@ -87,6 +87,15 @@ class Servers:
             time.sleep(0.1)
         raise RuntimeError(f"{target} did not start")
 
+    def spawn(self, command: list[str], env: dict, log: Path | None = None) -> subprocess.Popen:
+        """Start any other process the same way (its own process group, stopped by
+        ``stop_all``); its output goes to ``log`` when given."""
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, start_new_session=True,
+            stdout=log.open("ab") if log else None, stderr=subprocess.STDOUT if log else None)
+        self.processes.append(process)
+        return process
+
     def stop_all(self, wait: float = 8.0) -> None:
         for process in self.processes:
             _signal_group(process, signal.SIGTERM)
@@ -120,7 +129,7 @@ def _ms(text: str) -> float:
 def wrk(url: str, *, duration: int, threads: int, connections: int,
         script: Path | None = None, env: dict | None = None) -> dict:
     """One wrk run: {"rps", "requests", "p50", "p99" (ms), "errors" (non-2xx/3xx and
-    socket errors)}."""
+    socket errors), "statuses" (code -> count, from a script's "status CODE N" lines)}."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
                "--timeout", "30s"]
     if script is not None:

@@ -17,9 +17,11 @@ through MiniProgramClient (no database, an in-memory token).
 
     .venv/bin/python bench/notify_bench.py \
         --postgres postgresql://postgres@127.0.0.1:5432/postgres [--sizes 10000,100000] \
-        [--skip-dispatch]
+        [--skip-dispatch | --dispatch-only]
 
-Another bench can import ``planning_figures(pg_url, sizes)`` for the planning figures.
+From Python: ``planning_figures(pg_url, sizes)`` returns the planning figures per size, and
+``dispatch_figures(pg_url)`` the dispatch rows (label, processes, messages, seconds,
+msgs_per_s, ratio to the client alone).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 import requests  # noqa: E402
 from sqlalchemy import delete, insert, select, text  # noqa: E402
 
+from bench.harness import free_port  # noqa: E402
 from parentapp import create_app  # noqa: E402
 from parentapp.config import SANDBOX_TEMPLATES  # noqa: E402
 from parentapp.extensions import db  # noqa: E402
@@ -63,7 +66,7 @@ from tests.dbutil import temporary_database  # noqa: E402
 
 NOW = local_instant(date(2026, 12, 1), clock(10))
 APPID, SECRET = "wx-bench-appid", "bench-secret"
-FAKE_PORT = 5091
+FAKE_PORT = 5091  # dispatch_figures picks a free one and hands it to its children
 CHUNK = 10_000
 
 
@@ -203,7 +206,9 @@ def print_planning(r: dict) -> None:
 
 def dispatch_child(raw: str) -> None:
     """One dispatcher (or bare sender) process: say ready, wait for go, send, report."""
+    global FAKE_PORT
     settings = json.loads(raw)
+    FAKE_PORT = settings["port"]
     sys.stdout.write("ready\n")
     sys.stdout.flush()
     if settings["bare"]:
@@ -276,22 +281,30 @@ def seed_outbox(messages: int, families: int) -> None:
                          "count": messages})
 
 
-def bench_dispatch(server: str, messages: int, families: int) -> None:
+def dispatch_figures(server: str, messages: int = 2000, families: int = 200,
+                     processes: tuple[int, ...] = (1, 4)) -> list[dict]:
+    """Dispatch throughput against the fake WeChat server (its own process): for each
+    process count, the bare client alone, then the dispatch job on a fresh database.
+    Rows: label, processes, messages, seconds, msgs_per_s, ratio (the dispatch job's
+    msg/s over the client alone's with as many processes; 1.0 for the client rows)."""
+    global FAKE_PORT
+    FAKE_PORT = free_port()  # two benches at once must not share a fake
     fake = subprocess.Popen(
         [sys.executable, "-m", "mini_program_api.fake_server", "--port", str(FAKE_PORT),
          "--appid", APPID, "--secret", SECRET, "--templates", json.dumps(SANDBOX_TEMPLATES)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    rows = []
     try:
         fake.stdout.readline()
-        print(f"\n== dispatch, {messages:,} messages over {families} families, fake WeChat")
-        for processes in (1, 4):
+        for count in processes:
             _fake("reset")
             _fake("grants", {"openid": "bench-bare", "template_id": SANDBOX_TEMPLATES["vaccine"],
                              "count": messages})
-            share = [messages // processes] * processes
-            wall, sent = _run_processes([{"bare": True, "count": c} for c in share])
-            print(f"  bare client, {processes} process(es):  {sent / wall:7.0f} msg/s "
-                  f"({sent} in {wall:.1f} s)")
+            share = [messages // count] * count
+            wall, sent = _run_processes([{"bare": True, "count": c, "port": FAKE_PORT}
+                                         for c in share])
+            bare = {"label": f"client alone, {count} process(es)", "processes": count,
+                    "messages": sent, "seconds": wall, "msgs_per_s": sent / wall, "ratio": 1.0}
             _fake("reset")
             with temporary_database(server, "/tmp") as url:
                 app = _app(url)
@@ -300,12 +313,23 @@ def bench_dispatch(server: str, messages: int, families: int) -> None:
                     seed_outbox(messages, families)
                     db.session.remove()
                     db.engine.dispose()
-                wall, sent = _run_processes([{"bare": False, "url": url}] * processes)
-            print(f"  dispatch job, {processes} dispatcher(s): {sent / wall:7.0f} msg/s "
-                  f"({sent} in {wall:.1f} s)")
+                wall, sent = _run_processes([{"bare": False, "url": url, "port": FAKE_PORT}]
+                                            * count)
+            job = {"label": f"dispatch job, {count} dispatcher(s)", "processes": count,
+                   "messages": sent, "seconds": wall, "msgs_per_s": sent / wall}
+            job["ratio"] = job["msgs_per_s"] / bare["msgs_per_s"]
+            rows += [bare, job]
     finally:
         fake.terminate()
         fake.wait()
+    return rows
+
+
+def bench_dispatch(server: str, messages: int, families: int) -> None:
+    print(f"\n== dispatch, {messages:,} messages over {families} families, fake WeChat")
+    for row in dispatch_figures(server, messages, families):
+        print(f"  {row['label']:<32} {row['msgs_per_s']:7.0f} msg/s ({row['messages']} in "
+              f"{row['seconds']:.1f} s)  {row['ratio']:.2f} of the client alone")
 
 
 def main() -> None:
@@ -315,6 +339,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--families", type=int, default=200)
     parser.add_argument("--skip-dispatch", action="store_true")
+    parser.add_argument("--dispatch-only", action="store_true", help="no planning runs")
     parser.add_argument("--planning-child", help=argparse.SUPPRESS)
     parser.add_argument("--dispatch-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -324,8 +349,10 @@ def main() -> None:
         return dispatch_child(args.dispatch_child)
     print(f"notify_bench at {datetime.now():%Y-%m-%d %H:%M}, PostgreSQL, planning 'now' "
           f"{NOW.isoformat()}")
-    for figures in planning_figures(args.postgres, [int(s) for s in args.sizes.split(",")]):
-        print_planning(figures)
+    if not args.dispatch_only:
+        sizes = [int(s) for s in args.sizes.split(",")]
+        for figures in planning_figures(args.postgres, sizes):
+            print_planning(figures)
     if not args.skip_dispatch:
         bench_dispatch(args.postgres, args.messages, args.families)
 

@@ -7,6 +7,8 @@ share it (WeChat's stable token must be cached in one place).
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from datetime import datetime
 
 from flask import current_app
@@ -27,14 +29,41 @@ from parentapp.services.common.dialect_insert import insert_for
 log = logging.getLogger(__name__)
 
 
+# How long a process reuses the token it last read or stored before reading the row again.
+TOKEN_REUSE_SECONDS = 60.0
+
+
 class DatabaseTokenCache:
-    """mini_program_api's TokenCache on our database, in its own short transaction."""
+    """mini_program_api's TokenCache on our database, in its own short transaction.
+
+    The token read or stored last is reused for ``TOKEN_REUSE_SECONDS`` without reading
+    the row (a dispatcher would otherwise read it before every message). Should another
+    process replace the token meanwhile, WeChat refuses the old one and the client's one
+    refresh asks WeChat's stable_token again (no forced refresh), which answers the
+    current token.
+    """
+
+    def __init__(self, reuse_seconds: float = TOKEN_REUSE_SECONDS) -> None:
+        self._reuse = reuse_seconds
+        self._lock = threading.Lock()
+        self._kept: dict[str, tuple[float, mp.CachedToken]] = {}
 
     def get(self, appid: str) -> mp.CachedToken | None:
+        with self._lock:
+            kept = self._kept.get(appid)
+        if kept is not None and time.monotonic() - kept[0] < self._reuse:
+            return kept[1]
         with db.engine.connect() as conn:
             row = conn.execute(select(WechatAccessToken.token, WechatAccessToken.expires_at)
                                .where(WechatAccessToken.appid == appid)).first()
-        return None if row is None else mp.CachedToken(token=row[0], expires_at=row[1])
+        if row is None:
+            return None
+        return self._keep(appid, mp.CachedToken(token=row[0], expires_at=row[1]))
+
+    def _keep(self, appid: str, token: mp.CachedToken) -> mp.CachedToken:
+        with self._lock:
+            self._kept[appid] = (time.monotonic(), token)
+        return token
 
     def set(self, appid: str, token: str, expires_at: datetime) -> None:
         # An upsert: two processes fetching a token at once must not collide on the key.
@@ -45,6 +74,7 @@ class DatabaseTokenCache:
             set_={"token": stmt.excluded.token, "expires_at": stmt.excluded.expires_at})
         with db.engine.begin() as conn:
             conn.execute(stmt)
+        self._keep(appid, mp.CachedToken(token=token, expires_at=expires_at))
 
 
 def _end_transaction() -> None:

@@ -87,10 +87,12 @@ def _empty_all_tables() -> None:
 
 @pytest.fixture
 def db(app):
-    """An app context for the test, and empty tables (but the townships) afterwards."""
+    """An app context for the test, and empty tables (but the townships) afterwards; the
+    WeChat client goes too, with the access token it keeps beside the emptied row."""
     with app.app_context():
         yield _db
         _db.session.rollback()
+        app.extensions.pop("wechat_client", None)
         _empty_all_tables()
         ensure_townships()
         _db.session.remove()

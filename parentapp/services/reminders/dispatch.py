@@ -9,8 +9,11 @@ Each claimed row is then sent on its own, outside any transaction:
 
 1. a short transaction re-checks the claim, spends one grant with a
    conditional UPDATE and stamps ``send_started_at`` (no grant: ``no_grant``);
+   on PostgreSQL one autocommit statement does all three;
 2. the WeChat call (every call ends within 10 seconds);
-3. a short transaction writes the outcome (see dispatch_outcomes).
+3. the outcome is written: on PostgreSQL one autocommit UPDATE on a second
+   connection when it is one statement, else a short transaction; neither waits
+   for the WAL flush (see dispatch_outcomes).
 
 A dispatcher that dies between 1 and 3 leaves a row in ``sending`` with
 ``send_started_at`` set: when its lease runs out the row ends ``failed``
@@ -41,6 +44,7 @@ from parentapp.services.reminders import event_planning
 from parentapp.services.reminders.dispatch_outcomes import (
     Claim,
     Outcome,
+    autocommit_connection,
     outcome_of,
     record,
     release,
@@ -98,13 +102,18 @@ def dispatch_notifications(now: datetime, *, config: DispatchConfig, batch_size:
     _leave_transaction()
     clock = _Clock(now)
     # One connection for the run, each step its own short transaction; between them
-    # (and during every WeChat call) the connection holds no transaction.
-    with db.engine.connect() as conn:
+    # (and during every WeChat call) the connection holds no transaction. On PostgreSQL
+    # two more in autocommit: one starts each send (one statement), one writes the
+    # outcomes that are one statement, without waiting for the WAL flush.
+    with (db.engine.connect() as conn,
+          autocommit_connection(db.engine, durable=True) as starts,
+          autocommit_connection(db.engine, durable=False) as quick):
         counts["expired"] = _end_expired(conn, now)
         counts["interrupted"] = _end_interrupted(conn, now)
+        fast = _Fast(starts, quick)
         while clock.elapsed() < max_seconds:
             claims = claim_due(conn, clock(), batch_size, config.lease)
-            if not claims or _send_batch(conn, claims, clock, counts, config):
+            if not claims or _send_batch(conn, claims, clock, counts, config, fast):
                 break
     return +counts
 
@@ -151,8 +160,16 @@ def claim_due(conn: Connection, now: datetime, limit: int, lease: timedelta) -> 
     return sorted(claims, key=lambda claim: claim.id)
 
 
+@dataclass(frozen=True)
+class _Fast:
+    """The autocommit connections of a run on PostgreSQL (None elsewhere)."""
+
+    starts: Connection | None = None
+    outcomes: Connection | None = None
+
+
 def _send_batch(conn: Connection, claims: list[Claim], clock: _Clock, counts: Counter,
-                config: DispatchConfig) -> bool:
+                config: DispatchConfig, fast: _Fast = _Fast()) -> bool:
     """Send each claim; True when the run must stop (quota, night, lease running out)."""
     for index, claim in enumerate(claims):
         at = clock()
@@ -160,7 +177,7 @@ def _send_batch(conn: Connection, claims: list[Claim], clock: _Clock, counts: Co
             release(conn, claims[index:])
             counts["released"] += len(claims) - index
             return True
-        outcome = _send_one(conn, claim, at, config)
+        outcome = _send_one(conn, claim, at, config, fast)
         counts[outcome.state if outcome else "lost"] += 1
         if outcome is not None and outcome.stop_run:
             release(conn, claims[index + 1:])
@@ -169,8 +186,8 @@ def _send_batch(conn: Connection, claims: list[Claim], clock: _Clock, counts: Co
     return False
 
 
-def _send_one(conn: Connection, claim: Claim, at: datetime,
-              config: DispatchConfig) -> Outcome | None:
+def _send_one(conn: Connection, claim: Claim, at: datetime, config: DispatchConfig,
+              fast: _Fast = _Fast()) -> Outcome | None:
     template_id = config.templates.get(claim.template_kind)
     data = _fitted(claim.wechat_data)
     problem = ("no_openid" if not claim.openid else "no_template" if not template_id
@@ -179,7 +196,7 @@ def _send_one(conn: Connection, claim: Claim, at: datetime,
         outcome = Outcome(DeliveryState.FAILED, problem)
         record(conn, claim, outcome, at=at)
         return outcome
-    started = start_send(conn, claim, at)
+    started = start_send(conn, claim, at, fast.starts)
     if started != "started":
         return Outcome(started) if started == "no_grant" else None
     error, msgid = None, None
@@ -194,7 +211,7 @@ def _send_one(conn: Connection, claim: Claim, at: datetime,
         log.exception("notification %s: sending failed unexpectedly", claim.id)
         error = exc
     outcome = outcome_of(error, claim, at, config.retry_seconds)
-    record(conn, claim, outcome, at=at, msgid=msgid)
+    record(conn, claim, outcome, at=at, msgid=msgid, quick=fast.outcomes)
     return outcome
 
 

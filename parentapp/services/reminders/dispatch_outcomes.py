@@ -21,11 +21,14 @@ send is given back; after a timeout or an unexpected error it stays spent.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection, Engine, text, update
+from sqlalchemy.exc import SQLAlchemyError
 
 import mini_program_api as mp
 from parentapp.domain import DeliveryState
@@ -38,6 +41,21 @@ _N = Notification.__table__
 _G = SubscriptionGrant.__table__
 _REFUSED_FOR_GOOD = (mp.InvalidOpenid, mp.InvalidTemplate, mp.InvalidData, mp.InvalidPage)
 _TRANSIENT = (mp.Busy, mp.TransportError, mp.InvalidToken, mp.RateLimited)
+_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
+_ASYNC_SESSION = text("SET synchronous_commit TO OFF")
+_SYNC_SESSION = text("RESET synchronous_commit")
+# start_send on PostgreSQL: the claim still ours, stamped, and one grant spent, or nothing.
+_START_SEND = text("""
+    WITH mine AS (
+        UPDATE notifications SET send_started_at = :at
+        WHERE id = :id AND delivery_state = 'sending' AND attempts = :attempts
+        RETURNING user_id, template_kind),
+    spent AS (
+        UPDATE subscription_grants AS g SET grants = g.grants - 1, updated_at = :at
+        FROM mine WHERE g.user_id = mine.user_id AND g.template_kind = mine.template_kind
+            AND g.grants > 0
+        RETURNING 1)
+    SELECT (SELECT count(*) FROM mine), (SELECT count(*) FROM spent)""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +118,37 @@ def _reason(error: Exception) -> str:
     return str(error.errcode)
 
 
+@contextlib.contextmanager
+def autocommit_connection(engine: Engine, *, durable: bool) -> Iterator[Connection | None]:
+    """On PostgreSQL, another connection for the run in autocommit: one round trip per
+    statement. ``durable=False``: its commits do not wait for the WAL flush (the setting
+    is reset before the connection goes back to the pool). None on other databases."""
+    if engine.dialect.name != "postgresql":
+        yield None
+        return
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        if durable:
+            yield conn
+            return
+        conn.execute(_ASYNC_SESSION)
+        try:
+            yield conn
+        finally:
+            with contextlib.suppress(SQLAlchemyError):  # a broken connection is discarded
+                conn.execute(_SYNC_SESSION)
+
+
 def record(conn: Connection, claim: Claim, outcome: Outcome, *, at: datetime,
-           msgid: int | None = None) -> bool:
-    """Write ``outcome`` in one short transaction; False when the claim was lost meanwhile."""
+           msgid: int | None = None, quick: Connection | None = None) -> bool:
+    """Write ``outcome``; False when the claim was lost meanwhile.
+
+    An outcome that is one UPDATE goes through ``quick`` (``autocommit_connection``) when
+    given: one round trip. Otherwise one short transaction on ``conn``. On PostgreSQL
+    neither commit waits for the WAL flush: should the server crash before the flush,
+    the row is back in ``sending`` with ``send_started_at`` set (``start_send`` commits
+    durably), so it ends ``interrupted`` and is never sent again.
+    """
     values = {"delivery_state": outcome.state, "last_error": outcome.error, "lease_until": None}
     if msgid is not None:
         values["msgid"] = str(msgid)
@@ -110,12 +156,18 @@ def record(conn: Connection, claim: Claim, outcome: Outcome, *, at: datetime,
         values.update(send_after=outcome.retry_at, send_started_at=None)
         if not outcome.keep_attempt:
             values["attempts"] = _N.c.attempts - 1
-    with conn.begin():
-        changed = conn.execute(update(_N).where(*_owned(claim)).values(**values)).rowcount
-        if outcome.refund:
-            conn.execute(_grants(claim).values(grants=_G.c.grants + 1, updated_at=at))
-        if outcome.zero_grants:
-            conn.execute(_grants(claim).values(grants=0, updated_at=at))
+    write = update(_N).where(*_owned(claim)).values(**values)
+    if quick is not None and not (outcome.refund or outcome.zero_grants):
+        changed = quick.execute(write).rowcount
+    else:
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(_ASYNC_COMMIT)
+            changed = conn.execute(write).rowcount
+            if outcome.refund:
+                conn.execute(_grants(claim).values(grants=_G.c.grants + 1, updated_at=at))
+            if outcome.zero_grants:
+                conn.execute(_grants(claim).values(grants=0, updated_at=at))
     if (outcome.state in (DeliveryState.FAILED, DeliveryState.DEAD)
             and outcome.error not in ("timeout", "expired")):
         log.error("notification %s (%s) ended %s: %s", claim.id, claim.template_kind,
@@ -133,12 +185,26 @@ def release(conn: Connection, claims: list[Claim]) -> None:
                 delivery_state=DeliveryState.PENDING, lease_until=None, attempts=_N.c.attempts - 1))
 
 
-def start_send(conn: Connection, claim: Claim, at: datetime) -> str:
+def start_send(conn: Connection, claim: Claim, at: datetime,
+               durable: Connection | None = None) -> str:
     """Spend one grant and mark the send as started, atomically.
 
     Returns ``started``; ``no_grant`` when the family holds none (the row ends
     ``no_grant``: inbox only, nothing sent); ``lost`` when the claim was taken over.
+    With ``durable`` (PostgreSQL, ``autocommit_connection(durable=True)``) both happen
+    in one statement, one round trip; otherwise in a transaction on ``conn``.
     """
+    if durable is not None:
+        mine, spent = durable.execute(_START_SEND, {
+            "id": claim.id, "attempts": claim.attempts, "at": at}).one()
+        if not mine:
+            return "lost"
+        if not spent:
+            # Should the process die before this, the row ends interrupted: unsent too.
+            durable.execute(update(_N).where(*_owned(claim)).values(
+                delivery_state=DeliveryState.NO_GRANT, send_started_at=None, lease_until=None))
+            return "no_grant"
+        return "started"
     with conn.begin():
         mine = conn.execute(update(_N).where(*_owned(claim))
                             .values(send_started_at=at)).rowcount
