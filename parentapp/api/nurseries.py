@@ -2,7 +2,7 @@
 
 from parentapp import service_settings
 from parentapp.api.blueprint import Blueprint
-from parentapp.api.caching import NOT_MODIFIED_DOC, public_cache
+from parentapp.api.caching import NOT_MODIFIED_DOC, json_response, public_cache
 from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.nursery_search import (
@@ -10,6 +10,7 @@ from parentapp.schemas.nursery_search import (
     NurseryDetailSchema,
     NurserySearchPageSchema,
     NurserySearchQuerySchema,
+    nursery_detail,
 )
 from parentapp.security import viewer_id
 from parentapp.services.nurseries import search
@@ -46,5 +47,7 @@ def get_nursery(query, nursery_id):
     ETag and ``Cache-Control: public, max-age=30`` (``private, no-cache`` with a token);
     ``If-None-Match`` with the current ETag gets a 304.
     """
-    return search.get_public_nursery(nursery_id, now=utcnow(), **query,
-                                     offer_minutes=service_settings.offer_minutes())
+    rows, distance, vacancy = search.public_nursery_rows(
+        nursery_id, now=utcnow(), **query, offer_minutes=service_settings.offer_minutes())
+    # The documented NurseryDetailSchema, dumped by hand (same JSON): see nursery_detail.
+    return json_response(nursery_detail(rows, distance, vacancy))
