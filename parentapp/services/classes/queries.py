@@ -174,6 +174,12 @@ def _entries(status: str):
             .correlate(ParentingClass).scalar_subquery())
 
 
+# Built once (the filters and the order are added per request).
+LISTED = select(*LISTED_COLUMNS, _entries(EnrollmentStatus.ENROLLED).label("enrolled"),
+                _entries(EnrollmentStatus.WAITLISTED).label("waitlisted"),
+                func.count().over().label("total"))
+
+
 def list_class_rows(now: datetime, *, page: int, per_page: int, lat: float | None = None,
                     lng: float | None = None, **filters) -> dict:
     """``list_classes`` as Core rows in one statement (the page, its seat counts and the
@@ -182,10 +188,7 @@ def list_class_rows(now: datetime, *, page: int, per_page: int, lat: float | Non
     """
     if filters.get("date_from") is None:
         filters["date_from"] = local_today(now)
-    stmt = filter_classes(select(*LISTED_COLUMNS, _entries(EnrollmentStatus.ENROLLED)
-                                 .label("enrolled"),
-                                 _entries(EnrollmentStatus.WAITLISTED).label("waitlisted"),
-                                 func.count().over().label("total")), now, **filters)
+    stmt = filter_classes(LISTED, now, **filters)
     if lat is not None and lng is not None:
         stmt = stmt.order_by(_squared_offset(ParentingClass.lat, ParentingClass.lng, lat, lng))
     stmt = stmt.order_by(ParentingClass.starts_at, ParentingClass.id)

@@ -21,7 +21,7 @@ import heapq
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Row, and_, or_
+from sqlalchemy import Row, and_, bindparam, or_
 
 from parentapp.domain import FilingStatus, NurseryKind
 from parentapp.errors import NotFound, Unauthorized, ValidationFailed
@@ -176,6 +176,10 @@ DETAIL_COLUMNS = (Nursery.id, Nursery.name, Nursery.address, Nursery.township, N
 OFFERING_COLUMNS = (Offering.care_type, Offering.price_fen, Offering.age_min_months,
                     Offering.age_max_months, Offering.book_ahead_days,
                     Offering.min_notice_hours, Offering.cancel_cutoff_hours)
+# Built once: building the statement per request was a fifth of the page's time.
+PUBLIC_PAGE = (db.select(*DETAIL_COLUMNS, *OFFERING_COLUMNS)
+               .outerjoin(Offering, Offering.nursery_id == Nursery.id)
+               .where(Nursery.id == bindparam("nursery_id"), visible_to_parents()))
 
 
 def public_nursery_rows(nursery_id: int, *, now: datetime, lat: float | None = None,
@@ -188,10 +192,7 @@ def public_nursery_rows(nursery_id: int, *, now: datetime, lat: float | None = N
     The public page is a hot read: ORM objects and three statements were most of its time.
     Raises NotFound (unknown, not approved, an employer's not open to the public).
     """
-    rows = db.session.execute(
-        db.select(*DETAIL_COLUMNS, *OFFERING_COLUMNS)
-        .outerjoin(Offering, Offering.nursery_id == Nursery.id)
-        .where(Nursery.id == nursery_id, visible_to_parents())).all()
+    rows = db.session.execute(PUBLIC_PAGE, {"nursery_id": nursery_id}).all()
     if not rows:
         raise NotFound("没有找到这家托育机构。")
     first = rows[0]
