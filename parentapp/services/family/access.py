@@ -8,7 +8,7 @@ that does not exist. Every child endpoint goes through ``child_for``.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from parentapp.domain import ROLE_RIGHTS, CarerRole, ChildRight
 from parentapp.errors import Forbidden, NotFound
@@ -41,11 +41,15 @@ def child_for(user_id: int, child_id: int, right: ChildRight, *, lock: bool = Fa
     return child
 
 
+# The child with the person's role; built once (every child endpoint runs it).
+_LINK = (select(Child, ChildPerson.role)
+         .join(ChildPerson, (ChildPerson.child_id == Child.id)
+               & (ChildPerson.user_id == bindparam("user_id")))
+         .where(Child.id == bindparam("child_id")).execution_options(populate_existing=True))
+
+
 def _link(user_id: int, child_id: int):
-    return db.session.execute(
-        select(Child, ChildPerson.role)
-        .join(ChildPerson, (ChildPerson.child_id == Child.id) & (ChildPerson.user_id == user_id))
-        .where(Child.id == child_id).execution_options(populate_existing=True)).first()
+    return db.session.execute(_LINK, {"user_id": user_id, "child_id": child_id}).first()
 
 
 def role_of(user_id: int, child_id: int) -> str | None:
