@@ -22,6 +22,7 @@ from parentapp.schemas.classes import (
 )
 from parentapp.security import auth_required, current_user, viewer_id
 from parentapp.services.classes import enrollment, my_entries, queries
+from parentapp.services.common.transactions import reads_only
 
 blp = Blueprint("classes", __name__, url_prefix="/api/v1", description=(
     "Parenting classes for families. Class status: scheduled, cancelled, completed (from its "
@@ -32,6 +33,7 @@ blp = Blueprint("classes", __name__, url_prefix="/api/v1", description=(
 
 @blp.route("/classes")
 @public_cache(max_age=5)  # seats change with every enrolment: seconds, not minutes
+@reads_only()
 @blp.arguments(ClassListQuerySchema, location="query")
 @blp.response(200, page_of(ClassItemSchema))
 @blp.alt_response(304, description=NOT_MODIFIED_DOC)

@@ -11,6 +11,7 @@ from parentapp.schemas.health import (
     plan_item,
 )
 from parentapp.security import auth_required, current_user
+from parentapp.services.common.transactions import reads_only
 from parentapp.services.health import records
 
 blp = Blueprint("health_plan", __name__, url_prefix="/api/v1/children",
@@ -19,6 +20,7 @@ blp = Blueprint("health_plan", __name__, url_prefix="/api/v1/children",
 
 @blp.route("/<int:child_id>/health-plan")
 @no_store  # one child's health data: no cache keeps a copy
+@reads_only()
 @auth_required("parent")
 @blp.response(200, HealthPlanSchema)
 def health_plan(child_id):

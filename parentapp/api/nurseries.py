@@ -1,5 +1,7 @@
 """Parents browse filed nurseries: search near a point, and one nursery's page. No login needed."""
 
+from flask import request
+
 from parentapp import service_settings
 from parentapp.api.blueprint import Blueprint
 from parentapp.api.caching import NOT_MODIFIED_DOC, json_response, public_cache
@@ -13,6 +15,7 @@ from parentapp.schemas.nursery_search import (
     nursery_detail,
 )
 from parentapp.security import viewer_id
+from parentapp.services.common.transactions import reads_only
 from parentapp.services.nurseries import search
 
 blp = Blueprint("nurseries", __name__, url_prefix="/api/v1/nurseries",
@@ -35,8 +38,14 @@ def search_nurseries(query):
                                    offer_minutes=service_settings.offer_minutes())
 
 
+def _asks_vacancy() -> bool:
+    """has_vacancy may first expire due waitlist offers: a write, in a transaction."""
+    return bool(request.args.get("care_type") and request.args.get("date"))
+
+
 @blp.route("/<int:nursery_id>")
 @public_cache(max_age=30)
+@reads_only(keep_transaction=_asks_vacancy)
 @answers("unauthorized")
 @blp.arguments(NurseryDetailQuerySchema, location="query")
 @blp.response(200, NurseryDetailSchema)
