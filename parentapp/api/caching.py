@@ -5,6 +5,9 @@ caller, so a shared cache may keep it for ``max_age`` seconds. An answer that ca
 on the caller (a token was sent: the owner sees their own unfiled nursery, a bad token is
 a 401; or a query argument such as ``child_id`` names their child) is ``private, no-cache``:
 the caller's own client may revalidate it by ETag, nobody else may be given it.
+
+An answer that is one person's own data behind a token (a child's health plan) is
+``private, no-store`` (``no_store``): no cache, shared or the client's own, keeps a copy.
 """
 
 from __future__ import annotations
@@ -50,3 +53,17 @@ def public_cache(max_age: int, *, private_when: tuple[str, ...] = ()):
         return wrapper
 
     return decorator
+
+
+def no_store(view):
+    """``Cache-Control: private, no-store`` on what ``view`` answers (an error raised in it
+    is the error handler's, and tells nothing personal); goes between ``@blp.route`` and
+    the auth and flask-smorest decorators."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    return wrapper

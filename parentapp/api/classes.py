@@ -3,6 +3,7 @@
 
 from parentapp import service_settings
 from parentapp.api.blueprint import Blueprint
+from parentapp.api.caching import NOT_MODIFIED_DOC, json_response, public_cache
 from parentapp.api.error_docs import answers
 from parentapp.models import utcnow
 from parentapp.schemas.base import page_of
@@ -13,9 +14,15 @@ from parentapp.schemas.class_enrollments import (
     MyEnrollmentQuerySchema,
     MyEnrollmentSchema,
 )
-from parentapp.schemas.classes import ClassDetailSchema, ClassItemSchema, ClassListQuerySchema
+from parentapp.schemas.classes import (
+    ClassDetailSchema,
+    ClassItemSchema,
+    ClassListQuerySchema,
+    class_item,
+)
 from parentapp.security import auth_required, current_user, viewer_id
 from parentapp.services.classes import enrollment, my_entries, queries
+from parentapp.services.common.transactions import reads_only
 
 blp = Blueprint("classes", __name__, url_prefix="/api/v1", description=(
     "Parenting classes for families. Class status: scheduled, cancelled, completed (from its "
@@ -25,12 +32,24 @@ blp = Blueprint("classes", __name__, url_prefix="/api/v1", description=(
 
 
 @blp.route("/classes")
+@public_cache(max_age=5)  # seats change with every enrolment: seconds, not minutes
+@reads_only()
 @blp.arguments(ClassListQuerySchema, location="query")
 @blp.response(200, page_of(ClassItemSchema))
+@blp.alt_response(304, description=NOT_MODIFIED_DOC)
 def list_classes(query):
     """Classes from today on (or ``from``/``to``), nearest first with ``lat``/``lng``, else
-    soonest first. No login needed."""
-    return queries.list_classes(now=utcnow(), **query)
+    soonest first. No login needed.
+
+    ETag and ``Cache-Control: public, max-age=5`` (``private, no-cache`` with a token);
+    ``If-None-Match`` with the current ETag gets a 304.
+    """
+    now = utcnow()
+    listed = queries.list_class_rows(now, **query)
+    origin = None if query.get("lat") is None else (query["lat"], query["lng"])
+    # The documented page of ClassItemSchema, dumped by hand (same JSON): see class_item.
+    listed["items"] = [class_item(row, now, origin) for row in listed["items"]]
+    return json_response(listed)
 
 
 @blp.route("/classes/<int:class_id>")

@@ -2,9 +2,16 @@
 
 from parentapp import service_settings
 from parentapp.api.blueprint import Blueprint
+from parentapp.api.caching import json_response, no_store
 from parentapp.models import utcnow
-from parentapp.schemas.health import HealthPlanSchema, HealthRecordSchema, RecordedSchema
+from parentapp.schemas.health import (
+    HealthPlanSchema,
+    HealthRecordSchema,
+    RecordedSchema,
+    plan_item,
+)
 from parentapp.security import auth_required, current_user
+from parentapp.services.common.transactions import reads_only
 from parentapp.services.health import records
 
 blp = Blueprint("health_plan", __name__, url_prefix="/api/v1/children",
@@ -12,12 +19,17 @@ blp = Blueprint("health_plan", __name__, url_prefix="/api/v1/children",
 
 
 @blp.route("/<int:child_id>/health-plan")
+@no_store  # one child's health data: no cache keeps a copy
+@reads_only()
 @auth_required("parent")
 @blp.response(200, HealthPlanSchema)
 def health_plan(child_id):
+    """The plan as of today; ``Cache-Control: private, no-store``."""
     schedule, items = records.health_plan(current_user().id, child_id, utcnow(),
                                          schedule=service_settings.health_schedule())
-    return {"schedule_version": schedule.version, "items": items}
+    # The documented HealthPlanSchema, dumped by hand (same JSON): see plan_item.
+    return json_response({"schedule_version": schedule.version,
+                          "items": [plan_item(item) for item in items]})
 
 
 @blp.route("/<int:child_id>/health-records", methods=["POST"])

@@ -1,5 +1,7 @@
 """Parents browse filed nurseries: search near a point, and one nursery's page. No login needed."""
 
+from flask import request
+
 from parentapp import service_settings
 from parentapp.api.blueprint import Blueprint
 from parentapp.api.caching import NOT_MODIFIED_DOC, json_response, public_cache
@@ -10,9 +12,11 @@ from parentapp.schemas.nursery_search import (
     NurseryDetailSchema,
     NurserySearchPageSchema,
     NurserySearchQuerySchema,
+    nursery_detail,
     nursery_list_item,
 )
 from parentapp.security import viewer_id
+from parentapp.services.common.transactions import reads_only
 from parentapp.services.nurseries import search
 
 blp = Blueprint("nurseries", __name__, url_prefix="/api/v1/nurseries",
@@ -37,8 +41,14 @@ def search_nurseries(query):
     return json_response({**found, "items": [nursery_list_item(i) for i in found["items"]]})
 
 
+def _asks_vacancy() -> bool:
+    """has_vacancy may first expire due waitlist offers: a write, in a transaction."""
+    return bool(request.args.get("care_type") and request.args.get("date"))
+
+
 @blp.route("/<int:nursery_id>")
 @public_cache(max_age=30)
+@reads_only(keep_transaction=_asks_vacancy)
 @answers("unauthorized")
 @blp.arguments(NurseryDetailQuerySchema, location="query")
 @blp.response(200, NurseryDetailSchema)
@@ -49,5 +59,7 @@ def get_nursery(query, nursery_id):
     ETag and ``Cache-Control: public, max-age=30`` (``private, no-cache`` with a token);
     ``If-None-Match`` with the current ETag gets a 304.
     """
-    return search.get_public_nursery(nursery_id, now=utcnow(), **query,
-                                     offer_minutes=service_settings.offer_minutes())
+    rows, distance, vacancy = search.public_nursery_rows(
+        nursery_id, now=utcnow(), **query, offer_minutes=service_settings.offer_minutes())
+    # The documented NurseryDetailSchema, dumped by hand (same JSON): see nursery_detail.
+    return json_response(nursery_detail(rows, distance, vacancy))

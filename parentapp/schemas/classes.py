@@ -10,11 +10,13 @@ from datetime import UTC
 from marshmallow import ValidationError, validates_schema
 
 from parentapp.domain import ClassKind, ClassStatus
-from parentapp.models.parenting_class import MAX_CAPACITY
+from parentapp.models.parenting_class import MAX_CAPACITY, ParentingClass
 from parentapp.schemas import fields
 from parentapp.schemas.accounts import validate_township
 from parentapp.schemas.base import BaseSchema, PageQuerySchema, length, one_of, value_range
 from parentapp.schemas.fields import LocalDateTime
+from parentapp.services.classes.queries import distance_m, seats_left
+from parentapp.timeutil import to_local_iso
 
 # Shizhu county's bounding box (domain reference, section 2).
 LAT_RANGE = (29.65, 30.53)
@@ -142,6 +144,26 @@ class ClassItemSchema(BaseSchema):
     nursery_id = fields.Integer(allow_none=True)
     distance_m = fields.Integer(allow_none=True,
                                 metadata={"description": "only when lat and lng are given"})
+
+
+def class_item(row, now, origin: tuple[float, float] | None = None) -> dict:
+    """What ``ClassItemSchema`` dumps for a listed class, built directly from a row of
+    ``queries.list_class_rows`` (status and enrolment by the model's own rules). Same keys,
+    order and values; the schema stays the documented answer
+    (tests/api/test_class_listing_fast.py holds them equal).
+    """
+    return {"id": row.id, "title": row.title, "kind": row.kind, "township": row.township,
+            "venue": row.venue, "starts_at": to_local_iso(row.starts_at),
+            "ends_at": to_local_iso(row.ends_at), "capacity": row.capacity,
+            "enrolled": row.enrolled, "remaining": seats_left(row.capacity, row.enrolled),
+            "waitlist_length": row.waitlisted,
+            "status": ParentingClass.status_at(row, now), "lat": row.lat, "lng": row.lng,
+            "enroll_deadline": to_local_iso(row.enroll_deadline),
+            "enrollment_open": ParentingClass.enrollment_open_at(row, now),
+            "child_age_min_months": row.child_age_min_months,
+            "child_age_max_months": row.child_age_max_months,
+            "description": row.description, "nursery_id": row.nursery_id,
+            "distance_m": None if origin is None else distance_m(row.lat, row.lng, *origin)}
 
 
 class ClassDetailSchema(ClassItemSchema):

@@ -1,3 +1,7 @@
+"""A child's health plan and recorded doses (and the plan's hand-built JSON)."""
+
+from __future__ import annotations
+
 from parentapp.schemas import fields
 from parentapp.schemas.base import BaseSchema, length
 
@@ -48,6 +52,28 @@ class PlanItemSchema(BaseSchema):
 class HealthPlanSchema(BaseSchema):
     schedule_version = fields.String(required=True)
     items = fields.List(fields.Nested(PlanItemSchema), required=True)
+
+
+def _iso(day):
+    return None if day is None else day.isoformat()
+
+
+def plan_item(item) -> dict:
+    """What ``PlanItemSchema`` dumps for a ``plan.PlanItem``, built directly: a plan has
+    some forty items with nested advice and the schema's dump was a fifth of the answer's
+    time. Same keys, order and values; the schema stays the documented answer
+    (tests/api/test_health_plan_fast.py holds them equal).
+    """
+    catch_up = item.catch_up
+    return {"code": item.code, "kind": item.kind, "name": item.name,
+            "due_date": item.due_date.isoformat(), "latest_date": _iso(item.latest_date),
+            "earliest_date": item.earliest_date.isoformat(), "status": item.status,
+            "past_latest": item.past_latest, "done_on": _iso(item.done_on),
+            "product": item.product,
+            "catch_up": None if catch_up is None else {
+                "rule": catch_up.rule, "message": catch_up.message, "by": catch_up.by},
+            "advice": [{"rule": a.rule, "message": a.message, "ask_clinic": a.ask_clinic}
+                       for a in item.advice]}
 
 
 class HealthRecordSchema(BaseSchema):

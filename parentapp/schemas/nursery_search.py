@@ -117,3 +117,32 @@ class NurseryDetailSchema(NurseryListItemSchema):
     filing = fields.Nested(NurseryFilingDisclosureSchema, attribute="nursery", required=True)
     offerings = fields.List(fields.Nested(OfferingSchema), required=True)
     open_to_public = fields.Boolean(attribute="nursery.open_to_public", required=True)
+
+
+OFFERING_KEYS = ("care_type", "price_fen", "age_min_months", "age_max_months",
+                 "book_ahead_days", "min_notice_hours", "cancel_cutoff_hours")
+_CARE_ORDER = {care_type: n for n, care_type in enumerate(CareType)}
+
+
+def nursery_detail(rows, distance_m: float | None, has_vacancy: bool | None) -> dict:
+    """What ``NurseryDetailSchema`` dumps for a public nursery page, built directly from
+    ``search.public_nursery_rows`` (the nursery's columns, one offering's per row). Same
+    keys, order and values; the schema stays the documented answer
+    (tests/api/test_nursery_detail_fast.py holds them equal).
+    """
+    n = rows[0]
+    offerings = sorted((dict(zip(OFFERING_KEYS, row[-len(OFFERING_KEYS):], strict=True))
+                        for row in rows if row.care_type is not None),
+                       key=lambda o: _CARE_ORDER[o["care_type"]])
+    return {"id": n.id, "name": n.name, "address": n.address, "township": n.township,
+            "lat": n.lat, "lng": n.lng,
+            "distance_m": None if distance_m is None else round(distance_m),
+            "kind": n.kind, "inclusive": n.inclusive,
+            "care_types": [o["care_type"] for o in offerings],
+            "min_price_fen": {o["care_type"]: o["price_fen"] for o in offerings},
+            "has_vacancy": has_vacancy, "phone": n.phone, "description": n.description,
+            "licensed_places": n.licensed_places, "opening_hours": n.opening_hours,
+            "filing": {"filing_no": n.filing_no,
+                       "filed_on": None if n.filed_on is None else n.filed_on.isoformat(),
+                       "registration_type": n.registration_type},
+            "offerings": offerings, "open_to_public": n.open_to_public}

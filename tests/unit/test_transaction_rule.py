@@ -21,6 +21,10 @@ EXCEPTIONS = {
     ("common/transactions.py", "commit_keeping_loaded"),
     # Ends a read-only transaction so that the write begins IMMEDIATE on SQLite.
     ("common/transactions.py", "begin_write"),
+    # A view decorator: after an autocommit read, hands the connection back (nothing to
+    # commit; nothing was written).
+    ("common/transactions.py", "reads_only"), ("common/transactions.py", "decorator"),
+    ("common/transactions.py", "wrapper"),
     # Ends the (read-only) transaction before WeChat is called; refuses unsaved changes.
     ("reminders/dispatch.py", "_leave_transaction"),
 }

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 
 from parentapp.domain import TokenKind
 from parentapp.errors import Unauthorized
@@ -41,17 +41,20 @@ def issue_token(user: User, now: datetime, *, policy: TokenPolicy,
     return raw
 
 
+# Every authenticated request runs it: built once, not per request.
+TOKEN_AND_USER = (db.select(AuthToken, User).join(User, User.id == AuthToken.user_id)
+                  .where(AuthToken.token_hash == bindparam("token_hash"),
+                         AuthToken.kind == bindparam("kind")))
+
+
 def user_for_token(raw: str, now: datetime, *, policy: TokenPolicy,
                    kind: str = TokenKind.API) -> tuple[User, AuthToken]:
     """The live user behind ``raw``, a token of ``kind``; raises Unauthorized for anything
     else."""
     if not raw or len(raw) > 200:
         raise Unauthorized()
-    row = db.session.execute(
-        db.select(AuthToken, User)
-        .join(User, User.id == AuthToken.user_id)
-        .where(AuthToken.token_hash == policy.digest(raw), AuthToken.kind == kind)
-    ).first()
+    row = db.session.execute(TOKEN_AND_USER, {"token_hash": policy.digest(raw),
+                                              "kind": kind}).first()
     if row is None:
         raise Unauthorized()
     token, user = row

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Row, Select, case, func, select
 
 from parentapp.domain import ClassStatus, EnrollmentStatus
 from parentapp.errors import NotFound
@@ -155,3 +155,48 @@ def get_class(class_id: int, now: datetime) -> dict:
     if cls is None:
         raise NotFound("没有找到该课程。")
     return present(cls, seat_counts([cls.id]).get(cls.id), now)
+
+
+# What a listed class shows and what status_at / enrollment_open_at read.
+LISTED_COLUMNS = (ParentingClass.id, ParentingClass.title, ParentingClass.kind,
+                  ParentingClass.township, ParentingClass.venue, ParentingClass.starts_at,
+                  ParentingClass.ends_at, ParentingClass.capacity, ParentingClass.lat,
+                  ParentingClass.lng, ParentingClass.enroll_deadline,
+                  ParentingClass.child_age_min_months, ParentingClass.child_age_max_months,
+                  ParentingClass.description, ParentingClass.nursery_id,
+                  ParentingClass.cancelled_at)
+
+
+def _entries(status: str):
+    """The enclosing class's entries of ``status`` (the class-status index answers it)."""
+    return (select(func.count()).where(ClassEnrollment.class_id == ParentingClass.id,
+                                       ClassEnrollment.status == status)
+            .correlate(ParentingClass).scalar_subquery())
+
+
+# Built once (the filters and the order are added per request).
+LISTED = select(*LISTED_COLUMNS, _entries(EnrollmentStatus.ENROLLED).label("enrolled"),
+                _entries(EnrollmentStatus.WAITLISTED).label("waitlisted"),
+                func.count().over().label("total"))
+
+
+def list_class_rows(now: datetime, *, page: int, per_page: int, lat: float | None = None,
+                    lng: float | None = None, **filters) -> dict:
+    """``list_classes`` as Core rows in one statement (the page, its seat counts and the
+    total as a window count); same rules, order and envelope, ``items`` rows with
+    ``enrolled`` and ``waitlisted``. A page past the last match counts again.
+    """
+    if filters.get("date_from") is None:
+        filters["date_from"] = local_today(now)
+    stmt = filter_classes(LISTED, now, **filters)
+    if lat is not None and lng is not None:
+        stmt = stmt.order_by(_squared_offset(ParentingClass.lat, ParentingClass.lng, lat, lng))
+    stmt = stmt.order_by(ParentingClass.starts_at, ParentingClass.id)
+    rows: list[Row] = db.session.execute(
+        stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    if rows:
+        total = rows[0].total
+    else:
+        total = 0 if page == 1 else db.session.scalar(select(func.count()).select_from(
+            filter_classes(select(ParentingClass.id), now, **filters).subquery()))
+    return {"items": rows, "page": page, "per_page": per_page, "total": total}

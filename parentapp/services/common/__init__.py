@@ -1,6 +1,7 @@
 """Pieces every feature shares.
 
     the one transaction helper (rolls_back)      -> transactions
+    a reads-only answer without BEGIN (PG)       -> transactions.reads_only
     Idempotency-Key claims and replays           -> idempotency
     the list envelope of the contract            -> pagination
     INSERT ... ON CONFLICT for either database   -> dialect_insert

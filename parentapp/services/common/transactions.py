@@ -97,3 +97,41 @@ def read_deferred_after(session, transaction) -> None:
     ``begin_write`` covers that transaction only, outside ``writing``."""
     if transaction.parent is None and not session.info.get(_WRITING):
         set_begin(session, "DEFERRED")
+
+
+
+def read_in_autocommit() -> bool:
+    """The session's next statements run without BEGIN and ROLLBACK on PostgreSQL (each
+    statement its own snapshot), when it holds no transaction yet; True when so. SQLite
+    keeps its deferred read transaction (begin_write's rule)."""
+    session = db.session()
+    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        return False
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return True
+
+
+def reads_only(keep_transaction=lambda: False):
+    """A view whose every statement is a read, the token check's included, runs them in
+    autocommit (``read_in_autocommit``): an answer of one or a few reads skips the BEGIN
+    and ROLLBACK round trips. ``keep_transaction()`` True (a request that may write) keeps
+    the transaction. The connection goes back to the pool when the view returns, in its
+    transactional default (nothing later in the session writes in autocommit). Goes
+    outside ``auth_required`` and flask-smorest's decorators."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if keep_transaction() or not read_in_autocommit():
+                return view(*args, **kwargs)
+            try:
+                answer = view(*args, **kwargs)
+            except Exception:
+                db.session.rollback()
+                raise
+            commit_keeping_loaded()  # nothing to commit: hands the connection back
+            return answer
+
+        return wrapper
+
+    return decorator

@@ -8,7 +8,7 @@ that does not exist. Every child endpoint goes through ``child_for``.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from parentapp.domain import ROLE_RIGHTS, CarerRole, ChildRight
 from parentapp.errors import Forbidden, NotFound
@@ -31,10 +31,7 @@ def child_for(user_id: int, child_id: int, right: ChildRight, *, lock: bool = Fa
     if lock:
         # Only a person of the child may take its lock (the join locks the child's row
         # only when the link exists); the role is then read under it.
-        db.session.execute(select(Child.id).join(ChildPerson, (ChildPerson.child_id == Child.id)
-                                                 & (ChildPerson.user_id == user_id))
-                           .where(Child.id == child_id)
-                           .with_for_update(of=Child, key_share=True))
+        db.session.execute(_LOCK_LINKED, {"user_id": user_id, "child_id": child_id})
     row = _link(user_id, child_id)
     if row is None:
         raise NotFound("没有找到这个孩子。")
@@ -45,11 +42,21 @@ def child_for(user_id: int, child_id: int, right: ChildRight, *, lock: bool = Fa
     return child
 
 
+# The child with the person's role and relation; built once (every child endpoint runs it).
+_LINK = (select(Child, ChildPerson.role, ChildPerson.relation)
+         .join(ChildPerson, (ChildPerson.child_id == Child.id)
+               & (ChildPerson.user_id == bindparam("user_id")))
+         .where(Child.id == bindparam("child_id")).execution_options(populate_existing=True))
+
+
+_LOCK_LINKED = (select(Child.id).join(ChildPerson, (ChildPerson.child_id == Child.id)
+                                      & (ChildPerson.user_id == bindparam("user_id")))
+                .where(Child.id == bindparam("child_id"))
+                .with_for_update(of=Child, key_share=True))
+
+
 def _link(user_id: int, child_id: int):
-    return db.session.execute(
-        select(Child, ChildPerson.role, ChildPerson.relation)
-        .join(ChildPerson, (ChildPerson.child_id == Child.id) & (ChildPerson.user_id == user_id))
-        .where(Child.id == child_id).execution_options(populate_existing=True)).first()
+    return db.session.execute(_LINK, {"user_id": user_id, "child_id": child_id}).first()
 
 
 def role_of(user_id: int, child_id: int) -> str | None:

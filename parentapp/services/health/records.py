@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import bindparam
+
 from parentapp.domain import ChildRight
 from parentapp.errors import InvalidState, NotFound, ValidationFailed
 from parentapp.extensions import db
@@ -37,11 +39,13 @@ class Recorded:
         return self.codes[0]
 
 
+RECORDED = (db.select(HealthRecord.code, HealthRecord.done_on, HealthRecord.product)
+            .where(HealthRecord.child_id == bindparam("child_id")))  # built once
+
+
 def recorded_doses(child_id: int) -> tuple[dict[str, date], dict[str, str]]:
     """(code -> date done, code -> product) of one child's records."""
-    rows = db.session.execute(db.select(HealthRecord.code, HealthRecord.done_on,
-                                        HealthRecord.product)
-                              .where(HealthRecord.child_id == child_id))
+    rows = db.session.execute(RECORDED, {"child_id": child_id})
     done, products = {}, {}
     for code, done_on, product in rows:
         done[code] = done_on

@@ -11,6 +11,7 @@
     licensed-places cap across overlapping slots -> licensed_places
     family care points: at most 5 places         -> licensed_places.kind_places_problem
     parent search: near a point, nearest first   -> search, geo (distance, bounding box)
+    the public page as Core rows (hot path)      -> search.public_nursery_rows
     what search shows of offers (vacancy, price) -> vacancies
     importing the commission's filed register    -> register_import
 """
