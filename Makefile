@@ -64,8 +64,9 @@ stress: $(STAMP)
 
 ## make bench: parentapp under gunicorn (production settings) beside a bare Flask app and a
 ## raw-SQL ceiling, driven by wrk, on its own PostgreSQL database (10,000 nurseries, dropped
-## after); prints one table. Needs wrk. BENCH_ARGS passes options, e.g.
-## BENCH_ARGS="--rows search,booking --duration 5 --nurseries 100000".
+## after), then plan-reminders for 100,000 children and dispatch with 1 and 4 processes
+## beside the WeChat client alone; prints the tables. Needs wrk. BENCH_ARGS passes options,
+## e.g. BENCH_ARGS="--rows search,booking --duration 5 --nurseries 100000".
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py --pg "$${PARENTAPP_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres}" $(BENCH_ARGS)
 

@@ -191,6 +191,38 @@ def hot_invariant(url: str, slot: int, statuses: dict) -> str:
             f"{statuses.get(201, 0)} answers 201, {statuses.get(409, 0)} answers 409")
 
 
+JOB_ROWS = ("plan", "dispatch")  # measured by notify_bench, not with wrk
+
+
+def job_table(args, keys: list[str]) -> list[str]:
+    """The jobs' rows: ``plan-reminders`` on a database of ``--children`` children (the
+    first run plans every child) beside a keyset scan of them all, and dispatch with 1 and
+    4 processes beside the WeChat client alone sending as many messages, same run."""
+    from bench.notify_bench import dispatch_figures, planning_figures
+
+    lines = ["| job | parentapp | baseline, same run | ratio or target |", "|---|---|---|---|"]
+    if "plan" in keys:
+        for r in planning_figures(args.pg, [int(n) for n in args.children.split(",")]):
+            verdict = "under" if r["first_s"] < 20 else "over"
+            lines.append(
+                f"| plan-reminders, {r['size']:,} children (first run, {r['created']:,} rows) "
+                f"| {r['first_s']:.1f} s (planner CPU {r['first']['cpu_s']:.1f} s) "
+                f"| keyset scan of every child {r['baseline_scan_s']:.2f} s "
+                f"| {verdict} the 20 s target |")
+    if "dispatch" in keys:
+        figures = dispatch_figures(args.pg)
+        bare = {r["processes"]: r for r in figures if r["label"].startswith("client")}
+        for r in figures:
+            if r["label"].startswith("client"):
+                continue
+            alone = bare[r["processes"]]
+            lines.append(
+                f"| dispatch, {r['processes']} process(es), {r['messages']:,} messages "
+                f"| {r['msgs_per_s']:,.0f} msg/s | WeChat client alone {alone['msgs_per_s']:,.0f} "
+                f"msg/s | {r['ratio']:.2f} |")
+    return lines
+
+
 def cell(result: dict, latency: bool = True) -> str:
     text = f"{result['rps']:,.0f}"
     if latency:
@@ -230,7 +262,10 @@ def parse_args():
     parser.add_argument("--nurseries", type=int, default=10_000)
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
     parser.add_argument("--warmup", type=int, default=2, help="seconds before each, unmeasured")
-    parser.add_argument("--rows", default="search,mix,detail,slots,health,classes,booking,hot")
+    parser.add_argument("--rows", default="search,mix,detail,slots,health,classes,booking,hot,"
+                                         "plan,dispatch")
+    parser.add_argument("--children", default="100000",
+                        help="children for the plan row (comma-separated sizes)")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--connections", type=int, default=32)
@@ -253,7 +288,8 @@ def main() -> None:
             db.session.remove()
             db.engine.dispose()
         all_rows = rows_for(data)
-        rows = [all_rows[key.strip()] for key in args.rows.split(",") if key.strip()]
+        keys = [key.strip() for key in args.rows.split(",") if key.strip()]
+        rows = [all_rows[key] for key in keys if key not in JOB_ROWS]
         env = {**os.environ, "PARENTAPP_ENV": "production", "PARENTAPP_SECRET_KEY": SECRET,
                "PARENTAPP_DATABASE_URL": url, "PARENTAPP_LIMITS": '{"bookings_per_minute": 0}',
                "PYTHONPATH": str(ROOT)}
@@ -279,6 +315,9 @@ def main() -> None:
                 raise
         print(f"\n{args.nurseries:,} nurseries, {os.cpu_count()} CPUs (shared: indicative)\n")
         print("\n".join(table))
+        if any(key in JOB_ROWS for key in keys):
+            print("\njobs (each on its own database, dropped after):")
+            print("\n".join(job_table(args, keys)))
         if broken:
             sys.exit(f"invariant broken in: {', '.join(broken)}")
 
