@@ -23,8 +23,14 @@ blp = Blueprint("nurseries", __name__, url_prefix="/api/v1/nurseries",
                 description="Filed nurseries, for parents")
 
 
+def _asks_vacancy() -> bool:
+    """has_vacancy may first expire due waitlist offers: a write, in a transaction."""
+    return bool(request.args.get("care_type") and request.args.get("date"))
+
+
 @blp.route("")
 @public_cache(max_age=30, private_when=("child_id",))  # child_id: that parent's child
+@reads_only(keep_transaction=_asks_vacancy)
 @answers("unauthorized", "not_found")
 @blp.arguments(NurserySearchQuerySchema, location="query")
 @blp.response(200, NurserySearchPageSchema)
@@ -39,11 +45,6 @@ def search_nurseries(query):
                                     offer_minutes=service_settings.offer_minutes())
     # The documented page schema, dumped by hand (same JSON): schemas.nursery_search.
     return json_response({**found, "items": [nursery_list_item(i) for i in found["items"]]})
-
-
-def _asks_vacancy() -> bool:
-    """has_vacancy may first expire due waitlist offers: a write, in a transaction."""
-    return bool(request.args.get("care_type") and request.args.get("date"))
 
 
 @blp.route("/<int:nursery_id>")

@@ -1,6 +1,7 @@
-"""The reads-only answers (class listing, nursery page, health plan) run their statements
-in autocommit on PostgreSQL, and hand their connection back transactional; the nursery
-page asked for a vacancy (which may expire offers) and SQLite keep their transaction."""
+"""The reads-only answers (class listing, nursery search and page, health plan) run their
+statements in autocommit on PostgreSQL, and hand their connection back transactional; a
+search or page asked for a vacancy (which may expire offers) and SQLite keep their
+transaction."""
 
 from __future__ import annotations
 
@@ -42,12 +43,15 @@ def reads(client, auth):
     make_class()
     paths = {"classes": ("/api/v1/classes", {}),
              "nursery": (f"/api/v1/nurseries/{nursery.id}", {}),
+             "search": (f"/api/v1/nurseries?lat={nursery.lat}&lng={nursery.lng}", {}),
+             "search by a child's age": (f"/api/v1/nurseries?child_id={child.id}", headers),
              "health": (f"/api/v1/children/{child.id}/health-plan", headers)}
     db.session.remove()  # as a real request starts: no connection held
     return paths
 
 
-@pytest.mark.parametrize("row", ["classes", "nursery", "health"])
+@pytest.mark.parametrize("row", ["classes", "nursery", "health", "search",
+                                 "search by a child's age"])
 def test_a_reads_only_answer_runs_in_autocommit_on_postgresql_only(client, reads, row):
     path, headers = reads[row]
     with autocommit_seen() as seen:
@@ -64,10 +68,13 @@ def test_the_connection_goes_back_to_the_pool_transactional(client, reads, auth)
     assert seen and not any(seen)
 
 
-def test_the_nursery_page_asked_for_a_vacancy_keeps_its_transaction(client, reads):
-    path, _ = reads["nursery"]
+@pytest.mark.parametrize("row", ["nursery", "search"])
+def test_a_read_asked_for_a_vacancy_keeps_its_transaction(client, reads, row):
+    path, _ = reads[row]
     with autocommit_seen() as seen:
-        response = client.get(path, query_string={"care_type": "full_day",
-                                                  "date": in_days(3).isoformat()})
-    assert response.status_code == 200 and response.get_json()["has_vacancy"] is False
+        response = client.get(f"{path}{'&' if '?' in path else '?'}care_type=full_day"
+                              f"&date={in_days(3).isoformat()}")
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["items"][0] if row == "search" else body)["has_vacancy"] is False
     assert seen and not any(seen)
