@@ -107,7 +107,7 @@ def drive(bases: list[str], plan: Path, args) -> list[dict]:
     def one(index: int) -> dict:
         return wrk(bases[index] + "/api/v1/bookings", duration=args.duration,
                    threads=args.wrk_threads, connections=args.connections,
-                   script=WRK_DIR / "scale_book.lua",
+                   script=WRK_DIR / "book.lua",
                    env={"BENCH_WRK_DIR": str(WRK_DIR), "BENCH_PLAN": str(plan),
                         "BENCH_THREADS": str(step), "BENCH_NONCE": uuid.uuid4().hex,
                         "BENCH_OFFSET": str(index * args.wrk_threads)})

@@ -2,7 +2,6 @@
 exactly what the executemany path stores (run on SQLite both paths are that path); two
 planners at once create each row once."""
 
-import threading
 from datetime import date, time, timedelta
 
 from sqlalchemy import Text, cast, delete, select, update
@@ -14,6 +13,7 @@ from parentapp.services.accounts import children
 from parentapp.services.common import bulk
 from parentapp.services.reminders.health_planning import plan_health_reminders
 from parentapp.timeutil import local_instant
+from tests.concurrency import run_at_once
 from tests.factories import make_child, make_user
 from tests.fanout_factories import family
 
@@ -89,25 +89,15 @@ def test_copied_rows_are_exactly_the_rows_executemany_writes(monkeypatch):
 
 def test_two_planners_at_once_create_each_row_once(app):
     kids = world()
-    db.session.commit()
-    barrier, errors, totals = threading.Barrier(2), [], []
 
-    def work():
-        try:
-            with app.app_context():
-                barrier.wait(timeout=30)
-                totals.append(plan(batch_size=3))
+    def work(_client):
+        with app.app_context():
+            try:
+                return plan(batch_size=3)
+            finally:
                 db.session.remove()
-        except Exception as exc:  # reported below; a thread's exception is otherwise lost
-            errors.append(exc)
-            barrier.abort()
 
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    totals = run_at_once(app, [work, work])
     notes, plans = stored()
     assert len(plans) == len(kids)
     assert sum(t["created"] for t in totals) == len(notes) >= 10
