@@ -178,7 +178,7 @@ def insert_notifications(rows: list[dict]) -> int:
 def _save_plans(plans: list[dict]) -> None:
     # The version seen when reading: a change made meanwhile keeps the child due.
     bulk.upsert(ReminderPlan.__table__, plans, unique=["child_id"],
-                      update=["planned_version", "next_plan_on", "planned_at"])
+                update=["planned_version", "next_plan_on", "planned_at"])
 
 
 def mark_child_changed(child_id: int) -> None:
