@@ -2,24 +2,25 @@
 exactly what the executemany path stores (run on SQLite both paths are that path); two
 planners at once create each row once."""
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from sqlalchemy import Text, cast, delete, select, update
 
 from parentapp.extensions import db
-from parentapp.models import Child, HealthRecord, Notification, ReminderPlan
+from parentapp.models import Child, HealthRecord, Notification, ReminderPlan, utcnow
 from parentapp.service_settings import health_schedule
 from parentapp.services.accounts import children
 from parentapp.services.common import bulk
 from parentapp.services.reminders.health_planning import plan_health_reminders
-from parentapp.timeutil import local_instant
+from parentapp.timeutil import local_instant, local_today
 from tests.concurrency import run_at_once
 from tests.factories import make_child, make_user
 from tests.fanout_factories import family
 
-NOW = local_instant(date(2025, 7, 25), time(10))
-BORN = date(2025, 6, 1)
-MOVED = date(2025, 6, 3)
+# From today, so the test holds whatever the date it runs on.
+NOW = local_instant(local_today(utcnow()), time(10))
+BORN = NOW.date() - timedelta(days=54)  # about seven weeks old on NOW's day
+MOVED = BORN + timedelta(days=2)
 
 
 def plan(at=NOW, batch_size=4):
